@@ -1,0 +1,49 @@
+"""The shape every extractor returns: logical tables of cell texts with provenance."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, per page
+
+
+@dataclass
+class Row:
+    """One logical row; a row cut by a page break is one Row with several pages."""
+
+    cells: list[str]
+    pages: list[int]  # 1-based page numbers the row lies on
+    section: str | None = None  # text of the group row above it, if any
+    bboxes: list[tuple[int, BBox]] = field(default_factory=list)  # (page, box) per piece
+
+
+@dataclass
+class Table:
+    """One logical table, possibly continued over several pages."""
+
+    header: list[str]
+    pages: list[int]
+    rows: list[Row]
+
+
+@dataclass
+class Document:
+    file: str
+    pages: int
+    tables: list[Table]
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "pages": self.pages,
+            "tables": [
+                {
+                    "header": t.header,
+                    "pages": t.pages,
+                    "rows": [
+                        {"section": r.section, "cells": r.cells, "pages": r.pages}
+                        for r in t.rows
+                    ],
+                }
+                for t in self.tables
+            ],
+        }
