@@ -47,3 +47,20 @@ class Document:
                 for t in self.tables
             ],
         }
+
+
+def document_from_dict(data: dict) -> Document:
+    """Inverse of ``Document.to_dict`` (boxes are not serialised)."""
+    return Document(
+        file=data["file"],
+        pages=data["pages"],
+        tables=[
+            Table(
+                header=t["header"],
+                pages=t["pages"],
+                rows=[Row(cells=r["cells"], pages=r["pages"], section=r.get("section"))
+                      for r in t["rows"]],
+            )
+            for t in data["tables"]
+        ],
+    )

@@ -1,0 +1,128 @@
+"""The atomic publish: new Parquet and DuckDB written beside the old, then swapped in.
+
+A run that fails or is killed before the swap leaves the previous warehouse and
+Parquet untouched; ``recover`` (run at the start of every publish) puts back any table
+a run was killed in the middle of swapping, and clears stale staging folders.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipelines.schema import TABLES, TableSpec
+
+WAREHOUSE = "warehouse.duckdb"
+CURATED = "curated"
+
+_SQL_TYPES = {
+    pa.string(): "VARCHAR", pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN", pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ",
+    pa.list_(pa.string()): "VARCHAR[]",
+}
+
+
+def arrow_table(spec: TableSpec, rows: list[dict]) -> pa.Table:
+    """Rows as an Arrow table of the spec's exact types (no object columns)."""
+    return pa.Table.from_pylist(rows, schema=spec.arrow_schema)
+
+
+def read_table(data_dir: Path, name: str) -> pa.Table | None:
+    """A published table, read from the current Parquet (None before the first publish)."""
+    spec = TABLES[name]
+    root = Path(data_dir) / CURATED / name
+    if not root.exists():
+        return None
+    parts = []
+    for path in sorted(root.rglob("*.parquet")):
+        table = pq.read_table(path)
+        if spec.partitioned:
+            year = int(path.parent.name.split("=", 1)[1])
+            table = table.append_column("fiscal_year", pa.array([year] * table.num_rows, pa.int16()))
+        parts.append(table.select([c.name for c in spec.columns]).cast(spec.arrow_schema))
+    return pa.concat_tables(parts) if parts else arrow_table(spec, [])
+
+
+def _write_parquet(spec: TableSpec, table: pa.Table, root: Path) -> None:
+    root.mkdir(parents=True)
+    options = dict(compression="zstd", use_dictionary=True, write_statistics=True)
+    if not spec.partitioned:
+        pq.write_table(table, root / f"{spec.name}.parquet", **options)
+        return
+    years = sorted(set(table.column("fiscal_year").to_pylist()))
+    body = table.drop_columns(["fiscal_year"])
+    for year in years:
+        mask = pc.equal(table.column("fiscal_year"), year)
+        part = root / f"fiscal_year={year}"
+        part.mkdir()
+        pq.write_table(body.filter(mask), part / "part-0.parquet", **options)
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        for name, spec in TABLES.items():
+            cols = [
+                f'"{c.name}" {_SQL_TYPES[c.type]}{"" if c.nullable else " NOT NULL"}'
+                for c in spec.columns
+            ]
+            if spec.primary_key:
+                cols.append(f"PRIMARY KEY ({', '.join(spec.primary_key)})")
+            con.execute(f'CREATE TABLE "{name}" ({", ".join(cols)})')
+            con.register("incoming", tables[name])
+            con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+            con.unregister("incoming")
+            con.execute(f'COMMENT ON TABLE "{name}" IS {_sql_literal(spec.comment)}')
+            for c in spec.columns:
+                con.execute(f'COMMENT ON COLUMN "{name}"."{c.name}" IS {_sql_literal(c.comment)}')
+        views = resources.files("pipelines").joinpath("views.sql").read_text(encoding="utf-8")
+        con.execute(views)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def recover(data_dir: Path) -> None:
+    """Undo a swap a killed run left half done, and remove stale staging folders."""
+    data_dir = Path(data_dir)
+    for staging in sorted(data_dir.glob(".staging-*")):
+        old = staging / "old"
+        if old.exists():
+            for table_dir in old.iterdir():
+                live = data_dir / CURATED / table_dir.name
+                if not live.exists():
+                    os.rename(table_dir, live)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str) -> None:
+    """Write every table to Parquet and DuckDB in a staging folder, then swap them in."""
+    data_dir = Path(data_dir)
+    recover(data_dir)
+    staging = data_dir / f".staging-{run_id}"
+    staging.mkdir(parents=True)
+    tables = {name: arrow_table(spec, rows.get(name, [])) for name, spec in TABLES.items()}
+    for name, spec in TABLES.items():
+        _write_parquet(spec, tables[name], staging / CURATED / name)
+    _write_duckdb(staging / WAREHOUSE, tables)
+
+    live_curated = data_dir / CURATED
+    live_curated.mkdir(exist_ok=True)
+    (staging / "old").mkdir()
+    for name in TABLES:
+        live = live_curated / name
+        if live.exists():
+            os.rename(live, staging / "old" / name)
+        os.rename(staging / CURATED / name, live)
+    os.replace(staging / WAREHOUSE, data_dir / WAREHOUSE)
+    shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,145 @@
+"""Build the contract's records for one adoption list from its extracted tables."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extractors.model import Document, Row
+from normalizers.headers import UnknownHeader, map_header
+from normalizers.model import Organization, ProjectEntities
+from normalizers.project import normalise_row
+
+
+class ListError(Exception):
+    """The list's content cannot be published (unknown header, duplicate numbers, ...)."""
+
+
+@dataclass
+class ListRecords:
+    """Rows for every contract table from one list, plus what the run summary reports."""
+
+    tables: dict[str, list[dict]] = field(default_factory=dict)
+    organizations: dict[str, dict] = field(default_factory=dict)
+    rows_extracted: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def adoption_rows(doc: Document) -> list[tuple[dict[str, str], Row]]:
+    """The list's rows as canonical-field dicts, from every table whose header maps."""
+    out: list[tuple[dict[str, str], Row]] = []
+    refusals = []
+    for table in doc.tables:
+        try:
+            canonical = map_header(table.header)
+        except UnknownHeader as exc:
+            refusals.append(str(exc))
+            continue
+        for row in table.rows:
+            fields = {c: text for c, text in zip(canonical, row.cells) if c}
+            out.append((fields, row))
+    if not out:
+        if refusals:
+            raise ListError("; ".join(refusals))
+        raise ListError("no table with rows in the PDF")
+    return out
+
+
+def project_id(fiscal_year: int, call_round: int, list_no: int) -> str:
+    return f"{fiscal_year}-{call_round}-{list_no:02d}"
+
+
+def build_records(
+    doc: Document, *, fiscal_year: int, call_round: int, source_id: str, sha256: str
+) -> ListRecords:
+    """Normalise every row of the list and lay it out as the contract's tables."""
+    rows = adoption_rows(doc)
+    entities = [(normalise_row(fields, row.section), row) for fields, row in rows]
+    numbers = [e.list_no for e, _ in entities if e.list_no is not None]
+    dupes = sorted(n for n, k in Counter(numbers).items() if k > 1)
+    if dupes:
+        raise ListError(f"duplicate list numbers: {', '.join(map(str, dupes))}")
+    if numbers and len(numbers) != len(entities):
+        missing = [i + 1 for i, (e, _) in enumerate(entities) if e.list_no is None]
+        raise ListError(f"rows without a list number: row(s) {missing}")
+
+    out = ListRecords(rows_extracted=len(entities))
+    tables = {name: [] for name in
+              ("projects", "participants", "domestic_cities", "partner_cities", "project_fields")}
+    for index, (e, row) in enumerate(entities, 1):
+        pid = project_id(fiscal_year, call_round, e.list_no if e.list_no is not None else index)
+        common = {"project_id": pid, "fiscal_year": fiscal_year}
+        tables["projects"].append({
+            **common,
+            "call_round": call_round,
+            "list_no": e.list_no,
+            "list_no_raw": e.list_no_raw,
+            "project_name": e.project_name,
+            "project_name_norm": e.project_name_norm,
+            "proposer_org_id": e.proposer.org_id if e.proposer else None,
+            "proposer_name_raw": e.proposer_name_raw,
+            "proposer_department": e.proposer_department,
+            "country_code": e.country_code,
+            "country_name_ja": e.country_name_ja,
+            "country_raw": e.country_raw,
+            "summary": e.summary,
+            "group_name": e.group,
+            "source_id": source_id,
+            "source_sha256": sha256,
+            "page_first": min(row.pages) if row.pages else None,
+            "page_last": max(row.pages) if row.pages else None,
+        })
+        if e.proposer:
+            _add_org(out, e.proposer, e.proposer_name_raw, fiscal_year)
+        for p in e.participants:
+            tables["participants"].append({
+                **common, "seq": p.seq, "org_id": p.org.org_id, "name_raw": p.name_raw,
+                "role": p.role, "org_type": p.org.org_type, "department": p.department,
+                "inferred": p.inferred,
+            })
+            _add_org(out, p.org, p.name_raw, fiscal_year)
+        for c in e.domestic_cities:
+            tables["domestic_cities"].append({
+                **common, "seq": c.seq, "lg_code": c.lg_code, "name": c.name,
+                "name_raw": c.name_raw, "prefecture": c.prefecture,
+            })
+        for c in e.partner_cities:
+            tables["partner_cities"].append({
+                **common, "seq": c.seq, "name_raw": c.name_raw, "name_ja": c.name_ja,
+                "name_en": c.name_en, "country_code": c.country_code, "lat": c.lat, "lon": c.lon,
+            })
+        for f in e.fields:
+            tables["project_fields"].append({
+                **common, "seq": f.seq, "field_raw": f.field_raw, "field_code": f.field_code,
+            })
+        out.warnings.extend(f"{pid}: {w}" for w in e.warnings)
+    out.tables = tables
+    return out
+
+
+def _add_org(out: ListRecords, org: Organization, name_raw: str, fiscal_year: int) -> None:
+    entry = out.organizations.get(org.org_id)
+    if entry is None:
+        entry = out.organizations[org.org_id] = {
+            "org_id": org.org_id, "fiscal_year": fiscal_year, "name": org.name,
+            "legal_form": org.legal_form, "legal_form_position": org.legal_form_position,
+            "base_name": org.base_name, "org_type": org.org_type, "aliases": [],
+        }
+    if name_raw not in entry["aliases"]:
+        entry["aliases"].append(name_raw)
+    entry["fiscal_year"] = min(entry["fiscal_year"], fiscal_year)
+
+
+def merge_organizations(parts: list[dict[str, dict]]) -> list[dict]:
+    """One row per org_id across lists: earliest year, every alias (sorted for stability)."""
+    merged: dict[str, dict] = {}
+    for part in parts:
+        for org_id, entry in part.items():
+            have = merged.get(org_id)
+            if have is None:
+                merged[org_id] = {**entry, "aliases": list(entry["aliases"])}
+                continue
+            have["fiscal_year"] = min(have["fiscal_year"], entry["fiscal_year"])
+            have["aliases"].extend(a for a in entry["aliases"] if a not in have["aliases"])
+    for entry in merged.values():
+        entry["aliases"] = sorted(entry["aliases"])
+    return sorted(merged.values(), key=lambda e: e["org_id"])

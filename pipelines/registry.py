@@ -1,0 +1,96 @@
+"""The built-in registry of the ministry's adoption lists, plus what discovery added.
+
+``moe_releases.csv`` (shipped in the package) records every adoption and call release
+found so far: fiscal year, round, press URL, stated counts. Releases whose PDF URL is
+known become sources; the rest stay as metadata for reconciliation and discovery.
+Discovered lists are appended to ``DATA_DIR/registry_discovered.json``.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pipelines.settings import resolve
+from pipelines.sources import SourceSpec
+
+DISCOVERED_FILE = "registry_discovered.json"
+
+
+@dataclass(frozen=True)
+class Release:
+    fiscal_year: int
+    era: str
+    call_round: int | None
+    kind: str  # adoption / call
+    date: str | None
+    press_url: str | None
+    applications: int | None
+    adopted: int | None
+    attachment_title: str | None
+    attachment_url: str | None
+
+
+def _int(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def releases() -> list[Release]:
+    """Every release in the shipped reference table."""
+    text = resources.files("pipelines").joinpath("moe_releases.csv").read_text(encoding="utf-8")
+    out = []
+    for row in csv.DictReader(text.splitlines()):
+        out.append(
+            Release(
+                fiscal_year=int(row["fiscal_year"]),
+                era=row["era"],
+                call_round=_int(row["round"]),
+                kind=row["kind"],
+                date=row["date"] or None,
+                press_url=row["press_url"] or None,
+                applications=_int(row["applications"]),
+                adopted=_int(row["adopted"]),
+                attachment_title=row["attachment_title"] or None,
+                attachment_url=row["attachment_url"] or None,
+            )
+        )
+    return out
+
+
+def builtin_sources() -> list[SourceSpec]:
+    """Adoption lists with a known PDF URL, resolved against ``C3P_SITE_URL``."""
+    return [
+        SourceSpec(
+            url=resolve(r.attachment_url),
+            fiscal_year=r.fiscal_year,
+            call_round=r.call_round or 1,
+            press_url=r.press_url,
+            expected_count=r.adopted,
+            origin="registry",
+        )
+        for r in releases()
+        if r.kind == "adoption" and r.attachment_url
+    ]
+
+
+def discovered_sources(data_dir: Path) -> list[SourceSpec]:
+    path = Path(data_dir) / DISCOVERED_FILE
+    if not path.exists():
+        return []
+    return [SourceSpec(**{**d, "origin": "discovered"}) for d in json.loads(path.read_text())]
+
+
+def add_discovered(data_dir: Path, found: list[SourceSpec]) -> list[SourceSpec]:
+    """Record newly discovered lists; return those not known before."""
+    known = {s.url for s in builtin_sources()} | {s.url for s in discovered_sources(data_dir)}
+    new = [s for s in found if s.url not in known]
+    if new:
+        path = Path(data_dir) / DISCOVERED_FILE
+        everything = [s.to_dict() for s in discovered_sources(data_dir) + new]
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(everything, ensure_ascii=False, indent=1))
+        tmp.replace(path)
+    return new

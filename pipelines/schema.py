@@ -1,0 +1,202 @@
+"""The warehouse's tables: Arrow types and the comment on every table and column.
+
+One definition serves the Parquet writer, the DuckDB DDL (``COMMENT ON``) and the
+generated data dictionary, so they cannot drift apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    comment: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    comment: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    partitioned: bool = True  # Hive-partitioned by fiscal_year under data/curated/<name>/
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type, c.nullable) for c in self.columns])
+
+
+S, I16, I32, I64, F64, B = pa.string(), pa.int16(), pa.int32(), pa.int64(), pa.float64(), pa.bool_()
+TS = pa.timestamp("s", tz="UTC")
+FY = Column("fiscal_year", I16, "Fiscal year (年度) of the adoption list, western calendar.", False)
+
+TABLES: dict[str, TableSpec] = {}
+
+
+def _table(spec: TableSpec) -> TableSpec:
+    TABLES[spec.name] = spec
+    return spec
+
+
+SOURCES = _table(TableSpec(
+    "sources",
+    "One row per adoption-list PDF seen by the last run: where it came from, what was fetched,"
+    " and whether its rows are published (status ok) or not (failed / quarantined).",
+    (
+        Column("source_id", S, "Stable id of the PDF's URL (src_ + sha1 of the URL).", False),
+        FY,
+        Column("call_round", I16, "Call round (1次/2次/3次 公募); 1 where the year had one call.", False),
+        Column("url", S, "URL the PDF was fetched from.", False),
+        Column("press_url", S, "Press release announcing the list, when known."),
+        Column("origin", S, "Where the source came from: registry, sources-file or discovered."),
+        Column("sha256", S, "SHA-256 of the PDF used; the file is data/raw/<sha256>.pdf."),
+        Column("bytes", I64, "Size of the PDF in bytes."),
+        Column("fetched_at", TS, "When the PDF was last fetched or confirmed unchanged (UTC)."),
+        Column("fetch_status", S, "Last fetch: downloaded, unchanged or failed."),
+        Column("pages", I16, "Pages in the PDF."),
+        Column("status", S, "ok: rows published; failed: fetch or extraction failed;"
+               " quarantined: a conflicting or unreconciled list, rows withheld.", False),
+        Column("error", S, "Why the source failed or was quarantined, naming the reason."),
+        Column("rows_extracted", I32, "Project rows read from the PDF."),
+        Column("rows_expected", I32, "Adopted count stated in the press release (採択件数), when known."),
+        Column("rows_published", I32, "Project rows in the warehouse from this list"
+               " (may come from an earlier good version when the latest failed)."),
+        Column("published_sha256", S, "SHA-256 of the PDF version whose rows are published."),
+        Column("crosscheck_agreement", F64, "Share of cells on which camelot's independent reading"
+               " agrees with ours (null when the cross-check did not run)."),
+    ),
+    primary_key=("source_id",),
+))
+
+PROJECTS = _table(TableSpec(
+    "projects",
+    "One row per adopted project (one row of an adoption list).",
+    (
+        Column("project_id", S, "Stable id: <fiscal_year>-<call_round>-<list_no, two digits>.", False),
+        FY,
+        Column("call_round", I16, "Call round of the list the project was adopted in.", False),
+        Column("list_no", I16, "番号 / No. in the list."),
+        Column("list_no_raw", S, "番号 as printed (e.g. 01)."),
+        Column("project_name", S, "事業名 as printed (wrapped lines joined).", False),
+        Column("project_name_norm", S, "事業名, NFKC-clean (circled numbers and dashes kept)."),
+        Column("proposer_org_id", S, "Organisation of the proposer (提案者 / 代表事業者)."),
+        Column("proposer_name_raw", S, "提案者 as printed."),
+        Column("proposer_department", S, "Department named after the proposer, if any."),
+        Column("country_code", S, "ISO 3166-1 alpha-2 code of the partner country."),
+        Column("country_name_ja", S, "Short Japanese name of the partner country."),
+        Column("country_raw", S, "対象国 / 国 as printed."),
+        Column("summary", S, "事業概要 as printed (FY2020+ lists), paragraph breaks kept."),
+        Column("group_name", S, "Group row above the project naming the city pair (older lists)."),
+        Column("source_id", S, "The PDF the row was read from (sources.source_id).", False),
+        Column("source_sha256", S, "SHA-256 of the PDF version the row was read from."),
+        Column("page_first", I16, "First page of the PDF the row lies on."),
+        Column("page_last", I16, "Last page of the PDF the row lies on."),
+    ),
+    primary_key=("project_id",),
+))
+
+PARTICIPANTS = _table(TableSpec(
+    "participants",
+    "One row per co-applicant or partner organisation named in a project's 共同応募者 cell.",
+    (
+        Column("project_id", S, "The project (projects.project_id).", False),
+        FY,
+        Column("seq", I16, "Order in the cell, from 1.", False),
+        Column("org_id", S, "The organisation (organizations.org_id)."),
+        Column("name_raw", S, "Name as printed.", False),
+        Column("role", S, "Role the list gives (共同応募者, 協力事業者, 共同事業者, ...).", False),
+        Column("org_type", S, "Type of the organisation (see organizations.org_type)."),
+        Column("department", S, "Department of the organisation named in the cell (e.g. 環境局)."),
+        Column("inferred", B, "True when not printed in the cell but implied"
+               " (the domestic city of the project, missing from its co-applicants)."),
+    ),
+    primary_key=("project_id", "seq"),
+))
+
+ORGANIZATIONS = _table(TableSpec(
+    "organizations",
+    "One row per distinct organisation; spellings across lists and years share one org_id."
+    " Partitioned by the fiscal year the organisation first appears in.",
+    (
+        Column("org_id", S, "Stable id derived from the organisation's matching key.", False),
+        Column("fiscal_year", I16, "First fiscal year the organisation appears in.", False),
+        Column("name", S, "Canonical name: NFKC-clean, legal form expanded and attached.", False),
+        Column("legal_form", S, "Legal form (株式会社, 一般社団法人, ...), if any."),
+        Column("legal_form_position", S, "prefix (前株) or suffix (後株); null without legal form."),
+        Column("base_name", S, "Name without its legal form."),
+        Column("org_type", S, "local_government_jp, local_government_foreign, company_jp,"
+               " company_foreign, foundation_association, university, chamber_of_commerce,"
+               " government_agency or other."),
+        Column("aliases", pa.list_(S), "Every spelling seen, as printed."),
+    ),
+    primary_key=("org_id",),
+))
+
+DOMESTIC_CITIES = _table(TableSpec(
+    "domestic_cities",
+    "One row per Japanese local government (国内都市 / 本邦都市) of a project.",
+    (
+        Column("project_id", S, "The project (projects.project_id).", False),
+        FY,
+        Column("seq", I16, "Order in the cell, from 1.", False),
+        Column("lg_code", S, "Six-digit 全国地方公共団体コード with check digit (横浜市 141003)."),
+        Column("name", S, "Canonical name of the local government.", False),
+        Column("name_raw", S, "Name as printed."),
+        Column("prefecture", S, "Prefecture the local government is in (itself for a prefecture)."),
+    ),
+    primary_key=("project_id", "seq"),
+))
+
+PARTNER_CITIES = _table(TableSpec(
+    "partner_cities",
+    "One row per partner city or region abroad (対象都市・地域 / パートナー都市) of a project.",
+    (
+        Column("project_id", S, "The project (projects.project_id).", False),
+        FY,
+        Column("seq", I16, "Order in the cell, from 1.", False),
+        Column("name_raw", S, "Name as printed.", False),
+        Column("name_ja", S, "Canonical Japanese name from the gazetteer."),
+        Column("name_en", S, "English name from the gazetteer."),
+        Column("country_code", S, "ISO 3166-1 alpha-2 code of the city's country."),
+        Column("lat", F64, "Latitude (gazetteer), for maps."),
+        Column("lon", F64, "Longitude (gazetteer), for maps."),
+    ),
+    primary_key=("project_id", "seq"),
+))
+
+PROJECT_FIELDS = _table(TableSpec(
+    "project_fields",
+    "One row per target field (対象分野) of a project.",
+    (
+        Column("project_id", S, "The project (projects.project_id).", False),
+        FY,
+        Column("seq", I16, "Order in the cell, from 1.", False),
+        Column("field_raw", S, "Label as printed.", False),
+        Column("field_code", S, "Code of the contract's field taxonomy; other when unknown.", False),
+    ),
+    primary_key=("project_id", "seq"),
+))
+
+RUNS = _table(TableSpec(
+    "runs",
+    "One row per refresh that published: when it ran and what it saw.",
+    (
+        Column("run_id", S, "Id of the run (UTC start time and a random suffix).", False),
+        Column("started_at", TS, "Start (UTC).", False),
+        Column("finished_at", TS, "End (UTC)."),
+        Column("command", S, "demo or refresh."),
+        Column("sources_seen", I32, "Sources in the run."),
+        Column("sources_new", I32, "Sources downloaded new or changed."),
+        Column("sources_failed", I32, "Sources failed or quarantined."),
+        Column("projects", I32, "Projects published."),
+        Column("status", S, "ok (all sources ok) or partial (some failed).", False),
+        Column("pipeline_version", S, "Version of C3P warehouse that ran."),
+    ),
+    primary_key=("run_id",),
+    partitioned=False,
+))

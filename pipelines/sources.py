@@ -1,0 +1,80 @@
+"""The lists to fetch: a ``--sources`` TOML file or the built-in registry."""
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SourcesFileError(ValueError):
+    """The ``--sources`` file is unreadable or malformed; the message names file and entry."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One adoption list: where its PDF is and which (fiscal_year, call_round) it claims."""
+
+    url: str
+    fiscal_year: int
+    call_round: int = 1
+    press_url: str | None = None
+    expected_count: int | None = None
+    origin: str = "registry"  # registry / sources-file / discovered
+
+    @property
+    def source_id(self) -> str:
+        """Stable id of this PDF location (same URL, same id, every run)."""
+        return "src_" + hashlib.sha1(self.url.encode()).hexdigest()[:10]
+
+    @property
+    def list_key(self) -> tuple[int, int]:
+        return (self.fiscal_year, self.call_round)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_sources_file(path: str | Path) -> list[SourceSpec]:
+    """Read a ``--sources`` TOML file (format in the contract)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourcesFileError(f"{path}: no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SourcesFileError(f"{path}: not valid TOML ({exc})") from None
+    entries = data.get("source")
+    if not isinstance(entries, list) or not entries:
+        raise SourcesFileError(f"{path}: expected one or more [[source]] tables")
+    specs = []
+    for i, entry in enumerate(entries, 1):
+        where = f"{path}: [[source]] #{i}"
+        unknown = set(entry) - {"url", "fiscal_year", "call_round", "press_url", "expected_count"}
+        if unknown:
+            raise SourcesFileError(f"{where}: unknown keys {sorted(unknown)}")
+        url = entry.get("url")
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            raise SourcesFileError(f"{where}: url must be an http(s) URL, got {url!r}")
+        fy = entry.get("fiscal_year")
+        if not isinstance(fy, int) or not 2010 <= fy <= 2100:
+            raise SourcesFileError(f"{where}: fiscal_year must be a western year, got {fy!r}")
+        rnd = entry.get("call_round", 1)
+        if not isinstance(rnd, int) or not 1 <= rnd <= 9:
+            raise SourcesFileError(f"{where}: call_round must be 1..9, got {rnd!r}")
+        expected = entry.get("expected_count")
+        if expected is not None and (not isinstance(expected, int) or expected < 0):
+            raise SourcesFileError(f"{where}: expected_count must be a whole number")
+        specs.append(
+            SourceSpec(url, fy, rnd, entry.get("press_url"), expected, origin="sources-file")
+        )
+    return specs
+
+
+def allowed_hosts(specs: list[SourceSpec], site_url: str, from_sources_file: bool) -> set[str]:
+    """Hosts downloads may go to: the site's, plus those named in a ``--sources`` file."""
+    hosts = {urlsplit(site_url).netloc}
+    if from_sources_file:
+        hosts |= {urlsplit(s.url).netloc for s in specs if s.origin == "sources-file"}
+    return hosts
