@@ -1,0 +1,83 @@
+"""Printed table headers -> canonical fields (model.CANONICAL_FIELDS).
+
+The synonyms are data: normalizers/data/header_synonyms.csv (header, field, role). A header
+is folded before lookup: clean() (NFKC, width), footnote marks (*1, ※1, 注1, ＊, †) removed,
+all white space removed. Unknown headers raise UnknownHeader: never a silent guess.
+"""
+from __future__ import annotations
+
+import re
+
+from ._data import read_csv
+from .model import CANONICAL_FIELDS
+from .text import clean
+
+REQUIRED = ("project_name", "proposer")
+
+
+class UnknownHeader(ValueError):
+    """A printed header that is not in header_synonyms.csv (or a required one missing)."""
+
+    def __init__(self, message: str, header: str | None = None):
+        super().__init__(message)
+        self.header = header
+
+
+_FOOTNOTE = re.compile(r"(?:[*※＊†‡]\s*\d*|注\s*\d+|\(\s*注\s*\d*\s*\)|\[\s*\d+\s*\])")
+
+
+def fold_header(h: str) -> str:
+    t = clean(h)
+    t = _FOOTNOTE.sub("", t)
+    return re.sub(r"\s+", "", t)
+
+
+def _table() -> dict[str, tuple[str, str | None]]:
+    out = {}
+    for r in read_csv("header_synonyms.csv"):
+        if r["field"] not in CANONICAL_FIELDS:
+            raise ValueError(f"header_synonyms.csv: unknown field {r['field']!r}")
+        out[fold_header(r["header"])] = (r["field"], r["role"] or None)
+    return out
+
+
+def canonical_field(header: str) -> str:
+    """One printed header -> canonical field; raises UnknownHeader."""
+    hit = _table().get(fold_header(header))
+    if hit is None:
+        raise UnknownHeader(f"unknown table header {header!r} (folded {fold_header(header)!r}); "
+                            "add it to normalizers/data/header_synonyms.csv if it is a synonym", header)
+    return hit[0]
+
+
+def header_role(header: str) -> str | None:
+    """The participant role a co-applicant column's header implies (共同応募者/共同事業者/...)."""
+    hit = _table().get(fold_header(header))
+    return hit[1] if hit else None
+
+
+def map_header(header: list[str]) -> list[str | None]:
+    """Each printed header to its canonical field. Raises UnknownHeader for an unknown
+    header, a field printed twice, or a missing required field (事業名, 提案者)."""
+    fields: list[str | None] = []
+    for h in header:
+        if h is None or not clean(h):
+            fields.append(None)  # an empty header cell (e.g. a blank spacer column)
+            continue
+        fields.append(canonical_field(h))
+    seen = [f for f in fields if f]
+    dup = {f for f in seen if seen.count(f) > 1}
+    if dup:
+        raise UnknownHeader(f"header {header!r} maps several columns to {sorted(dup)}")
+    missing = [f for f in REQUIRED if f not in seen]
+    if missing:
+        raise UnknownHeader(f"header {header!r} lacks required field(s) {missing}")
+    return fields
+
+
+def co_applicant_role(header: list[str]) -> str | None:
+    """Default participant role for a table: the co-applicant column's own wording."""
+    for h in header:
+        if h and clean(h) and _table().get(fold_header(h), ("", None))[0] == "co_applicants":
+            return header_role(h)
+    return None
