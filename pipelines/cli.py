@@ -1,0 +1,221 @@
+"""The ``c3p`` command line (see the README and the contract for every command)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from pipelines import settings
+
+DATA_DIR_OPTION = click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Data directory (default ./data, or $C3P_DATA_DIR).")
+
+
+def _data_dir(value: Path | None) -> Path:
+    return value if value is not None else settings.default_data_dir()
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="c3p-warehouse")
+def main() -> None:
+    """C3P warehouse: the Ministry of the Environment's 都市間連携事業 adoption lists
+    as a DuckDB warehouse and Parquet datasets."""
+
+
+# ---------------------------------------------------------------- refresh / demo
+
+
+def _quiet_prefect() -> None:
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+def _run_with_progress(**kwargs):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipelines import progress
+    from pipelines.refresh import RunRefused, run_refresh
+    from pipelines.sources import SourcesFileError
+
+    console = Console(stderr=True)
+    bars: dict[str, int] = {}
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=False,
+                  disable=not console.is_terminal) as bar:
+        def on_step(stage: str, item: str, total: int) -> None:
+            if stage not in bars:
+                bars[stage] = bar.add_task(stage, total=total)
+            bar.advance(bars[stage])
+            if not console.is_terminal:
+                console.print(f"{stage}: {item}")
+
+        stop = progress.listen(on_step)
+        try:
+            return run_refresh(**kwargs)
+        except (RunRefused, SourcesFileError) as exc:
+            _fail(str(exc))
+        finally:
+            stop()
+
+
+def _print_summary(outcome) -> None:
+    for note in outcome.notes:
+        click.echo(f"note: {note}")
+    s = outcome.summary
+    if outcome.nothing_changed:
+        click.echo("nothing changed: every list answered 304 Not Modified; warehouse left as it is")
+        return
+    ok = [x for x in s["sources"] if x["status"] == "ok"]
+    bad = [x for x in s["sources"] if x["status"] != "ok"]
+    click.echo(f"lists: {len(s['sources'])} ({len(ok)} ok, {len(bad)} failed or quarantined)")
+    for x in s["sources"]:
+        line = (f"  FY{x['fiscal_year']} round {x['call_round']}: {x['status']:<11}"
+                f" rows {x['rows_extracted'] if x['rows_extracted'] is not None else '-'}"
+                f" published {x['rows_published']}  [{x['fetch_status']}] {x['url']}")
+        click.echo(line)
+        if x["error"]:
+            click.echo(f"      reason: {x['error']}")
+    click.echo(f"projects: {s['projects']}  participants: {s['participants']}"
+               f"  organisations: {s['organizations']}")
+    for w in s["warnings"]:
+        click.echo(f"warning: {w}")
+    click.echo(f"status: {s['status']}")
+
+
+@main.command()
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False), default=None,
+              help="TOML file of lists to fetch (see the contract); default: built-in registry.")
+@DATA_DIR_OPTION
+@click.option("--no-discover", is_flag=True, help="Do not crawl the press releases for new lists.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option("--cross-check/--no-cross-check", default=False,
+              help="Compare every cell with camelot's independent reading.")
+def refresh(sources_file, data_dir, no_discover, force, cross_check):
+    """Discover, download what is new or changed, extract, normalise, publish."""
+    _quiet_prefect()
+    outcome = _run_with_progress(data_dir=_data_dir(data_dir), sources_file=sources_file,
+                                 discover=not no_discover, force=force, cross_check=cross_check)
+    _print_summary(outcome)
+    sys.exit(outcome.exit_code)
+
+
+DEMO_LISTS = [("fy2023_r1_xlsx.pdf", 2023, 1, 21), ("fy2019_r1_xlsx.pdf", 2019, 1, 17)]
+
+
+@main.command()
+@DATA_DIR_OPTION
+def demo(data_dir):
+    """The whole flow offline on the sample lists, served from 127.0.0.1."""
+    from importlib import resources
+
+    from pipelines.local_server import LocalSite
+
+    _quiet_prefect()
+    samples = resources.files("pipelines") / "samples"
+    with tempfile.TemporaryDirectory(prefix="c3p-demo-site-") as site_dir:
+        content = Path(site_dir) / "content"
+        content.mkdir()
+        for name, *_ in DEMO_LISTS:
+            (content / name).write_bytes(samples.joinpath(name).read_bytes())
+        with LocalSite(site_dir) as site:
+            toml = "".join(
+                f'[[source]]\nurl = "{site.url}/content/{name}"\nfiscal_year = {fy}\n'
+                f"call_round = {rnd}\nexpected_count = {count}\n\n"
+                for name, fy, rnd, count in DEMO_LISTS)
+            sources = Path(site_dir) / "sources.toml"
+            sources.write_text(toml)
+            click.echo(f"demo: serving {len(DEMO_LISTS)} sample lists at {site.url}")
+            outcome = _run_with_progress(data_dir=_data_dir(data_dir), sources_file=str(sources),
+                                         discover=False, command="demo", force=True)
+    _print_summary(outcome)
+    click.echo(f"warehouse: {_data_dir(data_dir) / 'warehouse.duckdb'}")
+    click.echo(f'try: c3p query "SELECT fiscal_year, country_name_ja, count(*) FROM projects'
+               f' GROUP BY ALL ORDER BY ALL"')
+    sys.exit(outcome.exit_code)
+
+
+# ---------------------------------------------------------------- extract
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--cross-check", is_flag=True, help="Also read with camelot and report disagreements.")
+def extract(pdf, fmt, cross_check):
+    """Every ruled table of PDF (header and rows), no normalisation, to stdout."""
+    from extractors import extract_document, to_csv
+    from extractors.errors import ExtractionError
+
+    if not pdf.exists():
+        _fail(f"{pdf}: no such file")
+    try:
+        doc = extract_document(pdf, cross_check=cross_check) if cross_check else extract_document(pdf)
+    except ExtractionError as exc:
+        _fail(str(exc), 1)
+    if fmt == "json":
+        click.echo(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(to_csv(doc), nl=False)
+
+
+# ---------------------------------------------------------------- query
+
+
+@main.command()
+@click.argument("sql")
+@DATA_DIR_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+def query(sql, data_dir, fmt):
+    """Read-only SQL on the warehouse."""
+    import duckdb
+
+    path = _data_dir(data_dir) / "warehouse.duckdb"
+    if not path.exists():
+        _fail(f"no warehouse at {path}: run `c3p demo` or `c3p refresh` first")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        _fail(f"{path}: cannot open read-only ({exc})")
+    try:
+        cur = con.execute(sql)
+        columns = [d[0] for d in cur.description] if cur.description else []
+        rows = cur.fetchall() if columns else []
+    except duckdb.Error as exc:
+        _fail(f"query failed: {exc}", 1)
+    finally:
+        con.close()
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False,
+                              default=str, indent=1))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        Console(width=max(120, Console().width)).print(table)
+        click.echo(f"({len(rows)} rows)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Run the extractor on one PDF in a child process, stopped after a time limit.
+
+A hostile PDF can make a parser loop for a very long time; the child is killed and
+the source fails with a clear reason, while the rest of the run goes on.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import time
+
+from extractors.errors import ExtractionError
+from pipelines import settings
+
+
+class TimeLimitExceeded(Exception):
+    pass
+
+
+def _child(path: str, cross_check: bool, out: mp.Queue) -> None:
+    try:
+        from extractors import extract_document
+
+        doc = extract_document(path, cross_check=cross_check)
+        agreement = getattr(doc, "crosscheck_agreement", None)
+        out.put(("ok", doc.to_dict(), agreement))
+    except ExtractionError as exc:
+        out.put(("error", exc.path, exc.reason))
+    except Exception as exc:  # an extractor bug must not look like a hang
+        out.put(("error", path, f"extractor crashed: {type(exc).__name__}: {exc}"))
+
+
+def extract_with_time_limit(path: str, *, cross_check: bool = False,
+                            seconds: float = settings.EXTRACT_TIME_LIMIT_S):
+    """(document dict, cross-check agreement or None); raises ExtractionError or TimeLimitExceeded."""
+    ctx = mp.get_context("fork")
+    out: mp.Queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(path, cross_check, out), daemon=True)
+    proc.start()
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            kind, a, b = out.get(timeout=0.2)
+            break
+        except queue.Empty:
+            if not proc.is_alive() and out.empty():
+                raise ExtractionError(path, f"extractor process died (exit code {proc.exitcode})")
+            if time.monotonic() > deadline:
+                proc.kill()
+                proc.join()
+                raise TimeLimitExceeded(
+                    f"extraction stopped after {seconds:.0f} s (time limit per PDF)") from None
+    proc.join()
+    if kind == "error":
+        raise ExtractionError(a, b)
+    return a, b

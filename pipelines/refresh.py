@@ -1,0 +1,139 @@
+"""The main job: decide what to run, then run the Prefect flow when something changed.
+
+The "nothing changed" decision (conditional GETs against what the warehouse was built
+from) runs without Prefect, so a no-op refresh stays fast.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from filelock import FileLock, Timeout
+
+from pipelines import registry, settings
+from pipelines.fetch import check_url, FetchError, make_client
+from pipelines.raw_store import RawStore
+from pipelines.sources import SourceSpec, allowed_hosts, load_sources_file
+from pipelines.stages import PIPELINE_VERSION, new_context, previous_sources
+from pipelines import publish as publishing
+
+LOCK_WAIT_S = 5.0
+
+
+class RunRefused(Exception):
+    """Nothing could run (bad arguments, another refresh holds the lock, ...): exit 2."""
+
+
+@dataclass
+class RefreshOutcome:
+    summary: dict
+    nothing_changed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.summary.get("status") in ("ok", "unchanged") else 1
+
+
+def resolve_sources(data_dir: Path, sources_file: str | None, discover: bool,
+                    notes: list[str]) -> tuple[list[SourceSpec], set[str]]:
+    """The lists of this run and the hosts downloads may go to."""
+    site = settings.site_url()
+    if sources_file:
+        specs = load_sources_file(sources_file)
+        return specs, allowed_hosts(specs, site, from_sources_file=True)
+    specs = registry.builtin_sources() + registry.discovered_sources(data_dir)
+    if discover:
+        specs += _discover(data_dir, notes)
+    seen, unique = set(), []
+    for s in specs:
+        if s.url not in seen:
+            seen.add(s.url)
+            unique.append(s)
+    return unique, allowed_hosts(unique, site, from_sources_file=False)
+
+
+def _discover(data_dir: Path, notes: list[str]) -> list[SourceSpec]:
+    try:
+        from pipelines.discovery import discover
+    except ImportError:  # discovery not available in this build
+        return []
+    index = settings.press_index_url()
+    try:
+        with make_client(timeout=15.0) as client:
+            result = discover(client, index)
+    except httpx.HTTPError as exc:
+        notes.append(f"discovery skipped: {index} unreachable ({type(exc).__name__})")
+        return []
+    notes.extend(f"discovery: {e}" for e in result.errors)
+    found = [
+        SourceSpec(url=settings.resolve(r.pdf_url), fiscal_year=r.fiscal_year,
+                   call_round=r.call_round, press_url=r.press_url, expected_count=r.adopted,
+                   origin="discovered")
+        for r in result.releases if r.kind == "adoption" and r.pdf_url
+    ]
+    new = registry.add_discovered(data_dir, found)
+    notes.extend(f"discovered new list: FY{s.fiscal_year} round {s.call_round} {s.url}" for s in new)
+    return found
+
+
+def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str]) -> bool:
+    """True when the warehouse was built by this version from exactly these lists, all ok,
+    and every PDF answers 304 Not Modified to a conditional GET."""
+    if not (data_dir / publishing.WAREHOUSE).exists():
+        return False
+    runs = publishing.read_table(data_dir, "runs")
+    if runs is None or runs.num_rows == 0 or \
+            runs.column("pipeline_version").to_pylist()[-1] != PIPELINE_VERSION:
+        return False
+    before = {p["url"]: p for p in previous_sources(data_dir)}
+    if set(before) != {s.url for s in specs}:
+        return False
+    store = RawStore(data_dir / "raw")
+    with make_client(timeout=10.0) as client:
+        for spec in specs:
+            prev = before[spec.url]
+            if prev["status"] != "ok" or (prev["fiscal_year"], prev["call_round"]) != spec.list_key \
+                    or prev["rows_expected"] != spec.expected_count:
+                return False
+            good = store.last_good(spec.url)
+            if good is None or good.sha256 != prev["published_sha256"] or not good.etag:
+                return False
+            try:
+                check_url(spec.url, hosts)
+                with client.stream("GET", spec.url, headers={"If-None-Match": good.etag}) as r:
+                    if r.status_code != 304:
+                        return False
+            except (httpx.HTTPError, FetchError):
+                return False
+    return True
+
+
+def run_refresh(data_dir: Path, *, sources_file: str | None = None, discover: bool = True,
+                command: str = "refresh", cross_check: bool = False,
+                force: bool = False) -> RefreshOutcome:
+    """Refresh the warehouse in ``data_dir``; one refresh at a time per data directory."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(data_dir / ".lock"))
+    try:
+        lock.acquire(timeout=LOCK_WAIT_S)
+    except Timeout:
+        raise RunRefused(f"another refresh is running on {data_dir} (lock {data_dir / '.lock'});"
+                         " try again when it has finished") from None
+    try:
+        notes: list[str] = []
+        specs, hosts = resolve_sources(data_dir, sources_file, discover, notes)
+        if not specs:
+            raise RunRefused("no sources to fetch")
+        if not force and nothing_changed(specs, data_dir, hosts):
+            return RefreshOutcome({"status": "unchanged", "sources": [], "projects": None},
+                                  nothing_changed=True, notes=notes)
+        ctx = new_context(data_dir, command, hosts, cross_check)
+        ctx.warnings.extend(notes)
+        from flows import run_refresh_flow  # imports Prefect: keep it off the no-op path
+
+        return RefreshOutcome(run_refresh_flow(specs, ctx), notes=notes)
+    finally:
+        lock.release()

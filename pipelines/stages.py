@@ -1,0 +1,217 @@
+"""The refresh's stages as plain functions; ``flows.py`` wires them as Prefect tasks.
+
+Every stage takes and returns small JSON-able dicts (paths and ids, not tables): the
+documents and records of a run live as files in ``DATA_DIR/.work/<run_id>/``.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from extractors.errors import ExtractionError
+from extractors.model import document_from_dict
+from pipelines import publish as publishing
+from pipelines.fetch import fetch, make_client
+from pipelines.isolation import TimeLimitExceeded, extract_with_time_limit
+from pipelines.raw_store import RawStore
+from pipelines.records import ListError, build_records, merge_organizations
+from pipelines.sources import SourceSpec
+
+PIPELINE_VERSION = "0.1.0"
+
+
+@dataclass
+class RunContext:
+    data_dir: str
+    run_id: str
+    started_at: str
+    command: str
+    allowed_hosts: list[str]
+    cross_check: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def work_dir(self) -> Path:
+        return Path(self.data_dir) / ".work" / self.run_id
+
+    @property
+    def raw(self) -> RawStore:
+        return RawStore(Path(self.data_dir) / "raw")
+
+
+def new_context(data_dir: Path, command: str, allowed_hosts: set[str],
+                cross_check: bool = False) -> RunContext:
+    started = datetime.now(timezone.utc)
+    run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    return RunContext(str(data_dir), run_id, started.isoformat(timespec="seconds"), command,
+                      sorted(allowed_hosts), cross_check)
+
+
+def fetch_stage(spec: dict, ctx: RunContext) -> dict:
+    """Download one list (conditional GET); a failure is a result, never an exception."""
+    with make_client() as client:
+        result = fetch(spec["url"], ctx.raw, client, set(ctx.allowed_hosts))
+    return asdict(result)
+
+
+def extract_stage(spec: dict, fetched: dict, ctx: RunContext) -> dict:
+    """Extract the tables of a fetched PDF to ``<work>/<source_id>.document.json``."""
+    source = SourceSpec(**spec)
+    if fetched["status"] == "failed":
+        return {"ok": False, "error": fetched["error"], "stage": "fetch"}
+    return _extract_file(fetched["path"], source.source_id, ctx)
+
+
+def _extract_file(pdf_path: str, name: str, ctx: RunContext) -> dict:
+    ctx.work_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        document, agreement = extract_with_time_limit(pdf_path, cross_check=ctx.cross_check)
+    except ExtractionError as exc:
+        return {"ok": False, "error": exc.reason, "stage": "extract"}
+    except TimeLimitExceeded as exc:
+        return {"ok": False, "error": str(exc), "stage": "extract"}
+    out = ctx.work_dir / f"{name}.document.json"
+    out.write_text(json.dumps(document, ensure_ascii=False))
+    return {"ok": True, "document": str(out), "pages": document["pages"],
+            "crosscheck_agreement": agreement}
+
+
+def records_stage(spec: dict, fetched: dict, extracted: dict, ctx: RunContext) -> dict:
+    """Normalise the list's rows into the contract's records, written to a JSON file."""
+    source = SourceSpec(**spec)
+    if not extracted["ok"]:
+        return {"ok": False, "error": extracted["error"], "stage": extracted["stage"]}
+    return _records_from_document(source, extracted["document"], fetched["sha256"],
+                                  source.source_id, ctx)
+
+
+def _records_from_document(source: SourceSpec, document_path: str, sha256: str, name: str,
+                           ctx: RunContext) -> dict:
+    doc = document_from_dict(json.loads(Path(document_path).read_text()))
+    try:
+        recs = build_records(doc, fiscal_year=source.fiscal_year, call_round=source.call_round,
+                             source_id=source.source_id, sha256=sha256)
+    except ListError as exc:
+        return {"ok": False, "error": str(exc), "stage": "records"}
+    out = ctx.work_dir / f"{name}.records.json"
+    out.write_text(json.dumps({"tables": recs.tables, "organizations": recs.organizations},
+                              ensure_ascii=False))
+    return {"ok": True, "records": str(out), "rows_extracted": recs.rows_extracted,
+            "warnings": recs.warnings}
+
+
+def previous_sources(data_dir: Path) -> list[dict]:
+    table = publishing.read_table(Path(data_dir), "sources")
+    return table.to_pylist() if table is not None else []
+
+
+def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list[dict],
+                         records: list[dict], ctx: RunContext) -> dict:
+    """Reconcile the lists, carry over good rows of failed ones, publish atomically."""
+    previous = previous_sources(Path(ctx.data_dir))
+    published_sha = {(p["fiscal_year"], p["call_round"]): p["published_sha256"]
+                     for p in previous if p.get("published_sha256")}
+    previously_ok_url = {(p["fiscal_year"], p["call_round"]): p["url"]
+                         for p in previous if p["status"] == "ok"}
+
+    outcomes = []
+    claimed: dict[tuple[int, int], str] = {}
+    # A list already published from a URL keeps that URL; otherwise the first claim wins.
+    order = sorted(range(len(specs)), key=lambda i: (
+        previously_ok_url.get((specs[i]["fiscal_year"], specs[i]["call_round"])) != specs[i]["url"], i))
+    for i in order:
+        spec, f, e, r = SourceSpec(**specs[i]), fetched[i], extracted[i], records[i]
+        status, error = ("ok", None) if r["ok"] else ("failed", f"{r['stage']}: {r['error']}")
+        other = claimed.get(spec.list_key)
+        if other and other != spec.url:
+            status, error = "quarantined", (
+                f"another URL already supplies the FY{spec.fiscal_year} round {spec.call_round}"
+                f" list: {other}")
+        elif status == "ok" and spec.expected_count is not None and \
+                r["rows_extracted"] != spec.expected_count:
+            status, error = "quarantined", (
+                f"rows extracted ({r['rows_extracted']}) differ from the count stated in the"
+                f" press release ({spec.expected_count})")
+        if status != "quarantined" or "another URL" not in (error or ""):
+            claimed.setdefault(spec.list_key, spec.url)
+        outcomes.append((i, spec, f, e, r, status, error))
+    outcomes.sort(key=lambda o: o[0])
+
+    tables: dict[str, list[dict]] = {n: [] for n in
+                                     ("projects", "participants", "domestic_cities",
+                                      "partner_cities", "project_fields")}
+    org_parts, source_rows, warnings = [], [], list(ctx.warnings)
+    for i, spec, f, e, r, status, error in outcomes:
+        rec_path, pub_sha = (r.get("records"), f.get("sha256")) if status == "ok" else (None, None)
+        if status != "ok" and claimed.get(spec.list_key) == spec.url:
+            rec_path, pub_sha = _carry_over(spec, published_sha.get(spec.list_key), ctx)
+        rows_published = 0
+        if rec_path:
+            data = json.loads(Path(rec_path).read_text())
+            for name, rows in data["tables"].items():
+                tables[name].extend(rows)
+            org_parts.append(data["organizations"])
+            rows_published = len(data["tables"]["projects"])
+        warnings.extend(r.get("warnings", []))
+        source_rows.append({
+            "source_id": spec.source_id, "fiscal_year": spec.fiscal_year,
+            "call_round": spec.call_round, "url": spec.url, "press_url": spec.press_url,
+            "origin": spec.origin, "sha256": f.get("sha256"), "bytes": f.get("bytes"),
+            "fetched_at": datetime.fromisoformat(f["fetched_at"]), "fetch_status": f["status"],
+            "pages": e.get("pages"), "status": status, "error": error,
+            "rows_extracted": r.get("rows_extracted"), "rows_expected": spec.expected_count,
+            "rows_published": rows_published, "published_sha256": pub_sha,
+            "crosscheck_agreement": e.get("crosscheck_agreement"),
+        })
+    runs = _runs_rows(ctx, source_rows, len(tables["projects"]))
+    publishing.publish(Path(ctx.data_dir), {
+        **tables, "sources": source_rows, "organizations": merge_organizations(org_parts),
+        "runs": runs,
+    }, ctx.run_id)
+    shutil.rmtree(Path(ctx.data_dir) / ".work", ignore_errors=True)
+    return {
+        "run_id": ctx.run_id,
+        "sources": [{k: s[k] for k in ("source_id", "fiscal_year", "call_round", "url", "status",
+                                       "error", "rows_extracted", "rows_published",
+                                       "fetch_status")} for s in source_rows],
+        "projects": len(tables["projects"]),
+        "participants": len(tables["participants"]),
+        "organizations": len(merge_organizations(org_parts)),
+        "warnings": warnings,
+        "status": runs[-1]["status"],
+    }
+
+
+def _carry_over(spec: SourceSpec, sha: str | None, ctx: RunContext) -> tuple[str | None, str | None]:
+    """Records of the previously published version of a list whose new version failed."""
+    if not sha or not ctx.raw.has(sha):
+        return None, None
+    name = f"{spec.source_id}.previous"
+    e = _extract_file(str(ctx.raw.path_for(sha)), name, ctx)
+    if not e["ok"]:
+        return None, None
+    r = _records_from_document(spec, e["document"], sha, name, ctx)
+    return (r["records"], sha) if r["ok"] else (None, None)
+
+
+def _runs_rows(ctx: RunContext, source_rows: list[dict], projects: int) -> list[dict]:
+    previous = publishing.read_table(Path(ctx.data_dir), "runs")
+    rows = previous.to_pylist() if previous is not None else []
+    failed = sum(1 for s in source_rows if s["status"] != "ok")
+    rows.append({
+        "run_id": ctx.run_id,
+        "started_at": datetime.fromisoformat(ctx.started_at),
+        "finished_at": datetime.now(timezone.utc).replace(microsecond=0),
+        "command": ctx.command,
+        "sources_seen": len(source_rows),
+        "sources_new": sum(1 for s in source_rows if s["fetch_status"] == "downloaded"),
+        "sources_failed": failed,
+        "projects": projects,
+        "status": "ok" if failed == 0 else "partial",
+        "pipeline_version": PIPELINE_VERSION,
+    })
+    return rows

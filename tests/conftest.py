@@ -1,0 +1,65 @@
+"""Small composable fixtures: sample PDFs, ground truth, a local site, a data dir."""
+from __future__ import annotations
+
+import json
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from pipelines.local_server import LocalSite
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLES = Path(str(resources.files("pipelines") / "samples"))
+
+
+def sample_pdf(name: str) -> Path:
+    """A shared sample adoption list shipped in the package (fy2023_r1_xlsx.pdf, ...)."""
+    return SAMPLES / name
+
+
+def truth(name: str) -> dict:
+    """Ground truth of a sample list: fy2023_r1 or fy2019_r1."""
+    return json.loads((FIXTURES / "truth" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def site_root(tmp_path) -> Path:
+    """A folder served as the ministry's site, with the samples under /content/."""
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    for pdf in SAMPLES.glob("*.pdf"):
+        shutil.copy(pdf, root / "content" / pdf.name)
+    return root
+
+
+@pytest.fixture
+def site(site_root):
+    """The site served on 127.0.0.1; ``site.faults`` injects server-side faults."""
+    with LocalSite(site_root) as served:
+        yield served
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    return tmp_path / "data"
+
+
+def write_sources(path: Path, entries: list[dict]) -> Path:
+    """A --sources TOML file from dicts."""
+    def value(v):
+        return f'"{v}"' if isinstance(v, str) else str(v)
+    text = "".join("[[source]]\n" + "".join(f"{k} = {value(v)}\n" for k, v in e.items()) + "\n"
+                   for e in entries)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect server for the whole session (flow runs are real)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
