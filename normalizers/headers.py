@@ -41,13 +41,29 @@ def _table() -> dict[str, tuple[str, str | None]]:
     return out
 
 
+class CanonicalField(str):
+    """A canonical field name (a plain str for comparisons, hashing and dict keys) that also
+    remembers the header as printed (`.printed`) and the role it implies (`.role`), so that
+    normalise_row() can read the co-applicant column's role (共同応募者 / 共同事業者) from
+    the keys of the `fields` dict built from map_header()'s output."""
+
+    printed: str
+    role: str | None
+
+    def __new__(cls, field: str, printed: str, role: str | None = None):
+        obj = super().__new__(cls, field)
+        obj.printed = printed
+        obj.role = role
+        return obj
+
+
 def canonical_field(header: str) -> str:
-    """One printed header -> canonical field; raises UnknownHeader."""
+    """One printed header -> canonical field (a CanonicalField); raises UnknownHeader."""
     hit = _table().get(fold_header(header))
     if hit is None:
         raise UnknownHeader(f"unknown table header {header!r} (folded {fold_header(header)!r}); "
                             "add it to normalizers/data/header_synonyms.csv if it is a synonym", header)
-    return hit[0]
+    return CanonicalField(hit[0], header, hit[1])
 
 
 def header_role(header: str) -> str | None:
@@ -73,6 +89,14 @@ def map_header(header: list[str]) -> list[str | None]:
     if missing:
         raise UnknownHeader(f"header {header!r} lacks required field(s) {missing}")
     return fields
+
+
+def role_from_fields(fields) -> str | None:
+    """The co-applicant role carried by a CanonicalField key of `fields`, if any."""
+    for k in fields:
+        if k == "co_applicants" and getattr(k, "role", None):
+            return k.role
+    return None
 
 
 def co_applicant_role(header: list[str]) -> str | None:

@@ -28,9 +28,10 @@ def normalise_row(fields: dict[str, str], section: str | None = None, *,
 
     co_applicant_role: the role named by the co-applicant column's printed header
     (headers.co_applicant_role(header): 共同応募者 in FY2023, 共同事業者 in FY2019). When not
-    given, 共同応募者 is used and a warning says so; normalise_table() passes it for you."""
+    given, it is read from the `fields` keys when they come from map_header() (CanonicalField
+    remembers the printed header); failing that 共同応募者 is used and a warning says so."""
     warnings: list[str] = []
-    role = co_applicant_role
+    role = co_applicant_role or headers.role_from_fields(fields)
     if role is None:
         role = DEFAULT_ROLE
         if (fields.get("co_applicants") or "").strip():

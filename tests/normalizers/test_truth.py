@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from normalizers.headers import co_applicant_role, map_header
+from normalizers.headers import map_header
 from normalizers.municipalities import check_digit
 from normalizers.orgs import near_matches, resolve_org
 from normalizers.project import normalise_row
@@ -24,7 +24,8 @@ def _rows():
 def _normalise(columns, row):
     canon = map_header(columns)
     fields = {canon[i]: row["cells"][h] for i, h in enumerate(columns) if canon[i]}
-    return normalise_row(fields, row.get("group"), co_applicant_role=co_applicant_role(columns))
+    # called the way pipelines/records.py calls it: the role comes from the header keys
+    return normalise_row(fields, row.get("group"))
 
 
 LG_CODES = {

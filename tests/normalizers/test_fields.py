@@ -1,0 +1,27 @@
+from normalizers._data import read_csv
+from normalizers.fields import FIELD_CODES, resolve_fields
+
+
+def test_contract_labels():
+    fields, w = resolve_fields("省エネ\n再エネ\n汚泥の炭化・埋設\nモビリティ\n計画策定\nデジタル技術（DX）\n上下水道\n"
+                               "工業団地\n港湾インフラ\nCCUS\nその他")
+    assert [f.field_code for f in fields] == ["energy_efficiency", "renewable_energy", "waste", "transport",
+                                              "institution_building", "digital", "water", "industrial_park",
+                                              "port", "ccus", "other"]
+    assert not w
+
+
+def test_typo_alias_explicit_and_raw_kept():
+    (f,), w = resolve_fields("省エネルギールギー")
+    assert f.field_raw == "省エネルギールギー" and f.field_code == "energy_efficiency" and not w
+
+
+def test_unknown_is_other_with_warning():
+    fields, w = resolve_fields("省エネルギー、宇宙開発")
+    assert [(f.seq, f.field_raw, f.field_code) for f in fields] == [(1, "省エネルギー", "energy_efficiency"),
+                                                                     (2, "宇宙開発", "other")]
+    assert "宇宙開発" in w[0]
+
+
+def test_taxonomy_codes_valid():
+    assert {r["field_code"] for r in read_csv("field_taxonomy.csv")} <= set(FIELD_CODES)
