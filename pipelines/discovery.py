@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Literal, NamedTuple
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -454,7 +454,7 @@ class _PageParser(HTMLParser):
         if tag in _VOID:
             return
         cls = a.get("class", "") + " " + a.get("id", "")
-        is_date = bool(re.search(r"date", cls, re.I))
+        is_date = bool(re.search(r"date", cls, re.I)) and not re.search(r"update|modif", cls, re.I)
         self._stack.append((tag, bool(_PAGER_CLASS_RE.search(cls)), is_date))
         if is_date:
             self._date_buf.append([])
@@ -529,11 +529,14 @@ def _parse_page(url: str, html: str) -> _Page:
 
 
 def _resolve(base: str, href: str) -> str | None:
-    """``href`` made absolute against ``base``, fragment dropped; ``None`` unless http(s)."""
+    """``href`` made absolute against ``base``, fragment dropped, scheme and host
+    lower-cased; ``None`` unless http(s)."""
     if not href or href.lower().startswith(("javascript:", "mailto:", "tel:", "data:")):
         return None
-    url = urldefrag(urljoin(base, href.strip())).url
-    return url if urlsplit(url).scheme in ("http", "https") else None
+    parts = urlsplit(urldefrag(urljoin(base, href.strip())).url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))
 
 
 def _host_key(url: str) -> tuple[str, int | None]:
@@ -591,6 +594,7 @@ class _Crawler:
                  progress: Callable[[str], None] | None) -> None:
         self.client = client
         self.index_url = index_url
+        self.listing_dir: str | None = None
         self.site = _host_key(index_url)
         self.max_pages = max_pages
         self.progress = progress
@@ -642,6 +646,8 @@ class _Crawler:
             self._error(f"{url}: {type(exc).__name__}: {exc}")
             return None
         self._say(f"GET {url} -> {response.status_code}")
+        if current != url and not self.claim(current):
+            return None  # redirected to a page already visited
         if response.status_code != 200:
             self._error(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
             return None
@@ -658,12 +664,14 @@ class _Crawler:
             page = self.fetch(listings.popleft())
             if page is None:
                 continue
+            if self.listing_dir is None:  # pagination lives beside the (redirected) index
+                self.listing_dir = page.url
             candidates: list[tuple[str, str, TitleInfo, str | None]] = []
             for link in page.links:
                 url = _resolve(page.url, link.href)
                 if url is None or _host_key(url) != self.site:
                     continue
-                if _is_listing_link(link, url, self.index_url):
+                if _is_listing_link(link, url, self.listing_dir):
                     if self.claim(url):
                         listings.append(url)
                     continue
