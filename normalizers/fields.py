@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from ._data import read_csv
 from .model import ProjectField
-from .text import clean
+from .text import clean, open_brackets
 
 FIELD_CODES = ("energy_efficiency", "renewable_energy", "energy_utilisation", "waste", "hydrogen",
                "transport", "institution_building", "digital", "smart_city", "fluorocarbons", "water",
@@ -32,8 +32,42 @@ def _table() -> dict[str, str]:
     return out
 
 
+def _segment(label: str) -> list[str] | None:
+    """「再生可能エネルギー廃棄物処理」 (two lines the extractor joined) -> the known labels it
+    is made of, exactly (no characters left over), or None."""
+    s = label
+    best: dict[int, list[str] | None] = {0: []}
+    keys = {}
+    for r in read_csv("field_taxonomy.csv"):
+        keys[_fold(r["label"])] = r["label"]
+    f = _fold(s)
+    # positions in the folded text; map back through the raw text character by character
+    raw_pos = [i for i, ch in enumerate(s) if not ch.isspace()]
+    for i in range(len(f)):
+        if best.get(i) is None:
+            continue
+        for k in keys:
+            if f.startswith(k, i) and (i + len(k)) not in best:
+                best[i + len(k)] = best[i] + [(i, i + len(k))]
+    spans = best.get(len(f))
+    if not spans or len(spans) < 2 or len(raw_pos) != len(f):
+        return None
+    return [s[raw_pos[a]: raw_pos[b - 1] + 1] for a, b in spans]
+
+
 def split_fields(cell: str) -> list[str]:
-    return [p.strip(" \u3000・") for p in re.split(r"[\n、，]+", cell or "") if p.strip(" \u3000・")]
+    items: list[str] = []
+    for p in (x.strip(" \u3000・") for x in re.split(r"[\n、，]+", cell or "")):
+        if not p:
+            continue
+        if items and open_brackets(items[-1]) > 0:
+            items[-1] += p  # 「デジタル技術（」+「DX）」
+        else:
+            items.append(p)
+    out: list[str] = []
+    for p in items:
+        out.extend((_segment(p) if field_code(p) is None else None) or [p])
+    return out
 
 
 def field_code(label: str) -> str | None:

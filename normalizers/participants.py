@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from ._data import read_csv
 from .model import DomesticCity, Participant
-from .orgs import LEGAL_FORMS, split_org
-from .text import clean
+from .orgs import LEGAL_FORMS, split_legal_form, split_org
+from .text import clean, is_wrap
 
 _BULLET = re.compile(r"^\s*[・•●○■□◆◇▪▫‣＊*]\s*|^\s*-\s+")
 _LABEL = re.compile(r"^\s*[【\[〔(（<＜]?\s*([^：:】\]〕)）>＞\n]{2,16}?)\s*[】\]〕)）>＞]?\s*[：:]\s*(.*)$")
@@ -43,17 +43,22 @@ def role_label(line: str) -> tuple[str, str] | None:
     return role, m.group(2)
 
 
-def _open_brackets(s: str) -> int:
-    return sum(s.count(c) for c in "(（[「") - sum(s.count(c) for c in ")）]」")
+_LATIN_LINE = re.compile(r"^[\x20-\x7e]+$")
+_LATIN_END_FORM = re.compile(r"(Co\.,?\s*Ltd\.?|Ltd\.?|LLC|Inc\.?|Corp\.?|Corporation|Company|JSC|PLC|GmbH|Bhd\.?|Tbk\.?|\))\s*$", re.I)
 
 
 def _is_continuation(prev: str, line: str) -> bool:
-    if _open_brackets(prev) > 0:
-        return True
     t = clean(line)
-    if t[:1] in ")）]」":
+    if role_label(t) or _BULLET.match(line):
+        return False
+    if is_wrap(prev, line):
         return True
-    return t in LEGAL_FORMS or re.fullmatch(r"\((株|有|合|一社|一財|公社|公財)\)", t) is not None
+    if t in LEGAL_FORMS or re.fullmatch(r"\((株|有|合|一社|一財|公社|公財)\)", t):
+        return True
+    # an English name wrapped: both lines Latin, the first without its legal form yet
+    p = clean(prev)
+    return bool(_LATIN_LINE.match(p) and _LATIN_LINE.match(t) and not _LATIN_END_FORM.search(p)
+                and split_legal_form(p)[0] is None and not re.match(r"(PT|CV)\.?\s", t))
 
 
 def _split_commas(line: str) -> list[str]:
@@ -70,6 +75,19 @@ def _split_commas(line: str) -> list[str]:
             buf += ch
     out.append(buf)
     return out
+
+
+_SUFFIX_FORMS = "|".join(f for f in LEGAL_FORMS if f.endswith("会社"))
+_MERGED = re.compile(rf"^(.+?(?:{_SUFFIX_FORMS}))((?:(?!{_SUFFIX_FORMS}).)+(?:{_SUFFIX_FORMS}))$")
+
+
+def _unmerge(name: str) -> list[str]:
+    """「東京センチュリー株式会社ダイキン工業株式会社」 (two lines the extractor joined) -> two
+    names: only when both halves end in a suffix legal form and neither starts with one."""
+    m = _MERGED.match(name)
+    if m and not any(m.group(1).startswith(f) or m.group(2).startswith(f) for f in LEGAL_FORMS):
+        return [m.group(1), m.group(2)]
+    return [name]
 
 
 def split_cell(cell: str, default_role: str) -> list[tuple[str, str]]:
@@ -95,8 +113,8 @@ def split_cell(cell: str, default_role: str) -> list[tuple[str, str]]:
             role, text = lab
         for name in _split_commas(text):
             name = _BULLET.sub("", name, count=1).strip(" \u3000\t")
-            if name:
-                out.append((name, role))
+            for n in (_unmerge(name) if name else []):
+                out.append((n, role))
     return out
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ._data import read_csv
 from .model import PartnerCity
-from .text import clean
+from .text import clean, is_wrap
 
 
 def _fold(s: str) -> str:
@@ -50,7 +50,16 @@ def split_places(cell: str) -> list[str]:
         else:
             buf += ch
     out.append(buf)
-    return [p.strip(" \u3000・") for p in out if p.strip(" \u3000・")]
+    parts: list[str] = []
+    for p in (x.strip(" \u3000・") for x in out):
+        if not p:
+            continue
+        # a line the extractor broke inside a name (「レムチャバン港およびバ」+「ンコク港…」, 「…回廊」+「（EEC）」)
+        if parts and is_wrap(parts[-1], p, use_tokens=True) and not lookup(p):
+            parts[-1] += p
+        else:
+            parts.append(p)
+    return parts
 
 
 def resolve_partners(cell: str, country_code: str | None = None) -> tuple[list[PartnerCity], list[str]]:

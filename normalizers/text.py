@@ -110,3 +110,41 @@ def tokens(s: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     from sudachipy import SplitMode
 
     return tuple((m.surface(), tuple(m.part_of_speech())) for m in tokenizer().tokenize(s, SplitMode.C))
+
+
+# --- line-wrap decisions ------------------------------------------------------------------
+# characters a Japanese line may not start with (行頭禁則) : a line starting with one is a wrap
+KINSOKU_START = set("ーッンぁぃぅぇぉっゃゅょゎァィゥェォャュョヮヵヶ）)]」』】〕、。，．・:：")
+
+
+def open_brackets(s: str) -> int:
+    return sum(s.count(c) for c in "(（[「【〔") - sum(s.count(c) for c in ")）]」】〕")
+
+
+def token_crosses(prev: str, line: str) -> bool:
+    """True when SudachiPy (mode C) reads a known word (not out-of-vocabulary) across the
+    line break between `prev` and `line` (「バ」+「ンコク港」 -> バンコク): the break is a wrap."""
+    from sudachipy import SplitMode
+
+    a, b = clean(prev), clean(line)
+    if not a or not b:
+        return False
+    cut = len(a)
+    for m in tokenizer().tokenize(a + b, SplitMode.C):
+        if m.begin() < cut < m.end():
+            return not m.is_oov()
+    return False
+
+
+def is_wrap(prev: str, line: str, use_tokens: bool = False) -> bool:
+    """Whether `line` continues `prev` (a wrap, not the author's own line break): a bracket
+    left open, a line-start-forbidden character, a line that is only a bracketed
+    abbreviation 「(SMTPFC)」, or (use_tokens) a dictionary word across the break."""
+    p, t = clean(prev), clean(line)
+    if not p or not t:
+        return False
+    if open_brackets(p) > 0 or t[0] in KINSOKU_START:
+        return True
+    if re.fullmatch(r"\([A-Za-z0-9&.\- ]{1,15}\)", t):
+        return True
+    return use_tokens and token_crosses(p, t)

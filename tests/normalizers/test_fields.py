@@ -25,3 +25,9 @@ def test_unknown_is_other_with_warning():
 
 def test_taxonomy_codes_valid():
     assert {r["field_code"] for r in read_csv("field_taxonomy.csv")} <= set(FIELD_CODES)
+
+
+def test_joined_and_broken_lines_repaired():
+    fields, w = resolve_fields("再生可能エネルギー廃棄物処理\nデジタル技術（\nDX）\nフロン回収・破壊DX")
+    assert [f.field_raw for f in fields] == ["再生可能エネルギー", "廃棄物処理", "デジタル技術（DX）", "フロン回収・破壊", "DX"]
+    assert not w

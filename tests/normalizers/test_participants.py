@@ -45,3 +45,18 @@ def test_no_inference_when_a_department_of_the_city_is_printed():
     parts, _ = build_participants("・株式会社オオスミ\n・横浜市（Y-PORTセンター）", "共同応募者", dom)
     assert not any(p.inferred for p in parts)
     assert parts[1].department == "Y-PORTセンター"
+
+
+def test_extractor_damage_repaired():
+    cell = ("東京センチュリー株式会社ダイキン工業株式会社\n三井住友トラスト・パナソニックファイナンス株式会社\n（SMTPFC）\n"
+            "Johnson Controls-Hitachi\nAir Conditioning Vietnam LLC (JCH)\nPT. Gikoko Kogyo Indonesia\n"
+            "Kansai Energy Solutions (Vietnam) Co., Ltd.\nJNK Co., Ltd.")
+    assert [n for n, _ in split_cell(cell, "r")] == [
+        "東京センチュリー株式会社", "ダイキン工業株式会社", "三井住友トラスト・パナソニックファイナンス株式会社（SMTPFC）",
+        "Johnson Controls-Hitachi Air Conditioning Vietnam LLC (JCH)", "PT. Gikoko Kogyo Indonesia",
+        "Kansai Energy Solutions (Vietnam) Co., Ltd.", "JNK Co., Ltd."]
+
+
+def test_prefix_form_merge_not_guessed():
+    # 「株式会社電業社機械製作所グリーンブルー株式会社」 cannot be cut without a dictionary: kept whole
+    assert len(split_cell("株式会社電業社機械製作所グリーンブルー株式会社", "r")) == 1

@@ -33,3 +33,9 @@ def test_split_multi_city():
 def test_unknown_city_kept_and_reported():
     cities, w = resolve_partners("ナントカ市", "VN")
     assert cities[0].name_ja == "ナントカ市" and cities[0].country_code == "VN" and w
+
+
+def test_broken_lines_joined():
+    assert split_places("レムチャバン港およびバ\nンコク港(周辺地域を含む)") == ["レムチャバン港およびバンコク港(周辺地域を含む)"]
+    assert split_places("タイ東部経済回廊\n（EEC）") == ["タイ東部経済回廊（EEC）"]
+    assert split_places("ホーチミン市\nトゥードック市") == ["ホーチミン市", "トゥードック市"]
