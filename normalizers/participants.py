@@ -56,7 +56,7 @@ def _is_continuation(prev: str, line: str) -> bool:
     if t in LEGAL_FORMS or re.fullmatch(r"\((株|有|合|一社|一財|公社|公財)\)", t):
         return True
     # an English name wrapped: both lines Latin, the first without its legal form yet
-    p = clean(prev)
+    p = clean(_BULLET.sub("", prev, count=1))
     return bool(_LATIN_LINE.match(p) and _LATIN_LINE.match(t) and not _LATIN_END_FORM.search(p)
                 and split_legal_form(p)[0] is None and not re.match(r"(PT|CV)\.?\s", t))
 

@@ -49,7 +49,7 @@ def test_no_inference_when_a_department_of_the_city_is_printed():
 
 def test_extractor_damage_repaired():
     cell = ("東京センチュリー株式会社ダイキン工業株式会社\n三井住友トラスト・パナソニックファイナンス株式会社\n（SMTPFC）\n"
-            "Johnson Controls-Hitachi\nAir Conditioning Vietnam LLC (JCH)\nPT. Gikoko Kogyo Indonesia\n"
+            "・Johnson Controls-Hitachi\nAir Conditioning Vietnam LLC (JCH)\nPT. Gikoko Kogyo Indonesia\n"
             "Kansai Energy Solutions (Vietnam) Co., Ltd.\nJNK Co., Ltd.")
     assert [n for n, _ in split_cell(cell, "r")] == [
         "東京センチュリー株式会社", "ダイキン工業株式会社", "三井住友トラスト・パナソニックファイナンス株式会社（SMTPFC）",
