@@ -1,0 +1,104 @@
+"""The whole flow end to end: real HTTP, real Prefect runs, real Parquet and DuckDB."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from tests.conftest import truth, write_sources
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def refresh(site, data_dir, tmp_path, entries, *extra):
+    sources = write_sources(tmp_path / "sources.toml",
+                            [{**e, "url": site.url + e["url"]} for e in entries])
+    return CliRunner().invoke(main, ["refresh", "--sources", str(sources),
+                                     "--data-dir", str(data_dir), *extra])
+
+
+def sql(data_dir, query, *params):
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(query, params).fetchall()
+    finally:
+        con.close()
+
+
+FY2023 = truth("fy2023_r1")
+FY2019 = truth("fy2019_r1")
+COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
+           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
+
+
+@pytest.mark.parametrize("pdf", ["fy2023_r1_xlsx.pdf", "fy2023_r1_rl.pdf"])
+def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf):
+    result = refresh(site, data_dir, tmp_path, [
+        {"url": f"/content/{pdf}", "fiscal_year": 2023, "call_round": 1, "expected_count": 21}])
+    assert result.exit_code == 0, result.output
+    got = sql(data_dir, "SELECT list_no, project_name, fiscal_year, country_code FROM projects"
+                        " ORDER BY list_no")
+    assert [r[0] for r in got] == list(range(1, 22))
+    for (no, name, fy, cc), row in zip(got, FY2023["rows"]):
+        assert name == row["project_name"], no
+        assert fy == 2023 and cc == COUNTRY[row["country"]], no
+    [(sha, pages, n, status)] = sql(data_dir, "SELECT sha256, pages, rows_extracted, status FROM sources")
+    assert len(sha) == 64 and pages >= 5 and n == 21 and status == "ok"
+
+
+def test_fy2019_list_names_proposers_partner_cities(site, data_dir, tmp_path):
+    result = refresh(site, data_dir, tmp_path, [
+        {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_count": 17}])
+    assert result.exit_code == 0, result.output
+    got = sql(data_dir, """SELECT p.list_no, p.project_name, p.proposer_name_raw, p.group_name,
+                                  (SELECT list(name_raw ORDER BY seq) FROM partner_cities c
+                                   WHERE c.project_id = p.project_id)
+                           FROM projects p ORDER BY list_no""")
+    assert len(got) == 17
+    for (no, name, proposer, group, cities), row in zip(got, FY2019["rows"]):
+        assert (no, name, proposer, group) == (row["no"], row["project_name"], row["proposer"],
+                                               row["group"])
+        assert cities == row["target_cities"]
+
+
+def test_second_refresh_with_nothing_changed_downloads_nothing(site, data_dir, tmp_path):
+    entries = [{"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019}]
+    assert refresh(site, data_dir, tmp_path, entries).exit_code == 0
+    before = sql(data_dir, "SELECT project_id FROM projects ORDER BY 1")
+    mtime = (data_dir / "warehouse.duckdb").stat().st_mtime_ns
+    second = refresh(site, data_dir, tmp_path, entries)
+    assert second.exit_code == 0, second.output
+    assert "nothing changed" in second.output
+    assert [r[2].get("If-None-Match") is not None for r in site.requests] == [False, True]
+    assert (data_dir / "warehouse.duckdb").stat().st_mtime_ns == mtime
+    forced = refresh(site, data_dir, tmp_path, entries, "--force")
+    assert forced.exit_code == 0
+    assert sql(data_dir, "SELECT project_id FROM projects ORDER BY 1") == before
+    assert sql(data_dir, "SELECT fetch_status FROM sources") == [("unchanged",)]
+
+
+def test_failed_sources_are_recorded_and_the_rest_published(site, data_dir, tmp_path):
+    site.faults["/content/html.pdf"] = lambda h: __import__("pipelines.local_server").local_server.send_bytes(
+        h, 200, b"<!DOCTYPE html><html>maintenance</html>", "text/html")
+    result = refresh(site, data_dir, tmp_path, [
+        {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
+        {"url": "/content/missing.pdf", "fiscal_year": 2020},
+        {"url": "/content/html.pdf", "fiscal_year": 2021},
+    ])
+    assert result.exit_code == 1, result.output
+    rows = dict(sql(data_dir, "SELECT fiscal_year, status || ': ' || coalesce(error, '') FROM sources"))
+    assert rows[2019] == "ok: "
+    assert rows[2020] == "failed: fetch: HTTP 404"
+    assert rows[2021].startswith("failed: fetch: not a PDF")
+    assert sql(data_dir, "SELECT count(*) FROM projects") == [(17,)]
+    assert "HTTP 404" in result.output
+
+
+def test_demo_runs_the_whole_flow(data_dir):
+    result = CliRunner().invoke(main, ["demo", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "projects: 38" in result.output
+    assert sql(data_dir, "SELECT fiscal_year, count(*) FROM projects GROUP BY 1 ORDER BY 1") == [
+        (2019, 17), (2023, 21)]
+    assert (data_dir / "curated/projects/fiscal_year=2019/part-0.parquet").exists()
