@@ -40,6 +40,7 @@ def main() -> None:
 def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here
 
 
 def _run_with_progress(**kwargs):
@@ -215,6 +216,35 @@ def query(sql, data_dir, fmt):
             table.add_row(*("" if v is None else str(v) for v in r))
         Console(width=max(120, Console().width)).print(table)
         click.echo(f"({len(rows)} rows)")
+
+
+# ---------------------------------------------------------------- report / docs
+
+
+@main.command()
+@DATA_DIR_OPTION
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the HTML (default DATA_DIR/report.html).")
+def report(data_dir, output):
+    """A self-contained HTML report of the warehouse."""
+    from pipelines.report import write_report
+
+    data_dir = _data_dir(data_dir)
+    if not (data_dir / "warehouse.duckdb").exists():
+        _fail(f"no warehouse at {data_dir / 'warehouse.duckdb'}: run `c3p demo` or `c3p refresh` first")
+    path = write_report(data_dir, output or data_dir / "report.html")
+    click.echo(f"report: {path}")
+
+
+@main.command()
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("docs/data_dictionary.md"), show_default=True)
+def docs(output):
+    """Regenerate the data dictionary from the warehouse's table and column comments."""
+    from pipelines.data_dictionary import write_data_dictionary
+
+    path = write_data_dictionary(output)
+    click.echo(f"data dictionary: {path}")
 
 
 if __name__ == "__main__":
