@@ -30,9 +30,14 @@ class Document:
     file: str
     pages: int
     tables: list[Table]
+    crosscheck: object | None = None  # crosscheck.CrossCheck when asked for
+
+    @property
+    def crosscheck_agreement(self) -> float | None:
+        return None if self.crosscheck is None else self.crosscheck.agreement
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "file": self.file,
             "pages": self.pages,
             "tables": [
@@ -47,6 +52,25 @@ class Document:
                 for t in self.tables
             ],
         }
+        if self.crosscheck is not None:
+            d["crosscheck"] = self.crosscheck.to_dict()
+        return d
+
+
+def document_from_dict(d: dict) -> Document:
+    """The inverse of Document.to_dict (cross-check and bboxes are not kept in JSON)."""
+    return Document(
+        file=d["file"],
+        pages=d["pages"],
+        tables=[
+            Table(
+                header=list(t["header"]),
+                pages=list(t["pages"]),
+                rows=[Row(list(r["cells"]), list(r["pages"]), r.get("section")) for r in t["rows"]],
+            )
+            for t in d["tables"]
+        ],
+    )
 
 
 def document_from_dict(data: dict) -> Document:

@@ -1,0 +1,114 @@
+"""extract_document: every ruled table of a PDF as logical tables of cell texts."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .errors import ExtractionError, NoTable, NoTextLayer
+from .logical_table import join_pages
+from .model import Document
+from .page_table import PageTable, find_tables
+from .rulings import page_rulings
+from .source import open_pdf, page_layout
+from .text_layer import page_glyphs
+
+PARALLEL_MIN_PAGES = 12  # below this, starting worker processes costs more than it saves
+
+
+def _read_pages(path: Path, first: int, last: int) -> tuple[list[PageTable], int, int]:
+    """Grids of pages first..last (0-based, inclusive), glyph count, image count."""
+    tables: list[PageTable] = []
+    glyph_count = image_count = 0
+    with open_pdf(path) as pdf:
+        for i in range(first, last + 1):
+            page = pdf.pages[i]
+            layout = page_layout(path, page)
+            glyphs = page_glyphs(layout)
+            glyph_count += len(glyphs)
+            if not glyphs:
+                image_count += _has_image(layout)
+            else:
+                hs, vs = page_rulings(layout)
+                tables += find_tables(i + 1, glyphs, hs, vs)
+            page.close()  # drop pdfplumber's per-page caches: long documents stay small
+    return tables, glyph_count, image_count
+
+
+def _has_image(layout) -> int:
+    from pdfminer.layout import LTFigure, LTImage
+
+    stack = [layout]
+    while stack:
+        for obj in stack.pop():
+            if isinstance(obj, LTImage):
+                return 1
+            if isinstance(obj, LTFigure):
+                stack.append(obj)
+    return 0
+
+
+def _page_count(path: Path) -> int:
+    with open_pdf(path) as pdf:
+        try:
+            return len(pdf.pages)
+        except ExtractionError:
+            raise
+        except Exception as e:
+            from .source import translate
+
+            raise translate(path, e) from None
+
+
+def _default_workers(pages: int) -> int:
+    if pages < PARALLEL_MIN_PAGES or mp.current_process().daemon:
+        return 1  # daemonic processes (e.g. the pipeline's time-limited child) cannot fork
+    return min(os.cpu_count() or 1, 4)
+
+
+def extract_document(path: str | Path, *, cross_check: bool = False,
+                     workers: int | None = None) -> Document:
+    """Read every ruled table of the PDF at ``path``.
+
+    Returns a :class:`~extractors.model.Document` whose tables are logical tables: one
+    per table even when it runs over several pages, the header as printed, each row's
+    cell texts (wrapped lines joined, the author's line breaks kept as ``\\n``), the pages
+    it lies on and the group row above it as ``section``.
+
+    ``cross_check=True`` also reads the file with camelot and stores the agreement in
+    ``Document.crosscheck``. ``workers`` sets how many processes read pages (default: one
+    per core for long documents, one otherwise).
+
+    Raises NotAPDF, EncryptedPDF, NoTextLayer, NoTable or ExtractionError, each with the
+    file path and a reason.
+    """
+    path = Path(path)
+    pages = _page_count(path)
+    n = workers if workers is not None else _default_workers(pages)
+    n = max(1, min(n, pages))
+    if n == 1:
+        tables, glyphs, images = _read_pages(path, 0, pages - 1)
+    else:
+        size = -(-pages // n)
+        chunks = [(i, min(i + size, pages) - 1) for i in range(0, pages, size)]
+        with ProcessPoolExecutor(len(chunks), mp_context=mp.get_context("spawn")) as pool:
+            parts = list(pool.map(_read_pages, [path] * len(chunks), *zip(*chunks)))
+        tables = [t for p in parts for t in p[0]]
+        glyphs = sum(p[1] for p in parts)
+        images = sum(p[2] for p in parts)
+    if glyphs == 0:
+        what = "scanned pages" if images else "no text"
+        raise NoTextLayer(str(path), f"no text layer; OCR not supported ({what})")
+    counts: dict[int, int] = {}
+    for t in tables:
+        counts[t.page] = counts.get(t.page, 0) + 1
+    logical = join_pages(tables, counts)
+    if not logical:
+        raise NoTable(str(path), f"no ruled table found on any of its {pages} pages")
+    doc = Document(str(path), pages, logical)
+    if cross_check:
+        from .crosscheck import cross_check as run_cross_check
+
+        doc.crosscheck = run_cross_check(path, doc)
+    return doc

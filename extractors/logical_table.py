@@ -1,0 +1,134 @@
+"""Joining page grids into logical tables.
+
+A page's grid continues the table of the previous page when it has the same columns; a
+repeated header is dropped; a first row whose first cell is empty is the rest of the row
+the page break cut; a row that is one cell across the whole table names the group of the
+rows below it (``section``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cell_text import PlacedLine, join_lines
+from .model import BBox, Row, Table
+from .page_table import PageRow, PageTable
+
+WIDTH_TOLERANCE = 3.0  # points; the same column drawn on another page
+
+
+@dataclass
+class _RowBuilder:
+    cells: list[list[PlacedLine]]
+    pages: list[int]
+    section: str | None
+    bboxes: list[tuple[int, BBox]] = field(default_factory=list)
+    pieces: int = 0
+
+
+def _placed(pt: PageTable, row: PageRow, piece: int) -> list[list[PlacedLine]]:
+    return [
+        [PlacedLine(l, pt.inner_right(j, row.span), piece, pt.pitch) for l in cell]
+        for j, cell in enumerate(row.cells)
+    ]
+
+
+def _texts(pt: PageTable, row: PageRow) -> list[str]:
+    return [join_lines(c) for c in _placed(pt, row, 0)]
+
+
+def _same_columns(a: PageTable, b: PageTable) -> bool:
+    if a.ncols != b.ncols:
+        return False
+    wa = [y - x for x, y in zip(a.xs, a.xs[1:])]
+    wb = [y - x for x, y in zip(b.xs, b.xs[1:])]
+    return all(abs(x - y) <= WIDTH_TOLERANCE for x, y in zip(wa, wb))
+
+
+@dataclass
+class _TableBuilder:
+    header: list[str]
+    ncols: int
+    last: PageTable
+    pages: list[int]
+    rows: list[_RowBuilder] = field(default_factory=list)
+    section: str | None = None
+
+    def add_row(self, pt: PageTable, row: PageRow, continuation: bool) -> None:
+        box = (pt.xs[0], row.top, pt.xs[-1], row.bottom)
+        if row.span:
+            text = join_lines(_placed(pt, row, 0)[0])
+            if text:
+                self.section = text
+            return
+        if continuation and self.rows:
+            rb = self.rows[-1]
+            rb.pieces += 1
+            for mine, more in zip(rb.cells, _placed(pt, row, rb.pieces)):
+                mine.extend(more)
+            if pt.page not in rb.pages:
+                rb.pages.append(pt.page)
+            rb.bboxes.append((pt.page, box))
+            return
+        if row.empty:
+            return
+        self.rows.append(_RowBuilder(_placed(pt, row, 0), [pt.page], self.section, [(pt.page, box)]))
+
+    def build(self) -> Table:
+        rows = [
+            Row([join_lines(c) for c in rb.cells], rb.pages, rb.section, rb.bboxes)
+            for rb in self.rows
+        ]
+        return Table(self.header, self.pages, rows)
+
+
+def _is_continuation(row: PageRow) -> bool:
+    return not row.span and not row.cells[0] and not row.empty
+
+
+def join_pages(page_tables: list[PageTable], page_counts: dict[int, int]) -> list[Table]:
+    """Logical tables from the page grids of a document, in reading order.
+
+    ``page_counts`` maps a page number to the number of grids found on it: a table only
+    continues from the last grid of a page into the first grid of the next page.
+    """
+    out: list[Table] = []
+    cur: _TableBuilder | None = None
+    seen_on_page: dict[int, int] = {}
+    for pt in page_tables:
+        index = seen_on_page.get(pt.page, 0)
+        seen_on_page[pt.page] = index + 1
+        rows = list(pt.rows)
+        continues = (
+            cur is not None
+            and index == 0
+            and pt.page == cur.last.page + 1
+            and page_counts.get(cur.last.page, 0) == seen_on_page.get(cur.last.page, 0)
+            and pt.ncols == cur.ncols
+        )
+        if continues:
+            first = next((i for i, r in enumerate(rows) if not r.span and not r.empty), None)
+            repeated = first is not None and _texts(pt, rows[first]) == cur.header
+            if not repeated and not _same_columns(cur.last, pt):
+                continues = False
+            elif repeated:
+                rows = rows[first + 1:]
+        if not continues:
+            if cur is not None and cur.rows:
+                out.append(cur.build())
+            first = next((i for i, r in enumerate(rows) if not r.span and not r.empty), None)
+            if first is None:
+                cur = None
+                continue
+            cur = _TableBuilder(_texts(pt, rows[first]), pt.ncols, pt, [pt.page])
+            rows = rows[first + 1:]
+            at_start = False
+        else:
+            at_start = True
+            if pt.page not in cur.pages:
+                cur.pages.append(pt.page)
+        for i, row in enumerate(rows):
+            cur.add_row(pt, row, continuation=at_start and i == 0 and _is_continuation(row))
+        cur.last = pt
+    if cur is not None and cur.rows:
+        out.append(cur.build())
+    return out
