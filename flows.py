@@ -55,3 +55,50 @@ def refresh_flow(specs: list[dict], ctx: dict) -> dict:
 def run_refresh_flow(specs: list[SourceSpec], ctx: stages.RunContext) -> dict:
     """Run the flow (a temporary Prefect server starts when none is configured)."""
     return refresh_flow([s.to_dict() for s in specs], asdict(ctx))
+
+
+# ---------------------------------------------------------------- scheduled deployments
+
+ANNUAL_REFRESH_CRON = "0 6 1 11 *"  # 1 November, after the spring and autumn rounds
+DISCOVERY_CHECK_CRON = "0 6 1,15 3-10 *"  # twice a month while lists appear (March–October)
+
+
+@flow(name="c3p-scheduled-refresh")
+def scheduled_refresh(data_dir: str = "data", sources_file: str | None = None,
+                      discover: bool = True) -> dict:
+    """The annual refresh: discover, download what changed, publish (a no-op when nothing did)."""
+    from pathlib import Path
+
+    from pipelines.refresh import run_refresh
+
+    outcome = run_refresh(Path(data_dir), sources_file=sources_file, discover=discover,
+                          command="scheduled-refresh")
+    return {"nothing_changed": outcome.nothing_changed, **outcome.summary}
+
+
+@flow(name="c3p-discovery-check")
+def discovery_check(data_dir: str = "data") -> dict:
+    """The lighter check: crawl the press releases; refresh only when a new list appeared."""
+    from pathlib import Path
+
+    from pipelines import registry
+    from pipelines.refresh import resolve_sources, run_refresh
+
+    before = {s.url for s in registry.discovered_sources(Path(data_dir))}
+    notes: list[str] = []
+    resolve_sources(Path(data_dir), None, True, notes)
+    new = [s for s in registry.discovered_sources(Path(data_dir)) if s.url not in before]
+    if not new:
+        return {"new_lists": 0, "notes": notes}
+    outcome = run_refresh(Path(data_dir), discover=False, command="discovery-check")
+    return {"new_lists": len(new), "notes": notes, **outcome.summary}
+
+
+def deployments(data_dir: str) -> list:
+    """The two scheduled deployments ``c3p serve`` registers and serves."""
+    return [
+        scheduled_refresh.to_deployment(name="annual-refresh", cron=ANNUAL_REFRESH_CRON,
+                                        parameters={"data_dir": data_dir}),
+        discovery_check.to_deployment(name="discovery-check", cron=DISCOVERY_CHECK_CRON,
+                                      parameters={"data_dir": data_dir}),
+    ]

@@ -247,5 +247,27 @@ def docs(output):
     click.echo(f"data dictionary: {path}")
 
 
+# ---------------------------------------------------------------- serve
+
+
+@main.command()
+@DATA_DIR_OPTION
+@click.option("--dry-run", is_flag=True, help="Show the deployments and schedules, serve nothing.")
+def serve(data_dir, dry_run):
+    """Register and serve the Prefect deployments with their schedules (blocks)."""
+    from flows import deployments
+
+    data_dir = str(_data_dir(data_dir).resolve())
+    found = deployments(data_dir)
+    for d in found:
+        crons = ", ".join(getattr(s.schedule, "cron", "?") for s in d.schedules)
+        click.echo(f"{d.flow_name}/{d.name}: cron {crons}  data_dir={data_dir}")
+    if dry_run:
+        return
+    from prefect import serve as prefect_serve
+
+    prefect_serve(*found)
+
+
 if __name__ == "__main__":
     main()

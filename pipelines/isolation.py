@@ -31,8 +31,9 @@ def _child(path: str, cross_check: bool, out: mp.Queue) -> None:
 
 
 def extract_with_time_limit(path: str, *, cross_check: bool = False,
-                            seconds: float = settings.EXTRACT_TIME_LIMIT_S):
+                            seconds: float | None = None):
     """(document dict, cross-check agreement or None); raises ExtractionError or TimeLimitExceeded."""
+    seconds = settings.EXTRACT_TIME_LIMIT_S if seconds is None else seconds
     ctx = mp.get_context("fork")
     out: mp.Queue = ctx.Queue()
     proc = ctx.Process(target=_child, args=(path, cross_check, out), daemon=True)
