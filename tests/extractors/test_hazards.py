@@ -1,0 +1,114 @@
+"""One small generated PDF per hazard (tests/fixtures/extractors/make_fixtures.py)."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from extractors import extract_document, to_csv
+from extractors.errors import EncryptedPDF, ExtractionError, NoTable, NoTextLayer, NotAPDF
+from extractors.text_compare import same_strict
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "extractors"
+
+
+@lru_cache(maxsize=None)
+def _extract(name: str):
+    return extract_document(FIX / f"{name}.pdf")
+
+
+def _check_against_truth(name: str):
+    doc = _extract(name)
+    truth = json.loads((FIX / f"{name}.json").read_text(encoding="utf-8"))
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert table.header == truth["columns"]
+    assert len(table.rows) == len(truth["rows"])
+    for got, want in zip(table.rows, truth["rows"]):
+        assert got.section == want["section"]
+        for g, w in zip(got.cells, want["cells"]):
+            assert same_strict(g, w), (g, w)
+    return table
+
+
+@pytest.mark.parametrize("name", [
+    "header_first_page_only",
+    "row_split_across_pages",
+    "thin_rect_borders",
+    "shifted_baseline_glyphs",
+    "latin_wrap",
+    "fullwidth_spaces",
+    "section_rows",
+    "footer_page_numbers",
+    "narrow_columns",
+    "a3_portrait",
+])
+def test_fixture_matches_truth(name):
+    _check_against_truth(name)
+
+
+def test_header_only_on_first_page_still_one_table():
+    table = _check_against_truth("header_first_page_only")
+    assert table.pages == [1, 2]
+    assert any(r.pages == [2] for r in table.rows)
+
+
+def test_row_split_across_pages_is_one_row_on_two_pages():
+    table = _check_against_truth("row_split_across_pages")
+    split = [r for r in table.rows if len(r.pages) == 2]
+    assert len(split) == 1 and split[0].cells[0] == "9"
+
+
+def test_shifted_glyphs_land_in_their_line_in_reading_order():
+    cell = _check_against_truth("shifted_baseline_glyphs").rows[0].cells[4]
+    assert "\n① 再エネ" in cell and "（富山市―レンカ区連携事業）" in cell
+
+
+def test_fullwidth_spaces_kept_exactly():
+    row = _check_against_truth("fullwidth_spaces").rows[0]
+    assert row.cells[1] == "公益財団法人\u3000地球環境戦略研究機関"
+    assert "Solution\u3000Alliance" in row.cells[4]
+
+
+def test_latin_wrap_joined_with_one_space():
+    row = _check_against_truth("latin_wrap").rows[0]
+    assert "Kansai Energy Solutions (Vietnam) Co., Ltd." in row.cells[2].split("\n")
+
+
+def test_footer_numbers_are_not_text_of_any_cell():
+    text = json.dumps(_extract("footer_page_numbers").to_dict(), ensure_ascii=False)
+    assert "- 1 -" not in text and "- 2 -" not in text
+
+
+def test_sections_become_row_section_and_csv_column():
+    doc = _extract("section_rows")
+    csv_text = to_csv(doc)
+    assert csv_text.splitlines()[0] == "section,No.,事業名,実施主体,共同事業者,国"
+    assert csv_text.splitlines()[1].startswith("福島市ーミャンマー連邦共和国ザガイン管区連携事業,01,")
+
+
+@pytest.mark.parametrize("name,error,reason", [
+    ("no_table", NoTable, "no ruled table"),
+    ("image_only", NoTextLayer, "no text layer; OCR not supported"),
+    ("encrypted", EncryptedPDF, "encrypted"),
+    ("not_a_pdf", NotAPDF, "not a PDF"),
+])
+def test_errors_name_file_and_reason(name, error, reason):
+    path = FIX / f"{name}.pdf"
+    with pytest.raises(error) as exc:
+        extract_document(path)
+    assert exc.value.path == str(path)
+    assert reason in exc.value.reason
+    assert isinstance(exc.value, ExtractionError)
+
+
+def test_missing_and_truncated_files_raise_extraction_error(tmp_path):
+    with pytest.raises(ExtractionError):
+        extract_document(tmp_path / "missing.pdf")
+    broken = tmp_path / "truncated.pdf"
+    broken.write_bytes((FIX / "thin_rect_borders.pdf").read_bytes()[:300])
+    with pytest.raises(ExtractionError) as exc:
+        extract_document(broken)
+    assert type(exc.value).__module__ == "extractors.errors"
