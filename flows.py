@@ -5,9 +5,11 @@ one publish task. Task results are small dicts of paths and ids.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict
 
 from prefect import flow, task
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import progress, stages
 from pipelines.sources import SourceSpec
@@ -42,18 +44,42 @@ def publish_task(specs: list, fetched: list, extracted: list, records: list, ctx
     return result
 
 
-@flow(name="c3p-refresh")
+@flow(name="c3p-refresh", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def refresh_flow(specs: list[dict], ctx: dict) -> dict:
-    """Fetch, extract and normalise every list, then publish the warehouse atomically."""
+    """Fetch, extract and normalise every list, then publish the warehouse atomically.
+
+    Lists run side by side on two workers (extraction runs in a child process per PDF).
+    """
     n = len(specs)
-    fetched = [fetch_task(spec, ctx, n) for spec in specs]
-    extracted = [extract_task(spec, f, ctx, n) for spec, f in zip(specs, fetched)]
-    records = [records_task(spec, f, e, ctx, n) for spec, f, e in zip(specs, fetched, extracted)]
-    return publish_task(specs, fetched, extracted, records, ctx)
+    fetched = [fetch_task.submit(spec, ctx, n) for spec in specs]
+    extracted = [extract_task.submit(spec, f, ctx, n) for spec, f in zip(specs, fetched)]
+    records = [records_task.submit(spec, f, e, ctx, n)
+               for spec, f, e in zip(specs, fetched, extracted)]
+    return publish_task(specs, [f.result() for f in fetched], [e.result() for e in extracted],
+                        [r.result() for r in records], ctx)
+
+
+_warm_up: threading.Thread | None = None
+
+
+def warm_up_server() -> None:
+    """Start the temporary Prefect server in the background (when no server is configured),
+    so its ~10 s start overlaps with other work; ``run_refresh_flow`` waits for it."""
+    global _warm_up
+    from prefect.settings import PREFECT_API_URL
+
+    if _warm_up is not None or PREFECT_API_URL.value():
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    _warm_up = threading.Thread(target=lambda: SubprocessASGIServer().start(), daemon=True)
+    _warm_up.start()
 
 
 def run_refresh_flow(specs: list[SourceSpec], ctx: stages.RunContext) -> dict:
     """Run the flow (a temporary Prefect server starts when none is configured)."""
+    if _warm_up is not None:
+        _warm_up.join()
     return refresh_flow([s.to_dict() for s in specs], asdict(ctx))
 
 

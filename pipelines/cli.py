@@ -125,6 +125,9 @@ def demo(data_dir):
     from pipelines.local_server import LocalSite
 
     _quiet_prefect()
+    from flows import warm_up_server
+
+    warm_up_server()
     samples = resources.files("pipelines") / "samples"
     with tempfile.TemporaryDirectory(prefix="c3p-demo-site-") as site_dir:
         content = Path(site_dir) / "content"
