@@ -1,8 +1,7 @@
 """The atomic publish: new Parquet and DuckDB written beside the old, then swapped in.
 
-A run that fails or is killed before the swap leaves the previous warehouse and
-Parquet untouched; ``recover`` (run at the start of every publish) puts back any table
-a run was killed in the middle of swapping, and clears stale staging folders.
+A run that fails or is killed at any point leaves the previous warehouse and Parquet
+readable; ``recover`` (run at the start of every publish) clears what it left behind.
 """
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ from pipelines.schema import TABLES, TableSpec
 
 WAREHOUSE = "warehouse.duckdb"
 CURATED = "curated"
+VERSIONS = ".versions"
 
 _SQL_TYPES = {
     pa.string(): "VARCHAR", pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
@@ -92,37 +92,61 @@ def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
         con.close()
 
 
+def _live_versions(data_dir: Path) -> set[str]:
+    """Version folders the table links point at (the published Parquet)."""
+    live = set()
+    curated = data_dir / CURATED
+    if curated.exists():
+        for link in curated.iterdir():
+            if link.is_symlink():
+                live.add(Path(os.readlink(link)).parent.name)
+    return live
+
+
 def recover(data_dir: Path) -> None:
-    """Undo a swap a killed run left half done, and remove stale staging folders."""
+    """Clear what a killed or failed run left: unpublished versions and half-made links.
+
+    Nothing published is touched: every table link always points at a complete version.
+    """
     data_dir = Path(data_dir)
-    for staging in sorted(data_dir.glob(".staging-*")):
-        old = staging / "old"
-        if old.exists():
-            for table_dir in old.iterdir():
-                live = data_dir / CURATED / table_dir.name
-                if not live.exists():
-                    os.rename(table_dir, live)
-        shutil.rmtree(staging, ignore_errors=True)
+    curated = data_dir / CURATED
+    if curated.exists():
+        for tmp in curated.glob(".*.link"):
+            tmp.unlink()
+    live = _live_versions(data_dir)
+    versions = data_dir / VERSIONS
+    if versions.exists():
+        for version in versions.iterdir():
+            if version.name not in live:
+                shutil.rmtree(version, ignore_errors=True)
 
 
 def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str) -> None:
-    """Write every table to Parquet and DuckDB in a staging folder, then swap them in."""
+    """Write every table to Parquet and DuckDB in a new version folder, then swap them in.
+
+    ``curated/<table>`` is a symbolic link to ``.versions/<run>/<table>``, replaced
+    atomically (``os.replace``), so a reader never finds a table missing or half written;
+    ``warehouse.duckdb`` is replaced the same way. The previous version's folder is removed
+    once nothing points at it.
+    """
     data_dir = Path(data_dir)
     recover(data_dir)
-    staging = data_dir / f".staging-{run_id}"
-    staging.mkdir(parents=True)
+    version = data_dir / VERSIONS / run_id
+    version.mkdir(parents=True)
     tables = {name: arrow_table(spec, rows.get(name, [])) for name, spec in TABLES.items()}
     for name, spec in TABLES.items():
-        _write_parquet(spec, tables[name], staging / CURATED / name)
-    _write_duckdb(staging / WAREHOUSE, tables)
+        _write_parquet(spec, tables[name], version / name)
+    _write_duckdb(version / WAREHOUSE, tables)
 
-    live_curated = data_dir / CURATED
-    live_curated.mkdir(exist_ok=True)
-    (staging / "old").mkdir()
+    curated = data_dir / CURATED
+    curated.mkdir(exist_ok=True)
     for name in TABLES:
-        live = live_curated / name
-        if live.exists():
-            os.rename(live, staging / "old" / name)
-        os.rename(staging / CURATED / name, live)
-    os.replace(staging / WAREHOUSE, data_dir / WAREHOUSE)
-    shutil.rmtree(staging, ignore_errors=True)
+        live = curated / name
+        if live.exists() and not live.is_symlink():  # a plain folder from an older layout
+            shutil.rmtree(live)
+        tmp = curated / f".{name}.link"
+        tmp.unlink(missing_ok=True)
+        os.symlink(Path("..") / VERSIONS / run_id / name, tmp)
+        os.replace(tmp, live)
+    os.replace(version / WAREHOUSE, data_dir / WAREHOUSE)
+    recover(data_dir)

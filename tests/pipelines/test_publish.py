@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from datetime import datetime, timezone
 
 import duckdb
@@ -66,14 +67,39 @@ def test_failure_before_swap_leaves_previous_version(tmp_path, monkeypatch):
     assert publish.read_table(tmp_path, "projects").num_rows == 3
 
 
-def test_kill_in_the_middle_of_the_swap_is_recovered(tmp_path):
-    publish.publish(tmp_path, rows(3), "r1")
-    staging = tmp_path / ".staging-killed" / "old"
-    staging.mkdir(parents=True)
-    os.rename(tmp_path / "curated" / "projects", staging / "projects")  # killed right here
-    publish.recover(tmp_path)
-    assert publish.read_table(tmp_path, "projects").num_rows == 3
-    assert not list(tmp_path.glob(".staging-*"))
+KILLER = """
+import sys
+from pipelines import publish
+from tests.pipelines.test_publish import rows
+i = 0
+while True:
+    i += 1
+    publish.publish(sys.argv[1], rows(3 if i % 2 else 5), f"run{i}")
+"""
+
+
+def test_a_run_killed_at_any_point_leaves_a_readable_version(tmp_path):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    publish.publish(tmp_path, rows(3), "first")
+    random.seed(7)
+    root = Path(__file__).parents[2]
+    for attempt in range(6):
+        proc = subprocess.Popen([sys.executable, "-c", KILLER, str(tmp_path)], cwd=root)
+        time.sleep(random.uniform(0.8, 2.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert count(tmp_path) in (3, 5)
+        for name in TABLES:
+            assert publish.read_table(tmp_path, name) is not None, name
+        assert publish.read_table(tmp_path, "projects").num_rows in (3, 5)
+    publish.publish(tmp_path, rows(4), "after")
+    assert count(tmp_path) == 4 and publish.read_table(tmp_path, "projects").num_rows == 4
+    assert [p.name for p in (tmp_path / ".versions").iterdir()] == ["after"]
 
 
 def test_reader_holding_the_old_warehouse_keeps_a_consistent_view(tmp_path):
