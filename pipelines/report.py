@@ -167,7 +167,7 @@ def stacked_bars(year_country: list[dict], years: list[int], colours: dict[str, 
     out = [f'<svg id="chart-year-country" class="chart" role="img" viewBox="0 0 {width:.0f} {height}"'
            f' width="{width:.0f}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
            "<title>Projects per fiscal year, stacked by partner country</title>"]
-    ticks = 5 if top % 5 == 0 else 4
+    ticks = top if top <= 5 else 5 if top % 5 == 0 else 4
     for i in range(ticks + 1):
         v = top * i / ticks
         y = y_of(v)
