@@ -20,7 +20,7 @@ from functools import lru_cache
 from ._data import read_csv
 from .model import DomesticCity, Participant
 from .orgs import LEGAL_FORMS, split_legal_form, split_org
-from .text import clean, is_wrap
+from .text import clean, is_wrap, split_outside_brackets
 
 _BULLET = re.compile(r"^\s*[・•●○■□◆◇▪▫‣＊*]\s*|^\s*-\s+")
 _LABEL = re.compile(r"^\s*[【\[〔(（<＜]?\s*([^：:】\]〕)）>＞\n]{2,16}?)\s*[】\]〕)）>＞]?\s*[：:]\s*(.*)$")
@@ -62,19 +62,7 @@ def _is_continuation(prev: str, line: str) -> bool:
 
 
 def _split_commas(line: str) -> list[str]:
-    out, buf, depth = [], "", 0
-    for ch in line:
-        if ch in "(（[「":
-            depth += 1
-        elif ch in ")）]」":
-            depth = max(0, depth - 1)
-        if ch in "、，" and depth == 0:
-            out.append(buf)
-            buf = ""
-        else:
-            buf += ch
-    out.append(buf)
-    return out
+    return split_outside_brackets(line, "、，")
 
 
 _SUFFIX_FORMS = "|".join(f for f in LEGAL_FORMS if f.endswith("会社"))

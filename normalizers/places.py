@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ._data import read_csv
 from .model import PartnerCity
-from .text import clean, is_wrap
+from .text import clean, is_wrap, split_outside_brackets
 
 
 def _fold(s: str) -> str:
@@ -38,18 +38,7 @@ def lookup(name: str) -> dict | None:
 
 
 def split_places(cell: str) -> list[str]:
-    out, buf, depth = [], "", 0
-    for ch in (cell or ""):
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-        if ch in "\n、，" and depth == 0:
-            out.append(buf)
-            buf = ""
-        else:
-            buf += ch
-    out.append(buf)
+    out = split_outside_brackets(cell or "", "\n、，", "(（", ")）")
     parts: list[str] = []
     for p in (x.strip(" \u3000・") for x in out):
         if not p:

@@ -117,6 +117,24 @@ def tokens(s: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 KINSOKU_START = set("ーッンぁぃぅぇぉっゃゅょゎァィゥェォャュョヮヵヶ）)]」』】〕、。，．・:：")
 
 
+def split_outside_brackets(text: str, separators: str, opening: str = "(（[「",
+                           closing: str = ")）]」") -> list[str]:
+    """Split ``text`` at any of ``separators`` that is not inside brackets."""
+    out, buf, depth = [], "", 0
+    for ch in text:
+        if ch in opening:
+            depth += 1
+        elif ch in closing:
+            depth = max(0, depth - 1)
+        if ch in separators and depth == 0:
+            out.append(buf)
+            buf = ""
+        else:
+            buf += ch
+    out.append(buf)
+    return out
+
+
 def open_brackets(s: str) -> int:
     return sum(s.count(c) for c in "(（[「【〔") - sum(s.count(c) for c in ")）]」】〕")
 
