@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from extractors import extract_document
+from normalizers.text import drop_cjk_spaces
 from pipelines.records import ListError, build_records, merge_organizations
 from tests.conftest import sample_pdf, truth
 
@@ -25,16 +26,26 @@ def test_same_list_gives_the_same_records_every_time(fy2023):
     assert again.tables == fy2023.tables and again.organizations == fy2023.organizations
 
 
-def test_participants_and_fields_follow_the_truth(fy2023):
+# The rl rendering wrapped "Solution　Alliance" exactly at the full-width space and drew no
+# glyph for it: nothing in the PDF says the space was full-width, so one ASCII space is read.
+NO_TRACE = {("fy2023_r1_rl.pdf", 10): ("Solution Alliance", "Solution　Alliance")}
+
+
+@pytest.mark.parametrize("pdf", ["fy2023_r1_xlsx.pdf", "fy2023_r1_rl.pdf"])
+def test_participants_and_fields_follow_the_truth(pdf):
+    fy2023 = build_records(extract_document(sample_pdf(pdf)), fiscal_year=2023, call_round=1,
+                           source_id="src_a", sha256="f" * 64)
     expected = truth("fy2023_r1")["rows"]
     for row in expected:
         pid = f"2023-1-{row['no']:02d}"
         got = [(p["name_raw"], p["role"]) for p in fy2023.tables["participants"]
                if p["project_id"] == pid]
         want = [(p["name"], p["role"]) for p in row["participants"]]
+        if (pdf, row["no"]) in NO_TRACE:  # see NO_TRACE
+            got = [(n.replace(*NO_TRACE[pdf, row["no"]]), r) for n, r in got]
         # printed text, compared with white space between Japanese characters insignificant
-        assert [(n.replace("　", "").replace(" ", ""), r) for n, r in got] == \
-               [(n.replace("　", "").replace(" ", ""), r) for n, r in want], pid
+        assert [(drop_cjk_spaces(n), r) for n, r in got] == \
+               [(drop_cjk_spaces(n), r) for n, r in want], pid
         fields = [f["field_raw"] for f in fy2023.tables["project_fields"] if f["project_id"] == pid]
         assert fields == row["target_fields"], pid
 
