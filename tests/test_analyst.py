@@ -222,7 +222,7 @@ def test_duckdb_reads_the_hive_parquet(demo_dir, con):
 
 
 def test_pandas_reads_the_parquet_without_object_columns(demo_dir, con):
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     counts = _counts(con)
     for table, spec in TABLES.items():
         path = demo_dir / "curated" / table
@@ -243,7 +243,7 @@ def test_pandas_reads_the_parquet_without_object_columns(demo_dir, con):
 
 
 def test_polars_reads_the_parquet(demo_dir, con):
-    pl = pytest.importorskip("polars")
+    import polars as pl
     counts = _counts(con)
     for table, spec in TABLES.items():
         df = pl.read_parquet(str(demo_dir / "curated" / table / "**" / "*.parquet"),
@@ -264,10 +264,11 @@ def test_polars_reads_the_parquet(demo_dir, con):
 
 
 def test_notebook_runs_on_the_demo_warehouse(demo_dir, monkeypatch, tmp_path):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("matplotlib")
-    pytest.importorskip("ipykernel")
+    import ipykernel  # noqa: F401  (the kernel the notebook runs on)
+    import matplotlib  # noqa: F401
+    import nbclient
+    import nbformat
+
     monkeypatch.setenv("C3P_DATA_DIR", str(demo_dir))
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
