@@ -5,13 +5,12 @@ one publish task. Task results are small dicts of paths and ids.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import asdict
 
 from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipelines import progress, stages
+from pipelines import prefect_server, progress, stages
 from pipelines.sources import SourceSpec
 
 
@@ -59,27 +58,9 @@ def refresh_flow(specs: list[dict], ctx: dict) -> dict:
                         [r.result() for r in records], ctx)
 
 
-_warm_up: threading.Thread | None = None
-
-
-def warm_up_server() -> None:
-    """Start the temporary Prefect server in the background (when no server is configured),
-    so its ~10 s start overlaps with other work; ``run_refresh_flow`` waits for it."""
-    global _warm_up
-    from prefect.settings import PREFECT_API_URL
-
-    if _warm_up is not None or PREFECT_API_URL.value():
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    _warm_up = threading.Thread(target=lambda: SubprocessASGIServer().start(), daemon=True)
-    _warm_up.start()
-
-
 def run_refresh_flow(specs: list[SourceSpec], ctx: stages.RunContext) -> dict:
     """Run the flow (a temporary Prefect server starts when none is configured)."""
-    if _warm_up is not None:
-        _warm_up.join()
+    prefect_server.wait_until_ready()
     return refresh_flow([s.to_dict() for s in specs], asdict(ctx))
 
 

@@ -125,9 +125,9 @@ def demo(data_dir):
     from pipelines.local_server import LocalSite
 
     _quiet_prefect()
-    from flows import warm_up_server
+    from pipelines.prefect_server import start_temporary_server
 
-    warm_up_server()
+    start_temporary_server()  # its start overlaps with ours
     samples = resources.files("pipelines") / "samples"
     with tempfile.TemporaryDirectory(prefix="c3p-demo-site-") as site_dir:
         content = Path(site_dir) / "content"

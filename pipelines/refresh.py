@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from filelock import FileLock, Timeout
 
-from pipelines import registry, settings
+from pipelines import prefect_server, registry, settings
 from pipelines.fetch import check_url, FetchError, make_client
 from pipelines.raw_store import RawStore
 from pipelines.sources import SourceSpec, allowed_hosts, load_sources_file
@@ -132,8 +132,13 @@ def run_refresh(data_dir: Path, *, sources_file: str | None = None, discover: bo
                                   nothing_changed=True, notes=notes)
         ctx = new_context(data_dir, command, hosts, cross_check)
         ctx.warnings.extend(notes)
-        from flows import run_refresh_flow  # imports Prefect: keep it off the no-op path
+        started = prefect_server.start_temporary_server()  # None when a server is configured
+        try:
+            from flows import run_refresh_flow  # imports Prefect: keep it off the no-op path
 
-        return RefreshOutcome(run_refresh_flow(specs, ctx), notes=notes)
+            return RefreshOutcome(run_refresh_flow(specs, ctx), notes=notes)
+        finally:
+            if started is not None:
+                prefect_server.stop_temporary_server()
     finally:
         lock.release()

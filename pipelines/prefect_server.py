@@ -1,0 +1,111 @@
+"""A temporary Prefect API server for one command, started as early as possible.
+
+A flow run with no Prefect server configured makes Prefect start a temporary one itself,
+only when the flow starts and after importing its server code in our process (~15 s here).
+Starting the same server ourselves, as a child process, before Prefect is even imported,
+lets its start overlap with the rest of the command's start-up. When a server is configured
+(``PREFECT_API_URL``, or a test harness) nothing is started.
+"""
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+class TemporaryServer:
+    def __init__(self, process: subprocess.Popen, api_url: str):
+        self.process = process
+        self.api_url = api_url
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        """Block until the API answers its health check."""
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(
+                        f"the temporary Prefect server exited with code {self.process.returncode}")
+                try:
+                    if client.get(f"{self.api_url}/health").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+        raise RuntimeError(f"the temporary Prefect server did not start within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _server_configured() -> bool:
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    if "prefect" in sys.modules:  # e.g. a test harness set it through Prefect's settings
+        from prefect.settings import PREFECT_API_URL
+
+        return bool(PREFECT_API_URL.value())
+    return False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_started: TemporaryServer | None = None
+
+
+def wait_until_ready() -> None:
+    """Wait for the server this process started, if any (no-op otherwise)."""
+    if _started is not None:
+        _started.wait_ready()
+
+
+def stop_temporary_server() -> None:
+    global _started
+    if _started is not None:
+        _started.stop()
+        if os.environ.get("PREFECT_API_URL") == _started.api_url:
+            del os.environ["PREFECT_API_URL"]
+        _started = None
+
+
+def start_temporary_server() -> TemporaryServer | None:
+    """Start Prefect's API server in a child process and point this process at it.
+
+    Returns None when a server is already configured. ``wait_until_ready`` before the first
+    flow run; ``stop_temporary_server`` when the command ends (also done at exit).
+    """
+    if _server_configured():
+        return None
+    port = _free_port()
+    spec = importlib.util.find_spec("prefect")
+    app_dir = str(Path(spec.origin).parent.parent)
+    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+           "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+         "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "error", "--lifespan", "on"],
+        env=env, stdin=subprocess.DEVNULL,
+    )
+    api_url = f"http://127.0.0.1:{port}/api"
+    os.environ["PREFECT_API_URL"] = api_url
+    global _started
+    _started = TemporaryServer(process, api_url)
+    atexit.register(stop_temporary_server)
+    return _started
