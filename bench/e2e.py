@@ -137,7 +137,8 @@ def markdown(r: dict) -> str:
         SECTION,
         "",
         f"Command: `.venv/bin/python bench/e2e.py --write-docs`  ",
-        f"Date: {dt.date.today().isoformat()}, {cores} cores, Python {sys.version.split()[0]}.",
+        f"Date: {dt.date.today().isoformat()}, {cores} cores, Python {sys.version.split()[0]},"
+        f" load average {os.getloadavg()[0]:.2f} at the end (other jobs on the machine slow it).",
         "",
         "| measure | seconds | peak RSS MB | target | |",
         "|---|---:|---:|---|---|",
@@ -166,12 +167,14 @@ def markdown(r: dict) -> str:
     work = (demo["t_summary"] or demo["wall"]) - before
     lines += [
         f"What dominates: of the cold demo's {demo['wall']:.1f} s, {before:.1f} s pass before the"
-        " first task starts (Python and Prefect imports, and the temporary Prefect server a flow"
-        " run starts when no `PREFECT_API_URL` is configured: database migrations and API"
-        f" start-up), {work:.1f} s are the work itself (download, extraction, normalisation,"
+        " first task starts (Python and Prefect imports, and the temporary Prefect server that"
+        " the command starts as a child process at its very start when no `PREFECT_API_URL` is"
+        " configured, `pipelines/prefect_server.py`: importing Prefect's server alone takes ~7 s"
+        f" here, then database migrations and API start-up), {work:.1f} s are the work itself (download, extraction, normalisation,"
         f" publish, flow bookkeeping through the API) and {demo['wall'] - (demo['t_summary'] or demo['wall']):.1f} s"
-        " shutting the temporary server down. The 15 s target for `c3p demo` is not reachable"
-        " with a temporary server on this machine; with a running Prefect server (`PREFECT_API_URL`"
+        " shutting the temporary server down. The 15 s target for `c3p demo` is at the edge"
+        " of what a temporary server allows on this machine (load average at the time in the"
+        " table's heading); with a running Prefect server (`PREFECT_API_URL`"
         " set, as under `c3p serve`) the start-up and shut-down go away. The no-op refresh never"
         " imports Prefect: it decides from conditional GETs (ETag / Last-Modified → 304) and"
         " leaves the warehouse as it is.",
