@@ -89,6 +89,9 @@ def _print_summary(outcome) -> None:
         click.echo(line)
         if x["error"]:
             click.echo(f"      reason: {x['error']}")
+        if x["disagreements"]:
+            click.echo(f"      review: camelot reads {x['disagreements']} cell(s) differently"
+                       f" (agreement {x['crosscheck_agreement']:.1%}); see crosscheck_disagreements")
     click.echo(f"projects: {s['projects']}  participants: {s['participants']}"
                f"  organisations: {s['organizations']}")
     for w in s["warnings"]:
@@ -102,8 +105,8 @@ def _print_summary(outcome) -> None:
 @DATA_DIR_OPTION
 @click.option("--no-discover", is_flag=True, help="Do not crawl the press releases for new lists.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
-@click.option("--cross-check/--no-cross-check", default=False,
-              help="Compare every cell with camelot's independent reading.")
+@click.option("--cross-check/--no-cross-check", default=True, show_default=True,
+              help="Compare every cell with camelot's independent reading (~2-3 s a list).")
 def refresh(sources_file, data_dir, no_discover, force, cross_check):
     """Discover, download what is new or changed, extract, normalise, publish."""
     _quiet_prefect()
@@ -118,7 +121,9 @@ DEMO_LISTS = [("fy2023_r1_xlsx.pdf", 2023, 1, 21), ("fy2019_r1_xlsx.pdf", 2019, 
 
 @main.command()
 @DATA_DIR_OPTION
-def demo(data_dir):
+@click.option("--cross-check", is_flag=True,
+              help="Also compare every cell with camelot (off in the demo for speed).")
+def demo(data_dir, cross_check):
     """The whole flow offline on the sample lists, served from 127.0.0.1."""
     from importlib import resources
 
@@ -143,7 +148,8 @@ def demo(data_dir):
             sources.write_text(toml)
             click.echo(f"demo: serving {len(DEMO_LISTS)} sample lists at {site.url}")
             outcome = _run_with_progress(data_dir=_data_dir(data_dir), sources_file=str(sources),
-                                         discover=False, command="demo", force=True)
+                                         discover=False, command="demo", force=True,
+                                         cross_check=cross_check)
     _print_summary(outcome)
     click.echo(f"warehouse: {_data_dir(data_dir) / 'warehouse.duckdb'}")
     click.echo(f'try: c3p query "SELECT fiscal_year, country_name_ja, count(*) FROM projects'

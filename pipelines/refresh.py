@@ -111,7 +111,7 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str]) ->
 
 
 def run_refresh(data_dir: Path, *, sources_file: str | None = None, discover: bool = True,
-                command: str = "refresh", cross_check: bool = False,
+                command: str = "refresh", cross_check: bool = True,
                 force: bool = False) -> RefreshOutcome:
     """Refresh the warehouse in ``data_dir``; one refresh at a time per data directory."""
     data_dir = Path(data_dir)

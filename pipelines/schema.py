@@ -69,6 +69,8 @@ SOURCES = _table(TableSpec(
         Column("published_sha256", S, "SHA-256 of the PDF version whose rows are published."),
         Column("crosscheck_agreement", F64, "Share of cells on which camelot's independent reading"
                " agrees with ours (null when the cross-check did not run)."),
+        Column("review_needed", B, "True when the cross-check disagreed on some cell: see"
+               " crosscheck_disagreements."),
     ),
     primary_key=("source_id",),
 ))
@@ -180,6 +182,25 @@ PROJECT_FIELDS = _table(TableSpec(
         Column("field_code", S, "Code of the contract's field taxonomy; other when unknown.", False),
     ),
     primary_key=("project_id", "seq"),
+))
+
+CROSSCHECK_DISAGREEMENTS = _table(TableSpec(
+    "crosscheck_disagreements",
+    "One row per table cell where camelot's independent reading of a published list differs"
+    " from ours (compared after NFKC with white space removed): cells to review by hand.",
+    (
+        Column("source_id", S, "The list (sources.source_id).", False),
+        FY,
+        Column("call_round", I16, "Call round of the list.", False),
+        Column("table_no", I16, "Table of the PDF, from 1.", False),
+        Column("row_no", I16, "Row of the table, from 1 (header and group rows not counted).", False),
+        Column("list_no_raw", S, "First cell of the row (番号 as printed)."),
+        Column("column_name", S, "Column header as printed.", False),
+        Column("page_first", I16, "First page the row lies on."),
+        Column("ours", S, "Our reading of the cell (what is published)."),
+        Column("camelot", S, "camelot's reading of the cell."),
+    ),
+    primary_key=("source_id", "table_no", "row_no", "column_name"),
 ))
 
 RUNS = _table(TableSpec(

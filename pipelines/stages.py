@@ -77,8 +77,9 @@ def _extract_file(pdf_path: str, name: str, ctx: RunContext) -> dict:
         return {"ok": False, "error": str(exc), "stage": "extract"}
     out = ctx.work_dir / f"{name}.document.json"
     out.write_text(json.dumps(document, ensure_ascii=False))
+    check = document.get("crosscheck") or {}
     return {"ok": True, "document": str(out), "pages": document["pages"],
-            "crosscheck_agreement": agreement}
+            "crosscheck_agreement": agreement, "disagreements": check.get("disagreements", [])}
 
 
 def records_stage(spec: dict, fetched: dict, extracted: dict, ctx: RunContext) -> dict:
@@ -146,6 +147,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
                                      ("projects", "participants", "domestic_cities",
                                       "partner_cities", "project_fields")}
     org_parts, source_rows, warnings = [], [], list(ctx.warnings)
+    disagreements: list[dict] = []
     for i, spec, f, e, r, status, error in outcomes:
         rec_path, pub_sha = (r.get("records"), f.get("sha256")) if status == "ok" else (None, None)
         if status != "ok" and claimed.get(spec.list_key) == spec.url:
@@ -167,7 +169,12 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             "rows_extracted": r.get("rows_extracted"), "rows_expected": spec.expected_count,
             "rows_published": rows_published, "published_sha256": pub_sha,
             "crosscheck_agreement": e.get("crosscheck_agreement"),
+            "review_needed": bool(e.get("disagreements")),
         })
+        if status == "ok" and e.get("disagreements"):
+            header = json.loads(Path(e["document"]).read_text())["tables"]
+            disagreements.extend(
+                _disagreement_row(spec, header, d) for d in e["disagreements"])
     organizations = merge_organizations(org_parts)
     warnings.extend(
         f"possibly one organisation, not merged (add to normalizers/data/org_aliases.csv if so):"
@@ -176,18 +183,34 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
     runs = _runs_rows(ctx, source_rows, len(tables["projects"]))
     publishing.publish(Path(ctx.data_dir), {
         **tables, "sources": source_rows, "organizations": organizations, "runs": runs,
+        "crosscheck_disagreements": disagreements,
     }, ctx.run_id)
     shutil.rmtree(Path(ctx.data_dir) / ".work", ignore_errors=True)
     return {
         "run_id": ctx.run_id,
-        "sources": [{k: s[k] for k in ("source_id", "fiscal_year", "call_round", "url", "status",
-                                       "error", "rows_extracted", "rows_published",
-                                       "fetch_status")} for s in source_rows],
+        "sources": [{**{k: s[k] for k in ("source_id", "fiscal_year", "call_round", "url",
+                                          "status", "error", "rows_extracted", "rows_published",
+                                          "fetch_status", "crosscheck_agreement")},
+                     "disagreements": sum(1 for d in disagreements
+                                          if d["source_id"] == s["source_id"])}
+                    for s in source_rows],
         "projects": len(tables["projects"]),
         "participants": len(tables["participants"]),
         "organizations": len(organizations),
         "warnings": warnings,
         "status": runs[-1]["status"],
+    }
+
+
+def _disagreement_row(spec: SourceSpec, tables: list[dict], d: dict) -> dict:
+    table = tables[d["table"]]
+    row = table["rows"][d["row"]]
+    return {
+        "source_id": spec.source_id, "fiscal_year": spec.fiscal_year,
+        "call_round": spec.call_round, "table_no": d["table"] + 1, "row_no": d["row"] + 1,
+        "list_no_raw": row["cells"][0] if row["cells"] else None,
+        "column_name": table["header"][d["col"]], "page_first": min(row["pages"]),
+        "ours": d["ours"], "camelot": d["camelot"],
     }
 
 

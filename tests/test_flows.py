@@ -45,6 +45,15 @@ def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf):
         assert fy == 2023 and cc == COUNTRY[row["country"]], no
     [(sha, pages, n, status)] = sql(data_dir, "SELECT sha256, pages, rows_extracted, status FROM sources")
     assert len(sha) == 64 and pages >= 5 and n == 21 and status == "ok"
+    # camelot's independent reading (on by default) agrees almost everywhere; where it does
+    # not, the cell is listed for review and the list flagged
+    [(agreement, review)] = sql(data_dir, "SELECT crosscheck_agreement, review_needed FROM sources")
+    cells = sql(data_dir, "SELECT list_no_raw, column_name, ours FROM crosscheck_disagreements")
+    assert 0.98 < agreement < 1.0 and review and cells
+    for no, column, ours in cells:
+        assert column in FY2023["columns"]
+        assert ours == FY2023["rows"][int(no) - 1]["cells"][column]
+    assert f"camelot reads {len(cells)} cell(s) differently" in result.output
 
 
 def test_fy2019_list_names_proposers_partner_cities(site, data_dir, tmp_path):
