@@ -31,23 +31,46 @@ def test_same_list_gives_the_same_records_every_time(fy2023):
 NO_TRACE = {("fy2023_r1_rl.pdf", 10): ("Solution Alliance", "Solution　Alliance")}
 
 
-@pytest.mark.parametrize("pdf", ["fy2023_r1_xlsx.pdf", "fy2023_r1_rl.pdf"])
-def test_participants_and_fields_follow_the_truth(pdf):
-    fy2023 = build_records(extract_document(sample_pdf(pdf)), fiscal_year=2023, call_round=1,
-                           source_id="src_a", sha256="f" * 64)
-    expected = truth("fy2023_r1")["rows"]
-    for row in expected:
-        pid = f"2023-1-{row['no']:02d}"
-        got = [(p["name_raw"], p["role"]) for p in fy2023.tables["participants"]
-               if p["project_id"] == pid]
-        want = [(p["name"], p["role"]) for p in row["participants"]]
+COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
+           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
+SAMPLES = [("fy2023_r1_xlsx.pdf", "fy2023_r1", 2023), ("fy2023_r1_rl.pdf", "fy2023_r1", 2023),
+           ("fy2019_r1_xlsx.pdf", "fy2019_r1", 2019)]
+
+
+def _of(records, table, pid, *columns):
+    return [tuple(r[c] for c in columns) if len(columns) > 1 else r[columns[0]]
+            for r in records.tables[table] if r["project_id"] == pid]
+
+
+@pytest.mark.parametrize("pdf, truth_name, year", SAMPLES)
+def test_entities_from_the_pdf_follow_the_truth(pdf, truth_name, year):
+    """From the PDF through extraction and normalisation: every entity of every row."""
+    records = build_records(extract_document(sample_pdf(pdf)), fiscal_year=year, call_round=1,
+                            source_id="src_a", sha256="f" * 64)
+    rows = truth(truth_name)["rows"]
+    assert len(records.tables["projects"]) == len(rows)
+    for row, project in zip(rows, records.tables["projects"]):
+        pid = project["project_id"]
+        assert project["list_no"] == row["no"]
+        assert drop_cjk_spaces(project["proposer_name_raw"]) == drop_cjk_spaces(row["proposer"])
+        assert project["country_code"] == COUNTRY[row["country"]], pid
+        assert project["group_name"] == row.get("group"), pid
+        got = _of(records, "participants", pid, "name_raw", "role")
         if (pdf, row["no"]) in NO_TRACE:  # see NO_TRACE
             got = [(n.replace(*NO_TRACE[pdf, row["no"]]), r) for n, r in got]
+        want = [(p["name"], p["role"]) for p in row["participants"]]
         # printed text, compared with white space between Japanese characters insignificant
         assert [(drop_cjk_spaces(n), r) for n, r in got] == \
                [(drop_cjk_spaces(n), r) for n, r in want], pid
-        fields = [f["field_raw"] for f in fy2023.tables["project_fields"] if f["project_id"] == pid]
-        assert fields == row["target_fields"], pid
+        cities = _of(records, "domestic_cities", pid, "name", "lg_code")
+        assert [c for c, _ in cities] == row["domestic_cities"], pid
+        assert all(code and len(code) == 6 for _, code in cities), pid
+        assert _of(records, "partner_cities", pid, "name_raw") == row["target_cities"], pid
+        assert all(_of(records, "partner_cities", pid, "country_code")), pid
+        if "target_fields" in row:
+            assert _of(records, "project_fields", pid, "field_raw") == row["target_fields"], pid
+            for raw, code in _of(records, "project_fields", pid, "field_raw", "field_code"):
+                assert (code == "other") == (raw == "その他"), (pid, raw, code)
 
 
 def test_every_alias_is_kept_across_lists(fy2023):
