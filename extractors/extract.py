@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -15,25 +16,64 @@ from .source import open_pdf, page_layout
 from .text_layer import page_glyphs
 
 PARALLEL_MIN_PAGES = 12  # below this, starting worker processes costs more than it saves
+CHUNKS_PER_WORKER = 4  # pages go out in this many runs per worker: a busy core gets fewer
 
 
-def _read_pages(path: Path, first: int, last: int) -> tuple[list[PageTable], int, int]:
+def _read_range(path: Path, pdf, first: int, last: int) -> tuple[list[PageTable], int, int]:
     """Grids of pages first..last (0-based, inclusive), glyph count, image count."""
     tables: list[PageTable] = []
     glyph_count = image_count = 0
-    with open_pdf(path) as pdf:
-        for i in range(first, last + 1):
-            page = pdf.pages[i]
-            layout = page_layout(path, page)
-            glyphs = page_glyphs(layout)
-            glyph_count += len(glyphs)
-            if not glyphs:
-                image_count += _has_image(layout)
-            else:
-                hs, vs = page_rulings(layout)
-                tables += find_tables(i + 1, glyphs, hs, vs)
-            page.close()  # drop pdfplumber's per-page caches: long documents stay small
+    for i in range(first, last + 1):
+        page = pdf.pages[i]
+        layout = page_layout(path, page)
+        glyphs = page_glyphs(layout)
+        glyph_count += len(glyphs)
+        if not glyphs:
+            image_count += _has_image(layout)
+        else:
+            hs, vs = page_rulings(layout)
+            tables += find_tables(i + 1, glyphs, hs, vs)
+        page.close()  # drop pdfplumber's per-page caches: long documents stay small
     return tables, glyph_count, image_count
+
+
+def _read_pages(path: Path, first: int, last: int) -> tuple[list[PageTable], int, int]:
+    with open_pdf(path) as pdf:
+        return _read_range(path, pdf, first, last)
+
+
+# A worker process opens the PDF once (its own file handle and font cache) and then reads
+# the page ranges it is handed; only the small page grids travel back.
+_worker: dict = {}
+
+
+def _worker_open(path: Path) -> None:
+    cm = open_pdf(path)
+    _worker["path"], _worker["pdf"] = path, cm.__enter__()
+    _worker["cm"] = cm  # kept open for the worker's life; the OS closes it on exit
+
+
+def _worker_read(first: int, last: int) -> tuple[list[PageTable], int, int]:
+    return _read_range(_worker["path"], _worker["pdf"], first, last)
+
+
+def _context():
+    # fork starts a worker in milliseconds with the modules already imported; it is only
+    # safe when this process runs no other thread (a lock held elsewhere would be copied
+    # held), so threaded hosts get spawn.
+    if "fork" in mp.get_all_start_methods() and threading.active_count() == 1:
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
+
+
+def _read_parallel(path: Path, pages: int, n: int) -> tuple[list[PageTable], int, int]:
+    size = max(1, -(-pages // (n * CHUNKS_PER_WORKER)))
+    chunks = [(i, min(i + size, pages) - 1) for i in range(0, pages, size)]
+    with ProcessPoolExecutor(n, mp_context=_context(), initializer=_worker_open,
+                             initargs=(path,)) as pool:
+        parts = list(pool.map(_worker_read, *zip(*chunks)))
+    tables = [t for p in parts for t in p[0]]
+    return tables, sum(p[1] for p in parts), sum(p[2] for p in parts)
 
 
 def _has_image(layout) -> int:
@@ -90,13 +130,7 @@ def extract_document(path: str | Path, *, cross_check: bool = False,
     if n == 1:
         tables, glyphs, images = _read_pages(path, 0, pages - 1)
     else:
-        size = -(-pages // n)
-        chunks = [(i, min(i + size, pages) - 1) for i in range(0, pages, size)]
-        with ProcessPoolExecutor(len(chunks), mp_context=mp.get_context("spawn")) as pool:
-            parts = list(pool.map(_read_pages, [path] * len(chunks), *zip(*chunks)))
-        tables = [t for p in parts for t in p[0]]
-        glyphs = sum(p[1] for p in parts)
-        images = sum(p[2] for p in parts)
+        tables, glyphs, images = _read_parallel(path, pages, n)
     if glyphs == 0:
         what = "scanned pages" if images else "no text"
         raise NoTextLayer(str(path), f"no text layer; OCR not supported ({what})")

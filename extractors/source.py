@@ -1,6 +1,7 @@
 """Opening a PDF with pdfplumber and turning every failure into an ExtractionError."""
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -13,8 +14,14 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .errors import EncryptedPDF, ExtractionError, NotAPDF
 
-from pdfminer.pdffont import PDFCIDFont
-from pdfminer.pdfinterp import PDFResourceManager
+from pdfminer import cmapdb, pdfinterp, psparser
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.pdffont import PDFCIDFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.utils import apply_matrix_rect
+
+from .content_stream import fast_content
+from .text_layer import Glyph
 
 _MAGIC_WINDOW = 1024  # readers accept junk before %PDF- within the first KiB
 
@@ -111,9 +118,89 @@ def open_pdf(path: Path) -> Iterator[pdfplumber.PDF]:
         pdf.close()
 
 
-def page_layout(path: Path, page: pdfplumber.page.Page) -> LTPage:
-    """The pdfminer layout of one page (pdfplumber's interpreter, without its dict objects)."""
+class _Aggregator(PDFPageAggregator):
+    """pdfminer's page aggregator (no layout analysis), with each character stored as our
+    :class:`~extractors.text_layer.Glyph` in top-left page coordinates instead of an LTChar.
+
+    The geometry is LTChar's own arithmetic, operation for operation, so the numbers are
+    the same floats; what is saved is building LTChar/LTComponent objects (with their
+    colour and graphic-state references) that we would only read four numbers from, and
+    converting them afterwards. Characters without text are left out, as before."""
+
+    def begin_page(self, page, ctm) -> None:
+        super().begin_page(page, ctm)
+        self._px0, self._ptop = self.cur_item.x0, self.cur_item.y1
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        textwidth = font.char_width(cid)
+        adv = textwidth * fontsize * scaling
+        if not text:
+            return adv
+        if font.is_vertical():
+            (vx, vy) = font.char_disp(cid)
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        (x0, y0, x1, y1) = apply_matrix_rect(matrix, bbox)
+        if x1 < x0:
+            (x0, x1) = (x1, x0)
+        if y1 < y0:
+            (y0, y1) = (y1, y0)
+        size = x1 - x0 if font.is_vertical() else y1 - y0
+        px0, ptop = self._px0, self._ptop
+        self.cur_item._objs.append(
+            Glyph(text, x0 - px0, x1 - px0, ptop - y1, ptop - y0, size, font.fontname))
+        return adv
+
+
+class _NoDebug:
+    """Stands in for a pdfminer module logger while a page is parsed: pdfminer calls
+    ``log.debug`` for every token and operator (over a million calls on a 60-page list,
+    ~7% of our time) even when debug logging is off. Everything else is passed on."""
+
+    def __init__(self, log: logging.Logger):
+        self._log = log
+
+    def debug(self, *args, **kwargs) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._log, name)
+
+
+_HOT_MODULES = (psparser, pdfinterp, cmapdb)  # the per-token / per-operator debug calls
+
+
+@contextmanager
+def _quiet_pdfminer() -> Iterator[None]:
+    if logging.getLogger("pdfminer").isEnabledFor(logging.DEBUG):
+        yield  # someone wants pdfminer's debug output: leave it alone
+        return
+    # the real logger, even if another thread's block has the stand-in installed
+    saved = [(m, m.log._log if isinstance(m.log, _NoDebug) else m.log) for m in _HOT_MODULES]
+    for m, log in saved:
+        m.log = _NoDebug(log)
     try:
-        return page.layout
+        yield
+    finally:
+        for m, log in saved:
+            m.log = log
+
+
+def page_layout(path: Path, page: pdfplumber.page.Page) -> LTPage:
+    """The pdfminer layout of one page: curves, rectangles, images and figures as pdfminer
+    makes them, characters as Glyphs (see :class:`_Aggregator`)."""
+    device = _Aggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
+    try:
+        with _quiet_pdfminer(), fast_content():
+            PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     except Exception as e:
         raise translate(path, e) from None
+    return device.get_result()

@@ -55,13 +55,18 @@ class TextLine:
 
 
 def page_glyphs(layout: LTPage) -> list[Glyph]:
-    """All glyphs of a page in top-left coordinates (points), as pdfplumber reports them."""
+    """All glyphs of a page in top-left coordinates (points), as pdfplumber reports them.
+
+    ``layout`` comes from :func:`extractors.source.page_layout`, which stores characters
+    as Glyphs already (an LTChar from plain pdfminer is converted the same way)."""
     px0, ptop = layout.x0, layout.y1
     out: list[Glyph] = []
     stack = [layout]
     while stack:
         for obj in stack.pop():
-            if isinstance(obj, LTChar):
+            if isinstance(obj, Glyph):
+                out.append(obj)
+            elif isinstance(obj, LTChar):
                 text = obj.get_text()
                 if not text:
                     continue
