@@ -52,7 +52,15 @@ def _catalogue(con: duckdb.DuckDBPyConnection) -> dict:
     keys = {table: list(cols) for table, cols in con.execute(
         "SELECT table_name, constraint_column_names FROM duckdb_constraints()"
         " WHERE constraint_type = 'PRIMARY KEY' AND schema_name = 'main'").fetchall()}
-    return {"tables": tables, "views": views, "columns": columns, "keys": keys}
+    references: dict[str, list[tuple]] = {}
+    for table, cols, ref_table, ref_cols in con.execute(
+            "SELECT table_name, constraint_column_names, referenced_table,"
+            " referenced_column_names FROM duckdb_constraints()"
+            " WHERE constraint_type = 'FOREIGN KEY' AND schema_name = 'main'"
+            " ORDER BY table_name, constraint_index").fetchall():
+        references.setdefault(table, []).append((list(cols), ref_table, list(ref_cols)))
+    return {"tables": tables, "views": views, "columns": columns, "keys": keys,
+            "references": references}
 
 
 def _order(names, preferred) -> list[str]:
@@ -73,6 +81,9 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         out += [f"### {t}", "", _cell(cat["tables"][t]), ""]
         key = cat["keys"].get(t)
         out.append(f"- Primary key: {', '.join(f'`{k}`' for k in key)}" if key else "- Primary key: none")
+        for cols, ref_table, ref_cols in cat["references"].get(t, []):
+            out.append(f"- References: {', '.join(f'`{c}`' for c in cols)} →"
+                       f" [`{ref_table}`](#{ref_table}).{', '.join(f'`{c}`' for c in ref_cols)}")
         if spec is not None:
             where = (f"`curated/{t}/fiscal_year=YYYY/part-0.parquet`" if spec.partitioned
                      else f"`curated/{t}/{t}.parquet` (not partitioned)")

@@ -78,6 +78,9 @@ def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
             ]
             if spec.primary_key:
                 cols.append(f"PRIMARY KEY ({', '.join(spec.primary_key)})")
+            for column, target in spec.references:
+                ref_table, ref_column = target.split(".")
+                cols.append(f'FOREIGN KEY ("{column}") REFERENCES "{ref_table}" ("{ref_column}")')
             con.execute(f'CREATE TABLE "{name}" ({", ".join(cols)})')
             con.register("incoming", tables[name])
             con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')

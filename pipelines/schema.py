@@ -24,6 +24,7 @@ class TableSpec:
     comment: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
+    references: tuple[tuple[str, str], ...] = ()  # (column, "table.column") foreign keys
     partitioned: bool = True  # Hive-partitioned by fiscal_year under data/curated/<name>/
 
     @property
@@ -75,6 +76,25 @@ SOURCES = _table(TableSpec(
     primary_key=("source_id",),
 ))
 
+ORGANIZATIONS = _table(TableSpec(
+    "organizations",
+    "One row per distinct organisation; spellings across lists and years share one org_id."
+    " Partitioned by the fiscal year the organisation first appears in.",
+    (
+        Column("org_id", S, "Stable id derived from the organisation's matching key.", False),
+        Column("fiscal_year", I16, "First fiscal year the organisation appears in.", False),
+        Column("name", S, "Canonical name: NFKC-clean, legal form expanded and attached.", False),
+        Column("legal_form", S, "Legal form (株式会社, 一般社団法人, ...), if any."),
+        Column("legal_form_position", S, "prefix (前株) or suffix (後株); null without legal form."),
+        Column("base_name", S, "Name without its legal form."),
+        Column("org_type", S, "local_government_jp, local_government_foreign, company_jp,"
+               " company_foreign, foundation_association, university, chamber_of_commerce,"
+               " government_agency or other."),
+        Column("aliases", pa.list_(S), "Every spelling seen, as printed."),
+    ),
+    primary_key=("org_id",),
+))
+
 PROJECTS = _table(TableSpec(
     "projects",
     "One row per adopted project (one row of an adoption list).",
@@ -100,6 +120,7 @@ PROJECTS = _table(TableSpec(
         Column("page_last", I16, "Last page of the PDF the row lies on."),
     ),
     primary_key=("project_id",),
+    references=(('source_id', 'sources.source_id'), ('proposer_org_id', 'organizations.org_id')),
 ))
 
 PARTICIPANTS = _table(TableSpec(
@@ -118,25 +139,7 @@ PARTICIPANTS = _table(TableSpec(
                " (the domestic city of the project, missing from its co-applicants)."),
     ),
     primary_key=("project_id", "seq"),
-))
-
-ORGANIZATIONS = _table(TableSpec(
-    "organizations",
-    "One row per distinct organisation; spellings across lists and years share one org_id."
-    " Partitioned by the fiscal year the organisation first appears in.",
-    (
-        Column("org_id", S, "Stable id derived from the organisation's matching key.", False),
-        Column("fiscal_year", I16, "First fiscal year the organisation appears in.", False),
-        Column("name", S, "Canonical name: NFKC-clean, legal form expanded and attached.", False),
-        Column("legal_form", S, "Legal form (株式会社, 一般社団法人, ...), if any."),
-        Column("legal_form_position", S, "prefix (前株) or suffix (後株); null without legal form."),
-        Column("base_name", S, "Name without its legal form."),
-        Column("org_type", S, "local_government_jp, local_government_foreign, company_jp,"
-               " company_foreign, foundation_association, university, chamber_of_commerce,"
-               " government_agency or other."),
-        Column("aliases", pa.list_(S), "Every spelling seen, as printed."),
-    ),
-    primary_key=("org_id",),
+    references=(('project_id', 'projects.project_id'), ('org_id', 'organizations.org_id')),
 ))
 
 DOMESTIC_CITIES = _table(TableSpec(
@@ -152,6 +155,7 @@ DOMESTIC_CITIES = _table(TableSpec(
         Column("prefecture", S, "Prefecture the local government is in (itself for a prefecture)."),
     ),
     primary_key=("project_id", "seq"),
+    references=(('project_id', 'projects.project_id'),),
 ))
 
 PARTNER_CITIES = _table(TableSpec(
@@ -169,6 +173,7 @@ PARTNER_CITIES = _table(TableSpec(
         Column("lon", F64, "Longitude (gazetteer), for maps."),
     ),
     primary_key=("project_id", "seq"),
+    references=(('project_id', 'projects.project_id'),),
 ))
 
 PROJECT_FIELDS = _table(TableSpec(
@@ -182,6 +187,7 @@ PROJECT_FIELDS = _table(TableSpec(
         Column("field_code", S, "Code of the contract's field taxonomy; other when unknown.", False),
     ),
     primary_key=("project_id", "seq"),
+    references=(('project_id', 'projects.project_id'),),
 ))
 
 CROSSCHECK_DISAGREEMENTS = _table(TableSpec(
@@ -201,6 +207,8 @@ CROSSCHECK_DISAGREEMENTS = _table(TableSpec(
         Column("camelot", S, "camelot's reading of the cell."),
     ),
     primary_key=("source_id", "table_no", "row_no", "column_name"),
+    references=(('source_id', 'sources.source_id'),),
+    partitioned=False,  # small, and readable even when empty
 ))
 
 RUNS = _table(TableSpec(
