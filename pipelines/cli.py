@@ -99,19 +99,33 @@ def _print_summary(outcome) -> None:
     click.echo(f"status: {s['status']}")
 
 
+def _parse_lists(ctx, param, values) -> tuple[tuple[int, int], ...]:
+    out = []
+    for value in values:
+        year, _, rnd = value.partition("-")
+        if not (year.isdigit() and len(year) == 4 and (rnd.isdigit() or rnd == "")):
+            raise click.BadParameter(f"{value!r}: expected YEAR-ROUND, e.g. 2023-1")
+        out.append((int(year), int(rnd or 1)))
+    return tuple(out)
+
+
 @main.command()
 @click.option("--sources", "sources_file", type=click.Path(dir_okay=False), default=None,
               help="TOML file of lists to fetch (see the contract); default: built-in registry.")
 @DATA_DIR_OPTION
 @click.option("--no-discover", is_flag=True, help="Do not crawl the press releases for new lists.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option("--only", "only", multiple=True, metavar="YEAR-ROUND", callback=_parse_lists,
+              help="Re-run only this list (e.g. 2023-1; repeatable); the other published lists"
+                   " stay as they are.")
 @click.option("--cross-check/--no-cross-check", default=True, show_default=True,
               help="Compare every cell with camelot's independent reading (~2-3 s a list).")
-def refresh(sources_file, data_dir, no_discover, force, cross_check):
+def refresh(sources_file, data_dir, no_discover, force, only, cross_check):
     """Discover, download what is new or changed, extract, normalise, publish."""
     _quiet_prefect()
     outcome = _run_with_progress(data_dir=_data_dir(data_dir), sources_file=sources_file,
-                                 discover=not no_discover, force=force, cross_check=cross_check)
+                                 discover=not no_discover, force=force, cross_check=cross_check,
+                                 only=list(only) or None)
     _print_summary(outcome)
     sys.exit(outcome.exit_code)
 

@@ -112,7 +112,7 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str]) ->
 
 def run_refresh(data_dir: Path, *, sources_file: str | None = None, discover: bool = True,
                 command: str = "refresh", cross_check: bool = True,
-                force: bool = False) -> RefreshOutcome:
+                force: bool = False, only: list[tuple[int, int]] | None = None) -> RefreshOutcome:
     """Refresh the warehouse in ``data_dir``; one refresh at a time per data directory."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -125,12 +125,19 @@ def run_refresh(data_dir: Path, *, sources_file: str | None = None, discover: bo
     try:
         notes: list[str] = []
         specs, hosts = resolve_sources(data_dir, sources_file, discover, notes)
+        if only:
+            missing = set(only) - {s.list_key for s in specs}
+            if missing:
+                raise RunRefused("no source for " + ", ".join(
+                    f"FY{fy} round {r}" for fy, r in sorted(missing)))
+            specs = [s for s in specs if s.list_key in set(only)]
         if not specs:
             raise RunRefused("no sources to fetch")
         if not force and nothing_changed(specs, data_dir, hosts):
             return RefreshOutcome({"status": "unchanged", "sources": [], "projects": None},
                                   nothing_changed=True, notes=notes)
         ctx = new_context(data_dir, command, hosts, cross_check)
+        ctx.keep_other_lists = bool(only)
         ctx.warnings.extend(notes)
         started = prefect_server.start_temporary_server()  # None when a server is configured
         try:

@@ -15,6 +15,7 @@ from pathlib import Path
 from extractors.errors import ExtractionError
 from extractors.model import document_from_dict
 from pipelines import publish as publishing
+from pipelines.carry_over import untouched_lists
 from pipelines.fetch import fetch, make_client
 from pipelines.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.raw_store import RawStore
@@ -33,6 +34,7 @@ class RunContext:
     command: str
     allowed_hosts: list[str]
     cross_check: bool = False
+    keep_other_lists: bool = False  # refresh --only: lists not in the run stay as published
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -175,6 +177,13 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             header = json.loads(Path(e["document"]).read_text())["tables"]
             disagreements.extend(
                 _disagreement_row(spec, header, d) for d in e["disagreements"])
+    if ctx.keep_other_lists:
+        kept = untouched_lists(Path(ctx.data_dir), {SourceSpec(**s).list_key for s in specs})
+        for name in tables:
+            tables[name].extend(kept[name])
+        source_rows.extend(kept["sources"])
+        disagreements.extend(kept["crosscheck_disagreements"])
+        org_parts.append({o["org_id"]: o for o in kept["organizations"]})
     organizations = merge_organizations(org_parts)
     warnings.extend(
         f"possibly one organisation, not merged (add to normalizers/data/org_aliases.csv if so):"

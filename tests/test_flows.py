@@ -111,3 +111,21 @@ def test_demo_runs_the_whole_flow(data_dir):
     assert sql(data_dir, "SELECT fiscal_year, count(*) FROM projects GROUP BY 1 ORDER BY 1") == [
         (2019, 17), (2023, 21)]
     assert (data_dir / "curated/projects/fiscal_year=2019/part-0.parquet").exists()
+
+
+def test_only_one_list_is_re_run_and_the_others_stay(site, data_dir, tmp_path):
+    both = [{"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
+            {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023}]
+    assert refresh(site, data_dir, tmp_path, both, "--no-cross-check").exit_code == 0
+    before = {t: sql(data_dir, f"SELECT * FROM {t} ORDER BY ALL")
+              for t in ("projects", "participants", "organizations", "domestic_cities")}
+    requests = len(site.requests)
+    again = refresh(site, data_dir, tmp_path, both, "--only", "2019-1", "--no-cross-check")
+    assert again.exit_code == 0, again.output
+    assert [r[1] for r in site.requests[requests:]] == ["/content/fy2019_r1_xlsx.pdf"]
+    for table, rows in before.items():
+        assert sql(data_dir, f"SELECT * FROM {table} ORDER BY ALL") == rows, table
+    assert sql(data_dir, "SELECT fiscal_year, status FROM sources ORDER BY 1") == [
+        (2019, "ok"), (2023, "ok")]
+    bad = refresh(site, data_dir, tmp_path, both, "--only", "2021-1")
+    assert bad.exit_code == 2 and "no source for FY2021 round 1" in bad.output
