@@ -19,6 +19,7 @@ from pipelines.carry_over import untouched_lists
 from pipelines.fetch import fetch, make_client
 from pipelines.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.raw_store import RawStore
+from pipelines.reconcile import reconcile
 from pipelines.records import ListError, build_records, merge_organizations
 from pipelines.sources import SourceSpec
 from normalizers.orgs import near_matches
@@ -116,44 +117,24 @@ def previous_sources(data_dir: Path) -> list[dict]:
 def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list[dict],
                          records: list[dict], ctx: RunContext) -> dict:
     """Reconcile the lists, carry over good rows of failed ones, publish atomically."""
+    sources = [SourceSpec(**s) for s in specs]
     previous = previous_sources(Path(ctx.data_dir))
     published_sha = {(p["fiscal_year"], p["call_round"]): p["published_sha256"]
                      for p in previous if p.get("published_sha256")}
-    previously_ok_url = {(p["fiscal_year"], p["call_round"]): p["url"]
-                         for p in previous if p["status"] == "ok"}
-
-    outcomes = []
-    claimed: dict[tuple[int, int], str] = {}
-    # A list already published from a URL keeps that URL; otherwise the first claim wins.
-    order = sorted(range(len(specs)), key=lambda i: (
-        previously_ok_url.get((specs[i]["fiscal_year"], specs[i]["call_round"])) != specs[i]["url"], i))
-    for i in order:
-        spec, f, e, r = SourceSpec(**specs[i]), fetched[i], extracted[i], records[i]
-        status, error = ("ok", None) if r["ok"] else ("failed", f"{r['stage']}: {r['error']}")
-        other = claimed.get(spec.list_key)
-        if other and other != spec.url:
-            status, error = "quarantined", (
-                f"another URL already supplies the FY{spec.fiscal_year} round {spec.call_round}"
-                f" list: {other}")
-        elif status == "ok" and spec.expected_count is not None and \
-                r["rows_extracted"] != spec.expected_count:
-            status, error = "quarantined", (
-                f"rows extracted ({r['rows_extracted']}) differ from the count stated in the"
-                f" press release ({spec.expected_count})")
-        if status != "quarantined" or "another URL" not in (error or ""):
-            claimed.setdefault(spec.list_key, spec.url)
-        outcomes.append((i, spec, f, e, r, status, error))
-    outcomes.sort(key=lambda o: o[0])
+    verdicts = reconcile(sources, records, previous)
 
     tables: dict[str, list[dict]] = {n: [] for n in
                                      ("projects", "participants", "domestic_cities",
                                       "partner_cities", "project_fields")}
-    org_parts, source_rows, warnings = [], [], list(ctx.warnings)
-    disagreements: list[dict] = []
-    for i, spec, f, e, r, status, error in outcomes:
-        rec_path, pub_sha = (r.get("records"), f.get("sha256")) if status == "ok" else (None, None)
-        if status != "ok" and claimed.get(spec.list_key) == spec.url:
+    org_parts, source_rows, disagreements = [], [], []
+    warnings = list(ctx.warnings)
+    for spec, f, e, r, verdict in zip(sources, fetched, extracted, records, verdicts):
+        if verdict.status == "ok":
+            rec_path, pub_sha = r["records"], f["sha256"]
+        elif verdict.owns_list:  # its previous good version, if any, stays published
             rec_path, pub_sha = _carry_over(spec, published_sha.get(spec.list_key), ctx)
+        else:
+            rec_path, pub_sha = None, None
         rows_published = 0
         if rec_path:
             data = json.loads(Path(rec_path).read_text())
@@ -167,18 +148,18 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             "call_round": spec.call_round, "url": spec.url, "press_url": spec.press_url,
             "origin": spec.origin, "sha256": f.get("sha256"), "bytes": f.get("bytes"),
             "fetched_at": datetime.fromisoformat(f["fetched_at"]), "fetch_status": f["status"],
-            "pages": e.get("pages"), "status": status, "error": error,
+            "pages": e.get("pages"), "status": verdict.status, "error": verdict.error,
             "rows_extracted": r.get("rows_extracted"), "rows_expected": spec.expected_count,
             "rows_published": rows_published, "published_sha256": pub_sha,
             "crosscheck_agreement": e.get("crosscheck_agreement"),
             "review_needed": bool(e.get("disagreements")),
         })
-        if status == "ok" and e.get("disagreements"):
-            header = json.loads(Path(e["document"]).read_text())["tables"]
+        if verdict.status == "ok" and e.get("disagreements"):
+            document = json.loads(Path(e["document"]).read_text())
             disagreements.extend(
-                _disagreement_row(spec, header, d) for d in e["disagreements"])
+                _disagreement_row(spec, document["tables"], d) for d in e["disagreements"])
     if ctx.keep_other_lists:
-        kept = untouched_lists(Path(ctx.data_dir), {SourceSpec(**s).list_key for s in specs})
+        kept = untouched_lists(Path(ctx.data_dir), {s.list_key for s in sources})
         for name in tables:
             tables[name].extend(kept[name])
         source_rows.extend(kept["sources"])
