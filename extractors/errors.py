@@ -10,6 +10,9 @@ class ExtractionError(Exception):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):  # a worker process's error reaches the caller as itself
+        return (type(self), (self.path, self.reason))
+
 
 class NotAPDF(ExtractionError):
     pass

@@ -16,10 +16,13 @@ from .source import open_pdf, page_layout
 from .text_layer import page_glyphs
 
 PARALLEL_MIN_PAGES = 12  # below this, starting worker processes costs more than it saves
-CHUNKS_PER_WORKER = 4  # pages go out in this many runs per worker: a busy core gets fewer
+CHUNKS_PER_WORKER = 4  # pages are handed out in about this many runs per process
 
 
-def _read_range(path: Path, pdf, first: int, last: int) -> tuple[list[PageTable], int, int]:
+Part = tuple[list[PageTable], int, int]  # grids, glyph count, image count
+
+
+def _read_range(path: Path, pdf, first: int, last: int) -> Part:
     """Grids of pages first..last (0-based, inclusive), glyph count, image count."""
     tables: list[PageTable] = []
     glyph_count = image_count = 0
@@ -37,24 +40,43 @@ def _read_range(path: Path, pdf, first: int, last: int) -> tuple[list[PageTable]
     return tables, glyph_count, image_count
 
 
-def _read_pages(path: Path, first: int, last: int) -> tuple[list[PageTable], int, int]:
+def _read_pages(path: Path, first: int, last: int) -> Part:
     with open_pdf(path) as pdf:
         return _read_range(path, pdf, first, last)
 
 
-# A worker process opens the PDF once (its own file handle and font cache) and then reads
-# the page ranges it is handed; only the small page grids travel back.
+# Parallel reading: the page ranges are numbered and every process — the caller and
+# n - 1 workers — takes the next number from a shared counter until none is left. The
+# caller works too (its share never needs pickling), and a process on a core that other
+# jobs keep busy simply takes fewer ranges. A worker opens the PDF once and sends back the
+# grids of the ranges it read.
 _worker: dict = {}
 
 
-def _worker_open(path: Path) -> None:
-    cm = open_pdf(path)
-    _worker["path"], _worker["pdf"] = path, cm.__enter__()
-    _worker["cm"] = cm  # kept open for the worker's life; the OS closes it on exit
+def _worker_init(path: Path, counter, chunks: list[tuple[int, int]]) -> None:
+    _worker.update(path=path, counter=counter, chunks=chunks)
 
 
-def _worker_read(first: int, last: int) -> tuple[list[PageTable], int, int]:
-    return _read_range(_worker["path"], _worker["pdf"], first, last)
+def _take(counter, total: int) -> int | None:
+    with counter.get_lock():
+        k = counter.value
+        if k >= total:
+            return None
+        counter.value = k + 1
+    return k
+
+
+def _drain(path: Path, pdf, counter, chunks: list[tuple[int, int]]) -> dict[int, Part]:
+    done: dict[int, Part] = {}
+    while (k := _take(counter, len(chunks))) is not None:
+        done[k] = _read_range(path, pdf, *chunks[k])
+    return done
+
+
+def _worker_drain() -> dict[int, Part]:
+    w = _worker
+    with open_pdf(w["path"]) as pdf:
+        return _drain(w["path"], pdf, w["counter"], w["chunks"])
 
 
 def _context():
@@ -66,12 +88,24 @@ def _context():
     return mp.get_context("spawn")
 
 
-def _read_parallel(path: Path, pages: int, n: int) -> tuple[list[PageTable], int, int]:
+def _read_parallel(path: Path, pages: int, n: int) -> Part:
     size = max(1, -(-pages // (n * CHUNKS_PER_WORKER)))
     chunks = [(i, min(i + size, pages) - 1) for i in range(0, pages, size)]
-    with ProcessPoolExecutor(n, mp_context=_context(), initializer=_worker_open,
-                             initargs=(path,)) as pool:
-        parts = list(pool.map(_worker_read, *zip(*chunks)))
+    ctx = _context()
+    counter = ctx.Value("i", 0)
+    with ProcessPoolExecutor(n - 1, mp_context=ctx, initializer=_worker_init,
+                             initargs=(path, counter, chunks)) as pool:
+        futures = [pool.submit(_worker_drain) for _ in range(n - 1)]
+        try:
+            with open_pdf(path) as pdf:
+                done = _drain(path, pdf, counter, chunks)
+        except BaseException:
+            with counter.get_lock():  # the workers stop after their current range
+                counter.value = len(chunks)
+            raise
+        for f in futures:
+            done.update(f.result())
+    parts = [done[k] for k in range(len(chunks))]
     tables = [t for p in parts for t in p[0]]
     return tables, sum(p[1] for p in parts), sum(p[2] for p in parts)
 

@@ -20,6 +20,9 @@ class PageRow:
     span: bool
     cells: list[list[TextLine]]  # one entry per grid column (one entry if span)
 
+    def __reduce__(self):  # cheap pickling from worker processes
+        return (PageRow, (self.top, self.bottom, self.span, self.cells))
+
     @property
     def empty(self) -> bool:
         return not any(self.cells)

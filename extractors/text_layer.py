@@ -30,12 +30,18 @@ class Glyph:
     def mid_x(self) -> float:
         return (self.x0 + self.x1) / 2
 
+    def __reduce__(self):  # pickled by the thousand from worker processes: keep it cheap
+        return (Glyph, (self.text, self.x0, self.x1, self.top, self.bottom, self.size, self.font))
+
 
 @dataclass(slots=True)
 class TextLine:
     glyphs: list[Glyph]
     top: float
     bottom: float
+
+    def __reduce__(self):
+        return (TextLine, (self.glyphs, self.top, self.bottom))
 
     @property
     def text(self) -> str:

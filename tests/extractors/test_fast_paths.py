@@ -119,3 +119,12 @@ def test_pages_in_parallel_processes_read_the_same_document():
     two = extract_document(path, workers=2)
     assert two.to_dict() == one.to_dict()
     assert [[r.bboxes for r in t.rows] for t in two.tables] == [[r.bboxes for r in t.rows] for t in one.tables]
+
+
+def test_errors_survive_the_trip_from_a_worker_process():
+    import pickle
+
+    from extractors.errors import EncryptedPDF
+
+    e = pickle.loads(pickle.dumps(EncryptedPDF("x.pdf", "encrypted PDF")))
+    assert type(e) is EncryptedPDF and (e.path, e.reason) == ("x.pdf", "encrypted PDF")
