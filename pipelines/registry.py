@@ -89,6 +89,7 @@ def add_discovered(data_dir: Path, found: list[SourceSpec]) -> list[SourceSpec]:
     new = [s for s in found if s.url not in known]
     if new:
         path = Path(data_dir) / DISCOVERED_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
         everything = [s.to_dict() for s in discovered_sources(data_dir) + new]
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(everything, ensure_ascii=False, indent=1))

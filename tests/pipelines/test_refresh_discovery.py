@@ -46,3 +46,24 @@ def test_refresh_discovers_a_new_list_and_publishes_it(site, site_root, data_dir
     assert "/press/press_01701.html" not in [r[1] for r in site.requests]
     registry_file = json.loads((data_dir / "registry_discovered.json").read_text())
     assert [(d["fiscal_year"], d["expected_count"]) for d in registry_file] == [(2023, 21)]
+
+
+def test_scheduled_flows_refresh_only_when_a_new_list_appears(site, site_root, data_dir,
+                                                            monkeypatch):
+    import flows
+    from pipelines import registry
+
+    (site_root / "press").mkdir()
+    (site_root / "press" / "index.html").write_text(INDEX, encoding="utf-8")
+    (site_root / "press" / "press_01700.html").write_text(RELEASE, encoding="utf-8")
+    monkeypatch.setenv("C3P_SITE_URL", site.url)
+    monkeypatch.setenv("C3P_PRESS_INDEX_URL", site.url + "/press/index.html")
+    monkeypatch.setattr(registry, "builtin_sources", lambda: [])  # only what is discovered
+
+    first = flows.discovery_check(data_dir=str(data_dir))
+    assert first["new_lists"] == 1 and first["status"] == "ok" and first["projects"] == 21
+    second = flows.discovery_check(data_dir=str(data_dir))
+    assert second["new_lists"] == 0 and "status" not in second
+
+    annual = flows.scheduled_refresh(data_dir=str(data_dir))
+    assert annual["nothing_changed"] is True
