@@ -56,7 +56,8 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def make_client(timeout: float = settings.HTTP_TIMEOUT_S) -> httpx.Client:
+def make_client(timeout: float | None = None) -> httpx.Client:
+    timeout = settings.HTTP_TIMEOUT_S if timeout is None else timeout
     return httpx.Client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=False,
@@ -81,11 +82,17 @@ def fetch(
     client: httpx.Client,
     allowed_hosts: set[str],
     *,
-    retries: int = settings.HTTP_RETRIES,
-    backoff_s: float = 0.5,
-    max_bytes: int = settings.MAX_PDF_BYTES,
+    retries: int | None = None,
+    backoff_s: float | None = None,
+    max_bytes: int | None = None,
 ) -> FetchResult:
-    """Fetch one PDF; never raises for a download problem, returns a failed result."""
+    """Fetch one PDF; never raises for a download problem, returns a failed result.
+
+    ``retries``, ``backoff_s`` and ``max_bytes`` default to the values in ``settings``.
+    """
+    retries = settings.HTTP_RETRIES if retries is None else retries
+    backoff_s = settings.HTTP_BACKOFF_S if backoff_s is None else backoff_s
+    max_bytes = settings.MAX_PDF_BYTES if max_bytes is None else max_bytes
     fetched_at = now_utc()
     previous = store.last_good(url)
     try:

@@ -9,6 +9,7 @@ DEFAULT_SITE_URL = "https://www.env.go.jp"
 MAX_PDF_BYTES = 50 * 1024 * 1024  # the real lists are < 1 MB; anything this big is not one
 HTTP_TIMEOUT_S = 30.0
 HTTP_RETRIES = 3  # attempts after the first, on 5xx, timeouts and dropped connections
+HTTP_BACKOFF_S = 0.5  # first wait between attempts; doubles each time
 EXTRACT_TIME_LIMIT_S = 120.0  # per PDF: a parser hung on a hostile file is stopped
 USER_AGENT = "c3p-warehouse/0.1 (+https://github.com/; adoption-list ETL)"
 

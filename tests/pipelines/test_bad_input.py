@@ -147,3 +147,65 @@ def test_time_limit_fails_the_source_and_publishes_the_rest(site, data_dir, tmp_
     assert result.exit_code == 1
     status, error, _ = sources_table(data_dir)[0][2019]
     assert status == "failed" and "time limit" in error
+
+
+def _drop_mid_body(h):
+    import socket
+
+    h.send_response(200)
+    h.send_header("Content-Type", "application/pdf")
+    h.send_header("Content-Length", "100000")
+    h.end_headers()
+    h.wfile.write(b"%PDF-1.4\n" + b"x" * 1000)
+    h.wfile.flush()
+    h.close_connection = True
+    h.connection.shutdown(socket.SHUT_RDWR)
+
+
+def _slow(h):
+    import time
+
+    time.sleep(1.5)
+    send_bytes(h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf")
+
+
+@pytest.mark.parametrize("fault, reason", [
+    (lambda h: send_bytes(h, 200, b"", "application/pdf"), "empty file"),
+    (lambda h: send_bytes(h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes()[:20000],
+                          "application/pdf"), "truncated PDF"),
+    (lambda h: send_bytes(h, 200, b"<!DOCTYPE html><p>error</p>", "application/pdf"),
+     "not a PDF: the body is an HTML page"),
+    (lambda h: send_bytes(h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(),
+                          "application/pdf"), "file too large"),
+    (_drop_mid_body, "connection failed"),
+    (_slow, "timed out"),
+    (lambda h: send_bytes(h, 500, b"down", "text/plain"), "HTTP 500 from server (after 2 attempts)"),
+], ids=["empty", "truncated", "html", "too-large", "dropped", "timeout", "500"])
+def test_download_faults_fail_the_source_alone(site, data_dir, tmp_path, monkeypatch, fault,
+                                               reason):
+    monkeypatch.setattr(settings, "MAX_PDF_BYTES", 100_000)  # the FY2019 sample is 108 KB
+    monkeypatch.setattr(settings, "HTTP_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(settings, "HTTP_RETRIES", 1)
+    monkeypatch.setattr(settings, "HTTP_BACKOFF_S", 0.01)
+    site.faults["/content/bad.pdf"] = fault
+    good = {"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2023}
+    result = run(site, data_dir, tmp_path, [good, {"url": "/content/bad.pdf", "fiscal_year": 2024}],
+                 "--no-cross-check")
+    assert result.exit_code == 1, result.output
+    sources, projects = sources_table(data_dir)
+    status, error, published = sources[2024]
+    assert status == "failed" and error.startswith("fetch: ") and reason in error
+    assert published == 0 and projects == {2023: 21} and sources[2023][0] == "ok"
+    assert reason in result.output
+    assert not list((data_dir / "raw").glob(".part-*"))
+
+
+def test_path_traversal_in_the_url_cannot_write_outside_the_raw_store(site, data_dir, tmp_path):
+    site.faults["/content/../../../evil.pdf"] = lambda h: send_bytes(
+        h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf")
+    result = run(site, data_dir, tmp_path, [
+        {"url": "/content/%2e%2e/%2e%2e/%2e%2e/evil.pdf", "fiscal_year": 2019}], "--no-cross-check")
+    assert not list(tmp_path.rglob("evil.pdf"))
+    stored = [p.name for p in (data_dir / "raw").glob("*.pdf")]
+    assert all(len(name) == len("0" * 64 + ".pdf") for name in stored)
+    assert result.exit_code in (0, 1)
