@@ -73,9 +73,9 @@ def _run_with_progress(**kwargs):
 
 
 def _print_summary(outcome) -> None:
+    s = outcome.summary
     for note in outcome.notes:
         click.echo(f"note: {note}")
-    s = outcome.summary
     if outcome.nothing_changed:
         click.echo("nothing changed: every list answered 304 Not Modified; warehouse left as it is")
         return

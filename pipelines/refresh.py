@@ -138,7 +138,7 @@ def run_refresh(data_dir: Path, *, sources_file: str | None = None, discover: bo
                                   nothing_changed=True, notes=notes)
         ctx = new_context(data_dir, command, hosts, cross_check)
         ctx.keep_other_lists = bool(only)
-        ctx.warnings.extend(notes)
+        ctx.notes.extend(notes)
         started = prefect_server.start_temporary_server()  # None when a server is configured
         try:
             from flows import run_refresh_flow  # imports Prefect: keep it off the no-op path

@@ -223,7 +223,8 @@ RUNS = _table(TableSpec(
         Column("sources_new", I32, "Sources downloaded new or changed."),
         Column("sources_failed", I32, "Sources failed or quarantined."),
         Column("projects", I32, "Projects published."),
-        Column("status", S, "ok (all sources ok) or partial (some failed).", False),
+        Column("status", S, "ok (every source ok), partial (some failed or quarantined) or"
+               " failed (none ok).", False),
         Column("pipeline_version", S, "Version of C3P warehouse that ran."),
     ),
     primary_key=("run_id",),

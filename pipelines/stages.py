@@ -36,7 +36,7 @@ class RunContext:
     allowed_hosts: list[str]
     cross_check: bool = False
     keep_other_lists: bool = False  # refresh --only: lists not in the run stay as published
-    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what discovery found or skipped
 
     @property
     def work_dir(self) -> Path:
@@ -127,7 +127,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
                                      ("projects", "participants", "domestic_cities",
                                       "partner_cities", "project_fields")}
     org_parts, source_rows, disagreements = [], [], []
-    warnings = list(ctx.warnings)
+    warnings: list[str] = []
     for spec, f, e, r, verdict in zip(sources, fetched, extracted, records, verdicts):
         if verdict.status == "ok":
             rec_path, pub_sha = r["records"], f["sha256"]
@@ -187,6 +187,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         "projects": len(tables["projects"]),
         "participants": len(tables["participants"]),
         "organizations": len(organizations),
+        "notes": ctx.notes,
         "warnings": warnings,
         "status": runs[-1]["status"],
     }
@@ -229,7 +230,7 @@ def _runs_rows(ctx: RunContext, source_rows: list[dict], projects: int) -> list[
         "sources_new": sum(1 for s in source_rows if s["fetch_status"] == "downloaded"),
         "sources_failed": failed,
         "projects": projects,
-        "status": "ok" if failed == 0 else "partial",
+        "status": "ok" if failed == 0 else "failed" if failed == len(source_rows) else "partial",
         "pipeline_version": PIPELINE_VERSION,
     })
     return rows
