@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -44,6 +45,18 @@ def site(site_root):
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
     return tmp_path / "data"
+
+
+def drop_mid_body(handler) -> None:
+    """A server fault: promise 100 kB of PDF, send 1 kB, hang up."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/pdf")
+    handler.send_header("Content-Length", "100000")
+    handler.end_headers()
+    handler.wfile.write(b"%PDF-1.4\n" + b"x" * 1000)
+    handler.wfile.flush()
+    handler.close_connection = True
+    handler.connection.shutdown(socket.SHUT_RDWR)
 
 
 def write_sources(path: Path, entries: list[dict]) -> Path:

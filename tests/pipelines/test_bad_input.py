@@ -15,7 +15,7 @@ from pipelines import settings
 from pipelines.cli import main
 from pipelines.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.local_server import send_bytes
-from tests.conftest import sample_pdf, write_sources
+from tests.conftest import drop_mid_body, sample_pdf, write_sources
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 BAD = Path(__file__).parents[1] / "fixtures" / "pipelines"
@@ -149,19 +149,6 @@ def test_time_limit_fails_the_source_and_publishes_the_rest(site, data_dir, tmp_
     assert status == "failed" and "time limit" in error
 
 
-def _drop_mid_body(h):
-    import socket
-
-    h.send_response(200)
-    h.send_header("Content-Type", "application/pdf")
-    h.send_header("Content-Length", "100000")
-    h.end_headers()
-    h.wfile.write(b"%PDF-1.4\n" + b"x" * 1000)
-    h.wfile.flush()
-    h.close_connection = True
-    h.connection.shutdown(socket.SHUT_RDWR)
-
-
 def _slow(h):
     import time
 
@@ -177,7 +164,7 @@ def _slow(h):
      "not a PDF: the body is an HTML page"),
     (lambda h: send_bytes(h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(),
                           "application/pdf"), "file too large"),
-    (_drop_mid_body, "connection failed"),
+    (drop_mid_body, "connection failed"),
     (_slow, "timed out"),
     (lambda h: send_bytes(h, 500, b"down", "text/plain"), "HTTP 500 from server (after 2 attempts)"),
 ], ids=["empty", "truncated", "html", "too-large", "dropped", "timeout", "500"])

@@ -1,7 +1,6 @@
 """The downloader against a real local HTTP server, faults injected by the server."""
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -9,7 +8,7 @@ import pytest
 from pipelines.fetch import fetch, make_client
 from pipelines.local_server import send_bytes
 from pipelines.raw_store import RawStore
-from tests.conftest import sample_pdf
+from tests.conftest import drop_mid_body, sample_pdf
 
 PDF = "/content/fy2023_r1_xlsx.pdf"
 
@@ -104,17 +103,7 @@ def test_timeout(site, store):
 
 
 def test_connection_dropped_mid_body(site, store):
-    def drop(h):
-        h.send_response(200)
-        h.send_header("Content-Type", "application/pdf")
-        h.send_header("Content-Length", "100000")
-        h.end_headers()
-        h.wfile.write(b"%PDF-1.4\n" + b"x" * 1000)
-        h.wfile.flush()
-        h.close_connection = True
-        h.connection.shutdown(socket.SHUT_RDWR)
-
-    site.faults["/drop.pdf"] = drop
+    site.faults["/drop.pdf"] = drop_mid_body
     result = get(site, store, "/drop.pdf", retries=1)
     assert result.status == "failed" and "connection failed" in result.error
     assert not list(store.root.glob("*.pdf")) and not list(store.root.glob(".part-*"))
