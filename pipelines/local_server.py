@@ -34,6 +34,7 @@ class LocalSite:
     def __init__(self, root: str | Path, port: int = 0):
         self.root = Path(root).resolve()
         self.faults: dict[str, Fault] = {}
+        self.etags = True  # False: answer like a server that only knows Last-Modified
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
         site = self
 
@@ -90,16 +91,20 @@ class LocalSite:
         body = target.read_bytes()
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         last_modified = email.utils.formatdate(target.stat().st_mtime, usegmt=True)
-        if handler.headers.get("If-None-Match") == etag:
+        since = handler.headers.get("If-Modified-Since")
+        if handler.headers.get("If-None-Match") == etag or (
+                since and not self.etags and since == last_modified):
             handler.send_response(304)
-            handler.send_header("ETag", etag)
+            if self.etags:
+                handler.send_header("ETag", etag)
             handler.send_header("Content-Length", "0")
             handler.end_headers()
             return
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype.startswith("text/"):
             ctype += "; charset=utf-8"
-        send_bytes(handler, 200, body, ctype, {"ETag": etag, "Last-Modified": last_modified})
+        validators = {"ETag": etag} if self.etags else {}
+        send_bytes(handler, 200, body, ctype, {**validators, "Last-Modified": last_modified})
 
 
 def send_bytes(

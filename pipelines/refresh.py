@@ -98,11 +98,15 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str]) ->
                     or prev["rows_expected"] != spec.expected_count:
                 return False
             good = store.last_good(spec.url)
-            if good is None or good.sha256 != prev["published_sha256"] or not good.etag:
+            if good is None or good.sha256 != prev["published_sha256"]:
+                return False
+            validators = {k: v for k, v in (("If-None-Match", good.etag),
+                                             ("If-Modified-Since", good.last_modified)) if v}
+            if not validators:  # the server gave no validator: only a download can tell
                 return False
             try:
                 check_url(spec.url, hosts)
-                with client.stream("GET", spec.url, headers={"If-None-Match": good.etag}) as r:
+                with client.stream("GET", spec.url, headers=validators) as r:
                     if r.status_code != 304:
                         return False
             except (httpx.HTTPError, FetchError):

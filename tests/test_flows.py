@@ -87,6 +87,15 @@ def test_second_refresh_with_nothing_changed_downloads_nothing(site, data_dir, t
     assert sql(data_dir, "SELECT fetch_status FROM sources") == [("unchanged",)]
 
 
+def test_no_op_also_with_a_server_that_only_sends_last_modified(site, data_dir, tmp_path):
+    site.etags = False
+    entries = [{"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019}]
+    assert refresh(site, data_dir, tmp_path, entries, "--no-cross-check").exit_code == 0
+    second = refresh(site, data_dir, tmp_path, entries, "--no-cross-check")
+    assert second.exit_code == 0 and "nothing changed" in second.output
+    assert "If-Modified-Since" in site.requests[-1][2]
+
+
 def test_failed_sources_are_recorded_and_the_rest_published(site, data_dir, tmp_path):
     site.faults["/content/html.pdf"] = lambda h: __import__("pipelines.local_server").local_server.send_bytes(
         h, 200, b"<!DOCTYPE html><html>maintenance</html>", "text/html")
