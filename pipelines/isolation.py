@@ -2,6 +2,10 @@
 
 A hostile PDF can make a parser loop for a very long time; the child is killed and
 the source fails with a clear reason, while the rest of the run goes on.
+
+Children come from a fork server (a clean single-threaded process with the extractor
+already imported), not from forking the flow's multi-threaded process: a fork taken while
+another thread holds a lock can deadlock the child.
 """
 from __future__ import annotations
 
@@ -30,11 +34,17 @@ def _child(path: str, cross_check: bool, out: mp.Queue) -> None:
         out.put(("error", path, f"extractor crashed: {type(exc).__name__}: {exc}"))
 
 
+def _context():
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["extractors", "pipelines.isolation"])
+    return ctx
+
+
 def extract_with_time_limit(path: str, *, cross_check: bool = False,
                             seconds: float | None = None):
     """(document dict, cross-check agreement or None); raises ExtractionError or TimeLimitExceeded."""
     seconds = settings.EXTRACT_TIME_LIMIT_S if seconds is None else seconds
-    ctx = mp.get_context("fork")
+    ctx = _context()
     out: mp.Queue = ctx.Queue()
     proc = ctx.Process(target=_child, args=(path, cross_check, out), daemon=True)
     proc.start()
