@@ -78,7 +78,7 @@ def scheduled_refresh(data_dir: str = "data", sources_file: str | None = None,
 
     from pipelines.refresh import run_refresh
 
-    outcome = run_refresh(Path(data_dir), sources_file=sources_file, discover=discover,
+    outcome = run_refresh(data_dir, sources_file=sources_file, discover=discover,
                           command="scheduled-refresh")
     return {"nothing_changed": outcome.nothing_changed, **outcome.summary}
 
@@ -90,14 +90,19 @@ def discovery_check(data_dir: str = "data") -> dict:
 
     from pipelines import registry
     from pipelines.refresh import resolve_sources, run_refresh
+    from pipelines.remote import RemoteDataDir, is_remote
 
-    before = {s.url for s in registry.discovered_sources(Path(data_dir))}
+    remote = RemoteDataDir(data_dir) if is_remote(data_dir) else None
+    local = remote.pull() if remote else Path(data_dir)
+    before = {s.url for s in registry.discovered_sources(local)}
     notes: list[str] = []
-    resolve_sources(Path(data_dir), None, True, notes)
-    new = [s for s in registry.discovered_sources(Path(data_dir)) if s.url not in before]
+    resolve_sources(local, None, True, notes)
+    new = [s for s in registry.discovered_sources(local) if s.url not in before]
     if not new:
         return {"new_lists": 0, "notes": notes}
-    outcome = run_refresh(Path(data_dir), discover=False, command="discovery-check")
+    outcome = run_refresh(local, discover=False, command="discovery-check")
+    if remote:
+        remote.push()
     return {"new_lists": len(new), "notes": notes, **outcome.summary}
 
 

@@ -14,12 +14,22 @@ import click
 from pipelines import settings
 
 DATA_DIR_OPTION = click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Data directory (default ./data, or $C3P_DATA_DIR).")
+    "--data-dir", default=None,
+    help="Data directory: a folder (default ./data, or $C3P_DATA_DIR) or an fsspec URL"
+         " (s3://bucket/c3p, ...; worked on through a local copy).")
 
 
-def _data_dir(value: Path | None) -> Path:
-    return value if value is not None else settings.default_data_dir()
+def _data_dir(value: str | None) -> str:
+    """The data directory as given: a local folder or an fsspec URL."""
+    return value if value is not None else str(settings.default_data_dir())
+
+
+def _local_data_dir(value: str | None) -> Path:
+    """A local folder to read from: the folder itself, or a fresh local copy of a URL."""
+    from pipelines.remote import RemoteDataDir, is_remote
+
+    value = _data_dir(value)
+    return RemoteDataDir(value).pull() if is_remote(value) else Path(value)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -165,7 +175,7 @@ def demo(data_dir, cross_check):
                                          discover=False, command="demo", force=True,
                                          cross_check=cross_check)
     _print_summary(outcome)
-    click.echo(f"warehouse: {_data_dir(data_dir) / 'warehouse.duckdb'}")
+    click.echo(f"warehouse: {_data_dir(data_dir).rstrip('/')}/warehouse.duckdb")
     click.echo(f'try: c3p query "SELECT fiscal_year, country_name_ja, count(*) FROM projects'
                f' GROUP BY ALL ORDER BY ALL"')
     sys.exit(outcome.exit_code)
@@ -206,7 +216,7 @@ def query(sql, data_dir, fmt):
     """Read-only SQL on the warehouse."""
     import duckdb
 
-    path = _data_dir(data_dir) / "warehouse.duckdb"
+    path = _local_data_dir(data_dir) / "warehouse.duckdb"
     if not path.exists():
         _fail(f"no warehouse at {path}: run `c3p demo` or `c3p refresh` first")
     try:
@@ -252,7 +262,7 @@ def report(data_dir, output):
     """A self-contained HTML report of the warehouse."""
     from pipelines.report import write_report
 
-    data_dir = _data_dir(data_dir)
+    data_dir = _local_data_dir(data_dir)
     if not (data_dir / "warehouse.duckdb").exists():
         _fail(f"no warehouse at {data_dir / 'warehouse.duckdb'}: run `c3p demo` or `c3p refresh` first")
     path = write_report(data_dir, output or data_dir / "report.html")
@@ -280,7 +290,11 @@ def serve(data_dir, dry_run):
     """Register and serve the Prefect deployments with their schedules (blocks)."""
     from flows import deployments
 
-    data_dir = str(_data_dir(data_dir).resolve())
+    from pipelines.remote import is_remote
+
+    data_dir = _data_dir(data_dir)
+    if not is_remote(data_dir):
+        data_dir = str(Path(data_dir).resolve())
     found = deployments(data_dir)
     for d in found:
         crons = ", ".join(getattr(s.schedule, "cron", "?") for s in d.schedules)

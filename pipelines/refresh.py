@@ -14,6 +14,7 @@ from filelock import FileLock, Timeout
 from pipelines import prefect_server, registry, settings
 from pipelines.fetch import check_url, FetchError, make_client
 from pipelines.raw_store import RawStore
+from pipelines.remote import RemoteDataDir, is_remote
 from pipelines.sources import SourceSpec, allowed_hosts, load_sources_file
 from pipelines.stages import PIPELINE_VERSION, new_context, previous_sources
 from pipelines import publish as publishing
@@ -114,10 +115,21 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str]) ->
     return True
 
 
-def run_refresh(data_dir: Path, *, sources_file: str | None = None, discover: bool = True,
+def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discover: bool = True,
                 command: str = "refresh", cross_check: bool = True,
                 force: bool = False, only: list[tuple[int, int]] | None = None) -> RefreshOutcome:
-    """Refresh the warehouse in ``data_dir``; one refresh at a time per data directory."""
+    """Refresh the warehouse in ``data_dir``; one refresh at a time per data directory.
+
+    ``data_dir`` may be an fsspec URL: the refresh runs on a local copy, and what it
+    published is uploaded at the end (``pipelines/remote.py``).
+    """
+    if is_remote(data_dir):
+        remote = RemoteDataDir(str(data_dir))
+        outcome = run_refresh(remote.pull(), sources_file=sources_file, discover=discover,
+                              command=command, cross_check=cross_check, force=force, only=only)
+        if not outcome.nothing_changed:
+            remote.push()
+        return outcome
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(data_dir / ".lock"))
