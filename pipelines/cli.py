@@ -14,7 +14,7 @@ import click
 from pipelines import settings
 
 DATA_DIR_OPTION = click.option(
-    "--data-dir", default=None,
+    "--data-dir", default=None, metavar="DIR|URL",
     help="Data directory: a folder (default ./data, or $C3P_DATA_DIR) or an fsspec URL"
          " (s3://bucket/c3p, ...; worked on through a local copy).")
 
