@@ -25,9 +25,7 @@ def _child(path: str, cross_check: bool, out: mp.Queue) -> None:
     try:
         from extractors import extract_document
 
-        doc = extract_document(path, cross_check=cross_check)
-        agreement = getattr(doc, "crosscheck_agreement", None)
-        out.put(("ok", doc.to_dict(), agreement))
+        out.put(("ok", extract_document(path, cross_check=cross_check).to_dict(), None))
     except ExtractionError as exc:
         out.put(("error", exc.path, exc.reason))
     except Exception as exc:  # an extractor bug must not look like a hang
@@ -42,7 +40,8 @@ def _context():
 
 def extract_with_time_limit(path: str, *, cross_check: bool = False,
                             seconds: float | None = None):
-    """(document dict, cross-check agreement or None); raises ExtractionError or TimeLimitExceeded."""
+    """The document as ``Document.to_dict()`` (with ``crosscheck`` when asked for);
+    raises ExtractionError or TimeLimitExceeded."""
     seconds = settings.EXTRACT_TIME_LIMIT_S if seconds is None else seconds
     ctx = _context()
     out: mp.Queue = ctx.Queue()
@@ -64,4 +63,4 @@ def extract_with_time_limit(path: str, *, cross_check: bool = False,
     proc.join()
     if kind == "error":
         raise ExtractionError(a, b)
-    return a, b
+    return a

@@ -73,7 +73,7 @@ def extract_stage(spec: dict, fetched: dict, ctx: RunContext) -> dict:
 def _extract_file(pdf_path: str, name: str, ctx: RunContext) -> dict:
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
     try:
-        document, agreement = extract_with_time_limit(pdf_path, cross_check=ctx.cross_check)
+        document = extract_with_time_limit(pdf_path, cross_check=ctx.cross_check)
     except ExtractionError as exc:
         return {"ok": False, "error": exc.reason, "stage": "extract"}
     except TimeLimitExceeded as exc:
@@ -82,7 +82,8 @@ def _extract_file(pdf_path: str, name: str, ctx: RunContext) -> dict:
     out.write_text(json.dumps(document, ensure_ascii=False))
     check = document.get("crosscheck") or {}
     return {"ok": True, "document": str(out), "pages": document["pages"],
-            "crosscheck_agreement": agreement, "disagreements": check.get("disagreements", [])}
+            "crosscheck_agreement": check.get("agreement"),
+            "disagreements": check.get("disagreements", [])}
 
 
 def records_stage(spec: dict, fetched: dict, extracted: dict, ctx: RunContext) -> dict:
