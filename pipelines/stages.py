@@ -5,6 +5,7 @@ documents and records of a run live as files in ``DATA_DIR/.work/<run_id>/``.
 """
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import secrets
 import shutil
@@ -24,7 +25,7 @@ from pipelines.records import ListError, build_records, merge_organizations
 from pipelines.sources import SourceSpec
 from normalizers.orgs import near_matches
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = importlib.metadata.version("c3p-warehouse")  # a new version re-publishes
 
 
 @dataclass
