@@ -46,7 +46,8 @@ def _table(spec: TableSpec) -> TableSpec:
 
 SOURCES = _table(TableSpec(
     "sources",
-    "One row per adoption-list PDF seen by the last run: where it came from, what was fetched,"
+    "One row per adoption-list PDF the warehouse was built from (the last run's, plus the"
+    " lists a `refresh --only` run left as they were): where it came from, what was fetched,"
     " and whether its rows are published (status ok) or not (failed / quarantined).",
     (
         Column("source_id", S, "Stable id of the PDF's URL (src_ + sha1 of the URL).", False),
