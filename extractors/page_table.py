@@ -8,6 +8,8 @@ from .rulings import SNAP, Ruling
 from .text_layer import Glyph, TextLine, group_lines
 
 TOUCH = 2.0  # a horizontal and a vertical ruling this close are connected
+DOUBLE = 2.5  # parallel rulings this close are one boundary (a double line; a rule drawn
+# at a slightly different position per cell); no cell of text is this narrow
 FULL = 0.9  # a row boundary drawn over this share of the table width separates rows
 
 
@@ -48,12 +50,15 @@ class PageTable:
 
 
 def _cluster(values: list[float]) -> list[float]:
-    out: list[float] = []
+    """Boundary positions: rulings within DOUBLE of a group's first one are one boundary,
+    placed at the middle of the group."""
+    groups: list[list[float]] = []
     for v in sorted(values):
-        if out and v - out[-1] <= SNAP:
-            continue
-        out.append(v)
-    return out
+        if groups and v - groups[-1][0] <= DOUBLE:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [(g[0] + g[-1]) / 2 for g in groups]
 
 
 def _components(hs: list[Ruling], vs: list[Ruling]) -> list[tuple[list[Ruling], list[Ruling]]]:

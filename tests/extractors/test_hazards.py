@@ -44,6 +44,13 @@ def _check_against_truth(name: str):
     "footer_page_numbers",
     "narrow_columns",
     "a3_portrait",
+    "cover_page_and_appendix",
+    "footnote_below_table",
+    "double_rules",
+    "misaligned_rules",
+    "shaded_header",
+    "two_row_list",
+    "long_list_a3_landscape",
 ])
 def test_fixture_matches_truth(name):
     _check_against_truth(name)
@@ -87,6 +94,35 @@ def test_sections_become_row_section_and_csv_column():
     csv_text = to_csv(doc)
     assert csv_text.splitlines()[0] == "section,No.,事業名,実施主体,共同事業者,国"
     assert csv_text.splitlines()[1].startswith("福島市ーミャンマー連邦共和国ザガイン管区連携事業,01,")
+
+
+def test_cover_and_appendix_are_not_rows():
+    table = _check_against_truth("cover_page_and_appendix")
+    assert table.pages == [2]
+    text = json.dumps(_extract("cover_page_and_appendix").to_dict(), ensure_ascii=False)
+    for printed in ("採択案件一覧", "令和5年6月1日", "二国間クレジット制度", "お問い合わせ先", "03-0000-0000"):
+        assert printed not in text
+
+
+def test_footnotes_below_the_table_are_not_cell_text():
+    table = _check_against_truth("footnote_below_table")
+    assert table.pages == [1, 2]
+    text = json.dumps(_extract("footnote_below_table").to_dict(), ensure_ascii=False)
+    assert "※" not in text and "*1" not in text and "応募時点" not in text
+
+
+@pytest.mark.parametrize("name", ["double_rules", "misaligned_rules", "shaded_header"])
+def test_drawn_borders_give_the_plain_grid(name):
+    table = _check_against_truth(name)
+    assert len(table.header) == 5 and all(table.header)
+    assert all(len(r.cells) == 5 and all(r.cells) for r in table.rows)
+
+
+def test_row_counts_exact_on_short_and_long_lists():
+    assert len(_check_against_truth("two_row_list").rows) == 2
+    table = _check_against_truth("long_list_a3_landscape")
+    assert len(table.rows) == 25 and table.pages == [1, 2]
+    assert [r.cells[0] for r in table.rows] == [str(i) for i in range(1, 26)]
 
 
 @pytest.mark.parametrize("name,error,reason", [
