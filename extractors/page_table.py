@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from .rulings import SNAP, Ruling
 from .text_layer import Glyph, TextLine, group_lines
 
-TOUCH = 2.0  # a horizontal and a vertical ruling this close are connected
+TOUCH = 3.0  # a horizontal and a vertical ruling this close are connected (rules drawn up to
+# 2 pt short of each other, at a y that differs by up to 1 pt from cell to cell)
 DOUBLE = 2.5  # parallel rulings this close are one boundary (a double line; a rule drawn
 # at a slightly different position per cell); no cell of text is this narrow
 FULL = 0.9  # a row boundary drawn over this share of the table width separates rows
