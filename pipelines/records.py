@@ -24,24 +24,26 @@ class ListRecords:
     warnings: list[str] = field(default_factory=list)
 
 
-def adoption_rows(doc: Document) -> list[tuple[dict[str, str], Row]]:
-    """The list's rows as canonical-field dicts, from every table whose header maps."""
+def adoption_rows(doc: Document) -> tuple[list[tuple[dict[str, str], Row]], list[str]]:
+    """The list's rows as canonical-field dicts, from every table whose header maps, and a
+    warning for each other table (skipped, never silently)."""
     out: list[tuple[dict[str, str], Row]] = []
     refusals = []
     for table in doc.tables:
         try:
             canonical = map_header(table.header)
         except UnknownHeader as exc:
-            refusals.append(str(exc))
+            pages = ", ".join(map(str, table.pages))
+            refusals.append(f"table on page(s) {pages} with {len(table.rows)} row(s) skipped: {exc}")
             continue
         for row in table.rows:
             fields = {c: text for c, text in zip(canonical, row.cells) if c}
             out.append((fields, row))
     if not out:
         if refusals:
-            raise ListError("; ".join(refusals))
+            raise ListError("; ".join(r.split(" skipped: ", 1)[1] for r in refusals))
         raise ListError("no table with rows in the PDF")
-    return out
+    return out, refusals
 
 
 def project_id(fiscal_year: int, call_round: int, list_no: int) -> str:
@@ -52,7 +54,7 @@ def build_records(
     doc: Document, *, fiscal_year: int, call_round: int, source_id: str, sha256: str
 ) -> ListRecords:
     """Normalise every row of the list and lay it out as the contract's tables."""
-    rows = adoption_rows(doc)
+    rows, skipped = adoption_rows(doc)
     entities = [(normalise_row(fields, row.section), row) for fields, row in rows]
     numbers = [e.list_no for e, _ in entities if e.list_no is not None]
     dupes = sorted(n for n, k in Counter(numbers).items() if k > 1)
@@ -62,7 +64,7 @@ def build_records(
         missing = [i + 1 for i, (e, _) in enumerate(entities) if e.list_no is None]
         raise ListError(f"rows without a list number: row(s) {missing}")
 
-    out = ListRecords(rows_extracted=len(entities))
+    out = ListRecords(rows_extracted=len(entities), warnings=list(skipped))
     tables = {name: [] for name in
               ("projects", "participants", "domestic_cities", "partner_cities", "project_fields")}
     for index, (e, row) in enumerate(entities, 1):

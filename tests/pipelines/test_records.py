@@ -1,6 +1,8 @@
 """Records of one list: ids, tables, organisations across lists."""
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from extractors import extract_document
@@ -92,3 +94,16 @@ def test_duplicate_list_numbers_are_refused():
     doc.tables[0].rows[1].cells[0] = "01"
     with pytest.raises(ListError, match="duplicate list numbers: 1"):
         build_records(doc, fiscal_year=2019, call_round=1, source_id="s", sha256="0" * 64)
+
+
+def test_a_table_that_is_not_the_list_is_skipped_with_a_warning():
+    doc = extract_document(sample_pdf("fy2019_r1_xlsx.pdf"))
+    other = copy.deepcopy(doc.tables[0])
+    other.header = ["お問い合わせ先", "電話", *other.header[2:]]
+    other.pages = [3]
+    doc.tables.append(other)
+    records = build_records(doc, fiscal_year=2019, call_round=1, source_id="s", sha256="0" * 64)
+    assert records.rows_extracted == 17
+    [warning] = records.warnings
+    assert warning.startswith("table on page(s) 3 with 17 row(s) skipped:")
+    assert "お問い合わせ先" in warning
