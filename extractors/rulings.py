@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from pdfminer.layout import LTCurve, LTLine, LTPage, LTRect
 
+from .layout_tree import leaves
+
 THIN = 2.0  # a filled rectangle thinner than this (points) is a ruling, not a shaded area
 SNAP = 1.0  # rulings closer than this are one ruling
 JOIN = 1.5  # collinear pieces with a gap smaller than this are one ruling
@@ -79,13 +81,9 @@ def page_rulings(layout: LTPage) -> tuple[list[Ruling], list[Ruling]]:
     """(horizontal, vertical) rulings of a page, merged, in top-left coordinates."""
     px0, ptop = layout.x0, layout.y1
     raw: list[Ruling] = []
-    stack = [layout]
-    while stack:
-        for obj in stack.pop():
-            if isinstance(obj, LTCurve):
-                raw.extend(_segments(obj, px0, ptop))
-            elif hasattr(obj, "_objs"):
-                stack.append(obj)
+    for obj in leaves(layout):
+        if isinstance(obj, LTCurve):
+            raw.extend(_segments(obj, px0, ptop))
     hs = _merge([r for r in raw if r.horizontal])
     vs = _merge([r for r in raw if not r.horizontal])
     return hs, vs

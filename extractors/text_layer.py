@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from pdfminer.layout import LTChar, LTPage
 
+from .layout_tree import leaves
+
 
 @dataclass(slots=True)
 class Glyph:
@@ -67,21 +69,17 @@ def page_glyphs(layout: LTPage) -> list[Glyph]:
     as Glyphs already (an LTChar from plain pdfminer is converted the same way)."""
     px0, ptop = layout.x0, layout.y1
     out: list[Glyph] = []
-    stack = [layout]
-    while stack:
-        for obj in stack.pop():
-            if isinstance(obj, Glyph):
-                out.append(obj)
-            elif isinstance(obj, LTChar):
-                text = obj.get_text()
-                if not text:
-                    continue
-                out.append(
-                    Glyph(text, obj.x0 - px0, obj.x1 - px0, ptop - obj.y1, ptop - obj.y0,
-                          obj.size, obj.fontname)
-                )
-            elif hasattr(obj, "_objs"):  # figures, marked content
-                stack.append(obj)
+    for obj in leaves(layout):
+        if isinstance(obj, Glyph):
+            out.append(obj)
+        elif isinstance(obj, LTChar):
+            text = obj.get_text()
+            if not text:
+                continue
+            out.append(
+                Glyph(text, obj.x0 - px0, obj.x1 - px0, ptop - obj.y1, ptop - obj.y0,
+                      obj.size, obj.fontname)
+            )
     return out
 
 
