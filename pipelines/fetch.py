@@ -65,6 +65,12 @@ def make_client(timeout: float | None = None) -> httpx.Client:
     )
 
 
+def conditional_headers(entry: ManifestEntry) -> dict[str, str]:
+    """The validators of a stored download, as the headers of a conditional GET."""
+    return {name: value for name, value in (("If-None-Match", entry.etag),
+                                            ("If-Modified-Since", entry.last_modified)) if value}
+
+
 def check_url(url: str, allowed_hosts: set[str]) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -127,11 +133,7 @@ def _fetch_with_retries(url, store, client, previous, retries, backoff_s, max_by
 
 
 def _fetch_once(url, store, client, previous, max_bytes, allowed_hosts, redirects=0):
-    headers = {}
-    if previous and previous.etag:
-        headers["If-None-Match"] = previous.etag
-    if previous and previous.last_modified:
-        headers["If-Modified-Since"] = previous.last_modified
+    headers = conditional_headers(previous) if previous else {}
     try:
         with client.stream("GET", url, headers=headers) as response:
             status = response.status_code

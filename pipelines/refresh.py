@@ -12,7 +12,7 @@ import httpx
 from filelock import FileLock, Timeout
 
 from pipelines import prefect_server, registry, settings
-from pipelines.fetch import check_url, FetchError, make_client
+from pipelines.fetch import FetchError, check_url, conditional_headers, make_client
 from pipelines.raw_store import RawStore
 from pipelines.remote import RemoteDataDir, is_remote
 from pipelines.sources import SourceSpec, allowed_hosts, load_sources_file
@@ -101,8 +101,7 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str]) ->
             good = store.last_good(spec.url)
             if good is None or good.sha256 != prev["published_sha256"]:
                 return False
-            validators = {k: v for k, v in (("If-None-Match", good.etag),
-                                             ("If-Modified-Since", good.last_modified)) if v}
+            validators = conditional_headers(good)
             if not validators:  # the server gave no validator: only a download can tell
                 return False
             try:
