@@ -3,7 +3,8 @@
 Names come from Babel's CLDR Japanese territory names plus data/countries_extra.csv (formal
 names as the ministry prints them: ベトナム社会主義共和国, マレーシア国, ...). Lookup folds
 width and spaces, then tries again without a state-form suffix (王国, 共和国, 国, ...).
-country_name_ja is CLDR's short name unless countries_extra.csv marks another as canonical.
+country_name_ja is CLDR's short name unless countries_extra.csv marks another as canonical;
+country_table() lists every country with that name and CLDR's English one.
 """
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ _SUFFIXES = ("連邦民主共和国", "人民民主共和国", "民主社会主�
              "人民共和国", "連合共和国", "共和国", "独立国", "合衆国", "王国", "連邦", "国")
 
 
+# Codes CLDR names that ISO 3166-1 does not assign to a country (EU, UN, Kosovo's XK,
+# exceptionally reserved AC/CP/CQ/DG/EA/IC/TA, pseudo-locales, unknown): never a partner country.
+NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN",
+                           "XA", "XB", "XK", "ZZ"})
+
+
 def _fold(s: str) -> str:
     return re.sub(r"\s+", "", clean(s))
 
@@ -28,7 +35,7 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     names: dict[str, str] = {}
     short: dict[str, str] = {}
     for code, name in Locale("ja").territories.items():
-        if len(code) == 2 and code.isalpha():
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
             short[code] = name
             names.setdefault(_fold(name), code)
             names.setdefault(_fold(re.sub(r"\s*\(.*\)$", "", name)), code)
@@ -50,6 +57,16 @@ def country_code(raw: str) -> str | None:
         if t.endswith(suf) and t[: -len(suf)] in names:
             return names[t[: -len(suf)]]
     return None
+
+
+def country_table() -> list[dict[str, str]]:
+    """Every ISO 3166-1 alpha-2 country: code, name_ja (the canonical short name, as in
+    projects.country_name_ja) and name_en (CLDR English), sorted by code."""
+    from babel import Locale
+
+    english = Locale("en").territories
+    return [{"code": code, "name_ja": name, "name_en": english.get(code, code)}
+            for code, name in sorted(_tables()[1].items())]
 
 
 def country_name_ja(code: str | None) -> str | None:

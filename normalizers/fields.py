@@ -1,4 +1,5 @@
-"""対象分野 cells -> ProjectField rows with a field_code (taxonomy: data/field_taxonomy.csv).
+"""対象分野 cells -> ProjectField rows with a field_code (taxonomy: data/field_taxonomy.csv
+maps printed labels to codes; data/field_codes.csv gives each code its Japanese and English label).
 
 Items are separated by line breaks, 「、」 and 「，」 (not by ・: 「フロン回収・破壊」 is one label).
 Unknown labels get field_code "other", keep their text in field_raw and raise a warning;
@@ -13,9 +14,16 @@ from ._data import read_csv
 from .model import ProjectField
 from .text import clean, open_brackets
 
-FIELD_CODES = ("energy_efficiency", "renewable_energy", "energy_utilisation", "waste", "hydrogen",
-               "transport", "institution_building", "digital", "smart_city", "fluorocarbons", "water",
-               "forestry_nature", "industrial_park", "port", "ccus", "other")
+
+
+@lru_cache(maxsize=1)
+def field_table() -> tuple[dict[str, str], ...]:
+    """(field_code, label_ja, label_en) rows of data/field_codes.csv, in the contract's order."""
+    return tuple({k: r[k] for k in ("field_code", "label_ja", "label_en")}
+                 for r in read_csv("field_codes.csv"))
+
+
+FIELD_CODES = tuple(r["field_code"] for r in field_table())
 
 
 def _fold(s: str) -> str:

@@ -25,6 +25,7 @@ class Organization:
     legal_form_position: str | None  # "prefix" / "suffix" / None
     base_name: str  # name without legal form
     org_type: str  # contract list: local_government_jp, company_jp, ...
+    abbreviation: str | None = None  # 「OECC」 of 「…センター(OECC)」: never part of name
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Participant:
     seq: int
     name_raw: str  # as printed (wraps joined)
     role: str  # 共同応募者 / 協力事業者 / 共同事業者 ... (label decorations removed)
+    role_code: str  # co_applicant / cooperating_partner / ... (data/role_codes.csv)
     org: Organization
     department: str | None = None  # 「環境局」 of 「東京都　環境局」
     inferred: bool = False  # True when not printed in the cell (e.g. the domestic city implied)
@@ -82,4 +84,5 @@ class ProjectEntities:
     fields: list[ProjectField]
     summary: str | None
     group: str | None
+    phase: int | None = None  # フェーズ2 / 第2期 stated in 事業名 or 事業概要
     warnings: list[str] = field(default_factory=list)

@@ -2,7 +2,9 @@
 
 org_id = "org_" + sha1(matching key)[:12]. The matching key is the name with its legal form
 taken out, NFKC/width/case/kana folded, punctuation and spaces removed and a trailing
-all-capitals abbreviation 「(IGES)」 dropped; the reviewed alias table
+all-capitals abbreviation 「(IGES)」 dropped. The canonical name never carries that
+abbreviation: it is its own field (``abbreviation``), and the printed spelling stays in the
+aliases; the reviewed alias table
 (data/org_aliases.csv) maps further spellings onto one canonical spelling. Japanese local
 governments are keyed by their 団体コード, so 「北九州市」, 「北九州市環境局」 and
 「北九州市アジア低炭素化センター」 are one organisation (the rest is the department).
@@ -47,7 +49,9 @@ FORM_TYPE = {
 _LATIN_SUFFIX = re.compile(r"[\s,]*\b(Co\.?,?\s*Ltd\.?|Company\s+Limited|Ltd\.?|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|"
                            r"Pte\.?\s*Ltd\.?|Sdn\.?\s*Bhd\.?|Bhd\.?|JSC|PLC|GmbH|S\.A\.|Tbk\.?)$", re.I)
 _LATIN_PREFIX = re.compile(r"^(PT|CV)\.?\s+")
-_TRAILING_ABBR = re.compile(r"\s*\(([A-Za-z][A-Za-z0-9&\-.]{1,11})\)$")
+# 「…センター(OECC)」, 「… LLC (JCH)」: a trailing abbreviation in capitals (a parenthesised word
+# in lower case, 「(Vietnam)」, is part of the name)
+_TRAILING_ABBR = re.compile(r"\s*\(([A-Z][A-Z0-9&\-.]{1,11})\)$")
 _ABBR_RE = re.compile(r"\((" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")\)")
 _DEPT_END = re.compile(r"(局|部|課|室|係|班|本部|センター|事務所|事務局|支所|支店|支社|グループ|チーム|庁)$")
 _NOT_DEPT = re.compile(r"(商工会議所|会議所|大学|公社|事業団|協会|協議会|組合|銀行)$|^立")
@@ -62,6 +66,15 @@ def expand_abbreviations(s: str) -> str:
         t = re.sub(rf"{f}\s+(?=\S)", f, t) if t.startswith(f) else t
         t = re.sub(rf"(?<=\S)\s+{f}(?=$|\s*\()", f, t)
     return t
+
+
+def split_abbreviation(name: str) -> tuple[str, str | None]:
+    """(name without its trailing abbreviation, the abbreviation or None), on clean()ed text:
+    「一般社団法人海外環境協力センター(OECC)」 -> (「一般社団法人海外環境協力センター」, 「OECC」)."""
+    m = _TRAILING_ABBR.search(name)
+    if m is None or m.start() == 0:
+        return name, None
+    return name[: m.start()].rstrip(), m.group(1)
 
 
 def split_legal_form(name: str) -> tuple[str | None, str | None, str]:
@@ -175,11 +188,15 @@ def split_org(name_raw: str) -> tuple[Organization, str | None]:
         if split_legal_form(head)[0] and _is_department(tail) and not re.search(r"[A-Za-z]", tail):
             text, department = head, tail
     key = _raw_key(text)
+    text, abbreviation = split_abbreviation(text)
     if key in _aliases():
-        key, text = _aliases()[key]
+        key, canonical = _aliases()[key]
+        canonical, canonical_abbreviation = split_abbreviation(canonical)
+        text, abbreviation = canonical, abbreviation or canonical_abbreviation
     form, pos, base = split_legal_form(text)
     org = Organization(org_id=_org_id(key), name=text, legal_form=form, legal_form_position=pos,
-                       base_name=base, org_type=_org_type(text, form, key))
+                       base_name=base, org_type=_org_type(text, form, key),
+                       abbreviation=abbreviation)
     return org, department
 
 

@@ -11,6 +11,7 @@ Splitting, in order:
 4. a role label at line start (「共同応募者：川崎市」, 「協力事業者・団体：」) sets the role of the
    names after it, on its line and the lines below, until the next label. Labels are data:
    data/role_labels.csv. Without a label, the role is the column header's (default_role).
+   Each role gets its code (roles.role_code: 共同事業者 and 共同応募者 are both co_applicant).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from functools import lru_cache
 from ._data import read_csv
 from .model import DomesticCity, Participant
 from .orgs import LEGAL_FORMS, split_legal_form, split_org
+from .roles import OTHER, role_code
 from .text import clean, is_wrap, split_outside_brackets
 
 _BULLET = re.compile(r"^\s*[・•●○■□◆◇▪▫‣＊*]\s*|^\s*-\s+")
@@ -132,6 +134,11 @@ def build_participants(cell: str, default_role: str,
                 warnings.append(f"participant {d.name_raw!r} inferred from 国内都市 (not printed in the cell)")
     parts = []
     for i, (name, role, org, dept) in enumerate(inferred + printed, start=1):
-        parts.append(Participant(seq=i, name_raw=name, role=role, org=org, department=dept,
-                                 inferred=i <= len(inferred)))
+        code = role_code(role)
+        if code is None:
+            code = OTHER
+            warnings.append(f"role {role!r} has no role_code: stored as {OTHER!r}"
+                            " (add it to normalizers/data/role_labels.csv)")
+        parts.append(Participant(seq=i, name_raw=name, role=role, role_code=code, org=org,
+                                 department=dept, inferred=i <= len(inferred)))
     return parts, warnings

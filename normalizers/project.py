@@ -10,6 +10,7 @@ from .model import ProjectEntities
 from .municipalities import resolve_domestic
 from .orgs import split_org
 from .participants import build_participants
+from .phases import stated_phase
 from .places import resolve_partners
 from .text import clean
 
@@ -74,6 +75,7 @@ def normalise_row(fields: dict[str, str], section: str | None = None, *,
         fields=fields_,
         summary=summary.strip() if summary is not None else None,
         group=section.strip() if section and section.strip() else None,
+        phase=stated_phase(project_name, summary),
         warnings=warnings,
     )
 

@@ -27,6 +27,13 @@ Every table is also published as Parquet under `DATA_DIR/curated/<table>/`; per-
 tables are Hive-partitioned by `fiscal_year` (`fiscal_year=YYYY/part-0.parquet`, zstd,
 dictionary-encoded strings), so the partition column is not stored inside the files:
 read them with `hive_partitioning=true` (DuckDB) or as a dataset (pyarrow, pandas, polars).
+A partitioned table with no rows is one empty file with the whole schema, `fiscal_year`
+included (`curated/<table>/<table>.parquet`), so the same globs read it as zero rows.
+
+Code tables (`fields`, `countries`, `roles`) give every code its labels: join
+`project_fields.field_code` to `fields.field_code`, `projects.country_code` (and
+`partner_cities.country_code`) to `countries.code`, `participants.role_code` to
+`roles.role_code`.
 """
 
 
@@ -85,7 +92,8 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
             out.append(f"- References: {', '.join(f'`{c}`' for c in cols)} →"
                        f" [`{ref_table}`](#{ref_table}).{', '.join(f'`{c}`' for c in ref_cols)}")
         if spec is not None:
-            where = (f"`curated/{t}/fiscal_year=YYYY/part-0.parquet`" if spec.partitioned
+            where = (f"`curated/{t}/fiscal_year=YYYY/part-0.parquet` (no rows: `curated/{t}/{t}.parquet`)"
+                     if spec.partitioned
                      else f"`curated/{t}/{t}.parquet` (not partitioned)")
             out.append(f"- Parquet: {where}")
         out += ["", "| column | type | null | description |", "|---|---|---|---|"]

@@ -42,9 +42,12 @@ def read_table(data_dir: Path, name: str) -> pa.Table | None:
     parts = []
     for path in sorted(root.rglob("*.parquet")):
         table = pq.read_table(path)
-        if spec.partitioned:
+        if spec.partitioned and path.parent != root:  # at the root: the empty file, whole schema
             year = int(path.parent.name.split("=", 1)[1])
             table = table.append_column("fiscal_year", pa.array([year] * table.num_rows, pa.int16()))
+        for c in spec.columns:  # a column added since this file was published reads as null
+            if c.name not in table.column_names:
+                table = table.append_column(c.name, pa.nulls(table.num_rows, c.type))
         parts.append(table.select([c.name for c in spec.columns]).cast(spec.arrow_schema))
     return pa.concat_tables(parts) if parts else arrow_table(spec, [])
 
@@ -53,6 +56,9 @@ def _write_parquet(spec: TableSpec, table: pa.Table, root: Path) -> None:
     root.mkdir(parents=True)
     options = dict(compression="zstd", use_dictionary=True, write_statistics=True)
     if not spec.partitioned:
+        pq.write_table(table, root / f"{spec.name}.parquet", **options)
+        return
+    if table.num_rows == 0:  # one empty file with the whole schema, so that globs find it
         pq.write_table(table, root / f"{spec.name}.parquet", **options)
         return
     years = sorted(set(table.column("fiscal_year").to_pylist()))

@@ -5,9 +5,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors.model import Document, Row
+from normalizers.countries import country_table
+from normalizers.fields import field_table
 from normalizers.headers import UnknownHeader, map_header
 from normalizers.model import Organization, ProjectEntities
+from normalizers.orgs import resolve_org
 from normalizers.project import normalise_row
+from normalizers.roles import role_table
 
 
 class ListError(Exception):
@@ -84,6 +88,7 @@ def build_records(
             "country_name_ja": e.country_name_ja,
             "country_raw": e.country_raw,
             "summary": e.summary,
+            "phase": e.phase,
             "group_name": e.group,
             "source_id": source_id,
             "source_sha256": sha256,
@@ -95,7 +100,7 @@ def build_records(
         for p in e.participants:
             tables["participants"].append({
                 **common, "seq": p.seq, "org_id": p.org.org_id, "name_raw": p.name_raw,
-                "role": p.role, "org_type": p.org.org_type, "department": p.department,
+                "role": p.role, "role_code": p.role_code, "org_type": p.org.org_type, "department": p.department,
                 "inferred": p.inferred,
             })
             _add_org(out, p.org, p.name_raw, fiscal_year)
@@ -122,17 +127,17 @@ def _add_org(out: ListRecords, org: Organization, name_raw: str, fiscal_year: in
     entry = out.organizations.get(org.org_id)
     if entry is None:
         entry = out.organizations[org.org_id] = {
-            "org_id": org.org_id, "fiscal_year": fiscal_year, "name": org.name,
-            "legal_form": org.legal_form, "legal_form_position": org.legal_form_position,
-            "base_name": org.base_name, "org_type": org.org_type, "aliases": [],
+            "org_id": org.org_id, "name": org.name, "legal_form": org.legal_form,
+            "legal_form_position": org.legal_form_position, "base_name": org.base_name,
+            "org_type": org.org_type, "aliases": [],
         }
     if name_raw not in entry["aliases"]:
         entry["aliases"].append(name_raw)
-    entry["fiscal_year"] = min(entry["fiscal_year"], fiscal_year)
 
 
 def merge_organizations(parts: list[dict[str, dict]]) -> list[dict]:
-    """One row per org_id across lists: earliest year, every alias (sorted for stability)."""
+    """One row per org_id across lists: every alias (sorted for stability) and the
+    abbreviation most of them print. Years and counts: ``with_activity``."""
     merged: dict[str, dict] = {}
     for part in parts:
         for org_id, entry in part.items():
@@ -140,8 +145,51 @@ def merge_organizations(parts: list[dict[str, dict]]) -> list[dict]:
             if have is None:
                 merged[org_id] = {**entry, "aliases": list(entry["aliases"])}
                 continue
-            have["fiscal_year"] = min(have["fiscal_year"], entry["fiscal_year"])
             have["aliases"].extend(a for a in entry["aliases"] if a not in have["aliases"])
     for entry in merged.values():
         entry["aliases"] = sorted(entry["aliases"])
+        entry["abbreviation"] = _abbreviation(entry["aliases"])
     return sorted(merged.values(), key=lambda e: e["org_id"])
+
+
+def _abbreviation(aliases: list[str]) -> str | None:
+    """The abbreviation most spellings print (ties: the first in sort order), else None."""
+    seen = Counter(a for a in (resolve_org(alias).abbreviation for alias in aliases) if a)
+    return min(seen, key=lambda a: (-seen[a], a)) if seen else None
+
+
+def with_activity(organizations: list[dict], projects: list[dict],
+                  participants: list[dict]) -> list[dict]:
+    """Each organisation with the years and project counts of the published rows:
+    first/last_fiscal_year, project_count, projects_as_proposer, projects_as_participant.
+    An organisation no published row names is dropped."""
+    years: dict[str, set[int]] = {}
+    proposed: dict[str, set[str]] = {}
+    joined: dict[str, set[str]] = {}
+    for p in projects:
+        if p.get("proposer_org_id"):
+            years.setdefault(p["proposer_org_id"], set()).add(p["fiscal_year"])
+            proposed.setdefault(p["proposer_org_id"], set()).add(p["project_id"])
+    for x in participants:
+        if x.get("org_id"):
+            years.setdefault(x["org_id"], set()).add(x["fiscal_year"])
+            joined.setdefault(x["org_id"], set()).add(x["project_id"])
+    out = []
+    for entry in organizations:
+        org_id = entry["org_id"]
+        if org_id not in years:
+            continue
+        out.append({
+            **entry,
+            "first_fiscal_year": min(years[org_id]), "last_fiscal_year": max(years[org_id]),
+            "project_count": len(proposed.get(org_id, set()) | joined.get(org_id, set())),
+            "projects_as_proposer": len(proposed.get(org_id, set())),
+            "projects_as_participant": len(joined.get(org_id, set())),
+        })
+    return out
+
+
+def code_tables() -> dict[str, list[dict]]:
+    """The code and label tables (fields, countries, roles) from the normalisers' data."""
+    return {"fields": [dict(r) for r in field_table()], "countries": country_table(),
+            "roles": [dict(r) for r in role_table()]}

@@ -83,12 +83,16 @@ def gather(con: duckdb.DuckDBPyConnection) -> dict:
                 (SELECT count(*) FROM participants x WHERE x.fiscal_year = y.fiscal_year) AS participants
             FROM y ORDER BY y.fiscal_year"""),
         "year_country": _rows(con, """
-            SELECT fiscal_year, coalesce(country_code, '?') AS country_code,
-                   any_value(country_name_ja) AS country_name_ja, count(*) AS projects
-            FROM projects GROUP BY 1, 2 ORDER BY 1, 2"""),
+            SELECT p.fiscal_year, coalesce(p.country_code, '?') AS country_code,
+                   coalesce(any_value(c.name_ja || ' (' || c.name_en || ')'),
+                            any_value(p.country_name_ja)) AS country_name_ja, count(*) AS projects
+            FROM projects p LEFT JOIN countries c ON c.code = p.country_code
+            GROUP BY 1, 2 ORDER BY 1, 2"""),
         "year_field": _rows(con, """
-            SELECT fiscal_year, field_code, mode(field_raw) AS label, count(DISTINCT project_id) AS projects
-            FROM project_fields GROUP BY 1, 2 ORDER BY 1, 2"""),
+            SELECT f.fiscal_year, f.field_code,
+                   coalesce(any_value(l.label_ja || ' (' || l.label_en || ')'), mode(f.field_raw)) AS label,
+                   count(DISTINCT f.project_id) AS projects
+            FROM project_fields f LEFT JOIN fields l USING (field_code) GROUP BY 1, 2 ORDER BY 1, 2"""),
         "cities": _rows(con, """
             SELECT d.name, d.prefecture, count(DISTINCT d.project_id) AS projects,
                    list(DISTINCT d.fiscal_year ORDER BY d.fiscal_year) AS years
@@ -102,14 +106,16 @@ def gather(con: duckdb.DuckDBPyConnection) -> dict:
             SELECT coalesce(org_type, 'unknown') AS org_type, count(*) AS organisations
             FROM organizations GROUP BY 1 ORDER BY 2 DESC, 1"""),
         "places": _rows(con, """
-            SELECT lat, lon, any_value(coalesce(name_en, name_ja, name_raw)) AS name,
-                   any_value(coalesce(name_ja, name_raw)) AS name_ja, any_value(country_code) AS country_code,
+            SELECT any_value(lat) AS lat, any_value(lon) AS lon,
+                   any_value(coalesce(name_en, name_ja, name_raw)) AS name,
+                   coalesce(name_ja, name_raw) AS name_ja, any_value(country_code) AS country_code,
                    count(DISTINCT project_id) AS projects,
                    list(DISTINCT fiscal_year ORDER BY fiscal_year) AS years
             FROM partner_cities WHERE lat IS NOT NULL AND lon IS NOT NULL
-            GROUP BY lat, lon ORDER BY projects DESC, name"""),
+            GROUP BY coalesce(name_ja, name_raw) ORDER BY projects DESC, name"""),
         "unplaced": _rows(con, """
-            SELECT DISTINCT name_raw FROM partner_cities WHERE lat IS NULL OR lon IS NULL ORDER BY 1"""),
+            SELECT DISTINCT coalesce(name_ja, name_raw) AS name_raw FROM partner_cities
+            WHERE lat IS NULL OR lon IS NULL ORDER BY 1"""),
         "sources": _rows(con, """
             SELECT fiscal_year, call_round, status, fetch_status, origin, rows_extracted,
                    rows_expected, rows_published, pages, bytes, sha256, fetched_at, url, press_url,

@@ -44,13 +44,48 @@ def _table(spec: TableSpec) -> TableSpec:
     return spec
 
 
+def _code_table(name: str, comment: str, code: Column, *labels: Column) -> TableSpec:
+    """A code and label table: one row per code, one file (small, and readable when empty)."""
+    return _table(TableSpec(name, comment, (code, *labels), primary_key=(code.name,),
+                            partitioned=False))
+
+
+FIELDS = _code_table(
+    "fields",
+    "One row per code of the target-field taxonomy (project_fields.field_code) with its labels:"
+    " group and label by code, not by one printed spelling.",
+    Column("field_code", S, "Code of the contract's field taxonomy (energy_efficiency, ...).", False),
+    Column("label_ja", S, "Japanese label (the label the lists print most).", False),
+    Column("label_en", S, "English label.", False),
+)
+
+COUNTRIES = _code_table(
+    "countries",
+    "One row per ISO 3166-1 country, with the names the warehouse uses (projects.country_code,"
+    " partner_cities.country_code).",
+    Column("code", S, "ISO 3166-1 alpha-2 code (TH, VN, ...).", False),
+    Column("name_ja", S, "Short Japanese name (as in projects.country_name_ja).", False),
+    Column("name_en", S, "English name (CLDR).", False),
+)
+
+ROLES = _code_table(
+    "roles",
+    "One row per role an organisation can have in a project (participants.role_code; proposer"
+    " for projects.proposer_org_id): roles printed differently in different years share a code.",
+    Column("role_code", S, "proposer, co_applicant, cooperating_partner or other.", False),
+    Column("label_ja", S, "Japanese label.", False),
+    Column("label_en", S, "English label.", False),
+)
+
 SOURCES = _table(TableSpec(
     "sources",
     "One row per adoption-list PDF the warehouse was built from (the last run's, plus the"
     " lists a `refresh --only` run left as they were): where it came from, what was fetched,"
     " and whether its rows are published (status ok) or not (failed / quarantined).",
     (
-        Column("source_id", S, "Stable id of the PDF's URL (src_ + sha1 of the URL).", False),
+        Column("source_id", S, "Stable id of the list's location: src_ + 10 hex digits of the SHA-1"
+               " of the URL's path on its site (relative to C3P_SITE_URL, else without scheme and"
+               " host), so a mirror or the demo's local server on any port gives the same id.", False),
         FY,
         Column("call_round", I16, "Call round (1次/2次/3次 公募); 1 where the year had one call.", False),
         Column("url", S, "URL the PDF was fetched from.", False),
@@ -80,11 +115,14 @@ SOURCES = _table(TableSpec(
 ORGANIZATIONS = _table(TableSpec(
     "organizations",
     "One row per distinct organisation; spellings across lists and years share one org_id."
-    " Partitioned by the fiscal year the organisation first appears in.",
+    " first/last_fiscal_year and the counts span every published list; for the organisations"
+    " active in one year, use v_org_activity.",
     (
         Column("org_id", S, "Stable id derived from the organisation's matching key.", False),
-        Column("fiscal_year", I16, "First fiscal year the organisation appears in.", False),
-        Column("name", S, "Canonical name: NFKC-clean, legal form expanded and attached.", False),
+        Column("name", S, "Canonical name: NFKC-clean, legal form expanded and attached, without"
+               " a trailing abbreviation (that is in abbreviation; printed spellings in aliases).", False),
+        Column("abbreviation", S, "Abbreviation printed after the name (OECC of"
+               " 「…センター（OECC）」), the one most spellings give; null when none is printed."),
         Column("legal_form", S, "Legal form (株式会社, 一般社団法人, ...), if any."),
         Column("legal_form_position", S, "prefix (前株) or suffix (後株); null without legal form."),
         Column("base_name", S, "Name without its legal form."),
@@ -92,8 +130,16 @@ ORGANIZATIONS = _table(TableSpec(
                " company_foreign, foundation_association, university, chamber_of_commerce,"
                " government_agency or other."),
         Column("aliases", pa.list_(S), "Every spelling seen, as printed."),
+        Column("first_fiscal_year", I16, "First fiscal year with a project of the organisation"
+               " (in any role).", False),
+        Column("last_fiscal_year", I16, "Last fiscal year with a project of the organisation.", False),
+        Column("project_count", I32, "Distinct projects in any role.", False),
+        Column("projects_as_proposer", I32, "Projects it proposed (提案者 / 代表事業者).", False),
+        Column("projects_as_participant", I32, "Projects it joined as co-applicant or partner"
+               " (participants rows, inferred ones included).", False),
     ),
     primary_key=("org_id",),
+    partitioned=False,  # one small file: partitioning by a year would read like a filter
 ))
 
 PROJECTS = _table(TableSpec(
@@ -110,10 +156,13 @@ PROJECTS = _table(TableSpec(
         Column("proposer_org_id", S, "Organisation of the proposer (提案者 / 代表事業者)."),
         Column("proposer_name_raw", S, "提案者 as printed."),
         Column("proposer_department", S, "Department named after the proposer, if any."),
-        Column("country_code", S, "ISO 3166-1 alpha-2 code of the partner country."),
-        Column("country_name_ja", S, "Short Japanese name of the partner country."),
+        Column("country_code", S, "ISO 3166-1 alpha-2 code of the partner country (countries.code)."),
+        Column("country_name_ja", S, "Short Japanese name of the partner country (countries.name_ja)."),
         Column("country_raw", S, "対象国 / 国 as printed."),
         Column("summary", S, "事業概要 as printed (FY2020+ lists), paragraph breaks kept."),
+        Column("phase", I16, "Phase the list states (「フェーズ2」, 「Phase II」): in 事業名, else the"
+               " highest in 事業概要; null when neither states one (read from the text: check the"
+               " summary)."),
         Column("group_name", S, "Group row above the project naming the city pair (older lists)."),
         Column("source_id", S, "The PDF the row was read from (sources.source_id).", False),
         Column("source_sha256", S, "SHA-256 of the PDF version the row was read from."),
@@ -133,7 +182,9 @@ PARTICIPANTS = _table(TableSpec(
         Column("seq", I16, "Order in the cell, from 1.", False),
         Column("org_id", S, "The organisation (organizations.org_id)."),
         Column("name_raw", S, "Name as printed.", False),
-        Column("role", S, "Role the list gives (共同応募者, 協力事業者, 共同事業者, ...).", False),
+        Column("role", S, "Role as the list prints it (共同応募者, 協力事業者, 共同事業者, ...).", False),
+        Column("role_code", S, "Code of the role (roles.role_code): co_applicant for 共同応募者 and"
+               " 共同事業者 alike, cooperating_partner, ...; group by this, not by role.", False),
         Column("org_type", S, "Type of the organisation (see organizations.org_type)."),
         Column("department", S, "Department of the organisation named in the cell (e.g. 環境局)."),
         Column("inferred", B, "True when not printed in the cell but implied"
@@ -167,7 +218,8 @@ PARTNER_CITIES = _table(TableSpec(
         FY,
         Column("seq", I16, "Order in the cell, from 1.", False),
         Column("name_raw", S, "Name as printed.", False),
-        Column("name_ja", S, "Canonical Japanese name from the gazetteer."),
+        Column("name_ja", S, "Canonical Japanese name from the gazetteer: one place however printed"
+               " (its aliases), so group by this, not by name_raw."),
         Column("name_en", S, "English name from the gazetteer."),
         Column("country_code", S, "ISO 3166-1 alpha-2 code of the city's country."),
         Column("lat", F64, "Latitude (gazetteer), for maps."),
@@ -185,7 +237,8 @@ PROJECT_FIELDS = _table(TableSpec(
         FY,
         Column("seq", I16, "Order in the cell, from 1.", False),
         Column("field_raw", S, "Label as printed.", False),
-        Column("field_code", S, "Code of the contract's field taxonomy; other when unknown.", False),
+        Column("field_code", S, "Code of the contract's field taxonomy (fields.field_code); other"
+               " when unknown.", False),
     ),
     primary_key=("project_id", "seq"),
     references=(('project_id', 'projects.project_id'),),

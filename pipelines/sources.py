@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipelines import settings
+
 
 class SourcesFileError(ValueError):
     """The ``--sources`` file is unreadable or malformed; the message names file and entry."""
@@ -25,8 +27,8 @@ class SourceSpec:
 
     @property
     def source_id(self) -> str:
-        """Stable id of this PDF location (same URL, same id, every run)."""
-        return "src_" + hashlib.sha1(self.url.encode()).hexdigest()[:10]
+        """Stable id of this PDF's place on its site: see ``source_id``."""
+        return source_id(self.url)
 
     @property
     def list_key(self) -> tuple[int, int]:
@@ -34,6 +36,26 @@ class SourceSpec:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def site_path(url: str) -> str:
+    """Where a PDF lies on its site: the URL relative to ``C3P_SITE_URL`` when under it,
+    else the URL's path and query (scheme, host and port dropped)."""
+    site = settings.site_url()
+    if url.startswith(site + "/"):
+        return url[len(site):]
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def source_id(url: str) -> str:
+    """``src_`` + 10 hex digits of the SHA-1 of ``site_path(url)``.
+
+    The same list location gives the same id whichever host or port serves it (the
+    ministry, a mirror on ``C3P_SITE_URL``, the demo's local server on a random port), and
+    a re-published PDF at the same URL keeps its id (``sha256`` tells the versions apart).
+    """
+    return "src_" + hashlib.sha1(site_path(url).encode("utf-8")).hexdigest()[:10]
 
 
 def load_sources_file(path: str | Path) -> list[SourceSpec]:
@@ -66,9 +88,15 @@ def load_sources_file(path: str | Path) -> list[SourceSpec]:
         expected = entry.get("expected_count")
         if expected is not None and (not isinstance(expected, int) or expected < 0):
             raise SourcesFileError(f"{where}: expected_count must be a whole number")
-        specs.append(
-            SourceSpec(url, fy, rnd, entry.get("press_url"), expected, origin="sources-file")
-        )
+        spec = SourceSpec(url, fy, rnd, entry.get("press_url"), expected, origin="sources-file")
+        same_place = [j for j, s in enumerate(specs, 1)
+                      if s.url != url and s.source_id == spec.source_id]
+        if same_place:
+            raise SourcesFileError(
+                f"{where}: {url} has the same path as [[source]] #{same_place[0]}"
+                f" ({specs[same_place[0] - 1].url}) on another host; the two would share one"
+                f" source_id: give one list one URL")
+        specs.append(spec)
     return specs
 
 

@@ -21,7 +21,7 @@ from pipelines.fetch import fetch, make_client
 from pipelines.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.raw_store import RawStore
 from pipelines.reconcile import reconcile
-from pipelines.records import ListError, build_records, merge_organizations
+from pipelines.records import ListError, build_records, code_tables, merge_organizations, with_activity
 from pipelines.sources import SourceSpec
 from normalizers.orgs import near_matches
 
@@ -167,15 +167,16 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         source_rows.extend(kept["sources"])
         disagreements.extend(kept["crosscheck_disagreements"])
         org_parts.append({o["org_id"]: o for o in kept["organizations"]})
-    organizations = merge_organizations(org_parts)
+    organizations = with_activity(merge_organizations(org_parts), tables["projects"],
+                                  tables["participants"])
     warnings.extend(
         f"possibly one organisation, not merged (add to normalizers/data/org_aliases.csv if so):"
         f" {a} ~ {b} ({score})"
         for a, b, score in near_matches([alias for o in organizations for alias in o["aliases"]]))
     runs = _runs_rows(ctx, source_rows, len(tables["projects"]))
     publishing.publish(Path(ctx.data_dir), {
-        **tables, "sources": source_rows, "organizations": organizations, "runs": runs,
-        "crosscheck_disagreements": disagreements,
+        **tables, **code_tables(), "sources": source_rows, "organizations": organizations,
+        "runs": runs, "crosscheck_disagreements": disagreements,
     }, ctx.run_id)
     shutil.rmtree(Path(ctx.data_dir) / ".work", ignore_errors=True)
     return {

@@ -22,7 +22,7 @@ SELECT
      FROM participants x LEFT JOIN organizations po ON po.org_id = x.org_id
      WHERE x.project_id = p.project_id) AS participants,
     (SELECT count(*) FROM participants x WHERE x.project_id = p.project_id) AS participant_count,
-    p.summary, p.group_name, p.source_id
+    p.summary, p.phase, p.group_name, p.source_id
 FROM projects p
 LEFT JOIN organizations o ON o.org_id = p.proposer_org_id;
 
@@ -42,32 +42,76 @@ COMMENT ON COLUMN v_projects.domestic_cities IS 'Japanese local governments of t
 COMMENT ON COLUMN v_projects.domestic_lg_codes IS '全国地方公共団体コード of domestic_cities, same order.';
 COMMENT ON COLUMN v_projects.partner_cities IS 'Partner cities or regions abroad (gazetteer Japanese name, else as printed).';
 COMMENT ON COLUMN v_projects.partner_cities_en IS 'English names of partner_cities, same order (null when not in the gazetteer).';
-COMMENT ON COLUMN v_projects.field_codes IS 'Target fields as codes of the contract''s taxonomy (empty for lists without 対象分野).';
+COMMENT ON COLUMN v_projects.field_codes IS 'Target fields as codes of the contract''s taxonomy (labels: table fields); null for lists without 対象分野.';
 COMMENT ON COLUMN v_projects.participants IS 'Co-applicants and partner organisations (canonical name, else as printed), in cell order.';
 COMMENT ON COLUMN v_projects.participant_count IS 'Number of rows in participants for the project.';
 COMMENT ON COLUMN v_projects.summary IS '事業概要 as printed (FY2020+ lists).';
+COMMENT ON COLUMN v_projects.phase IS 'Phase the list states (projects.phase), null when none is stated.';
 COMMENT ON COLUMN v_projects.group_name IS 'Group row naming the city pair (older lists).';
 COMMENT ON COLUMN v_projects.source_id IS 'The PDF the row was read from (sources.source_id).';
 
-CREATE OR REPLACE VIEW v_city_pairs AS
+CREATE OR REPLACE VIEW v_collaborations AS
+WITH pair AS (
+    SELECT d.lg_code, d.name AS domestic_city,
+           coalesce(c.name_ja, c.name_raw) AS partner_city, c.country_code,
+           c.name_en, c.name_raw, p.project_id, p.fiscal_year, p.phase,
+           p.proposer_org_id, coalesce(o.name, p.proposer_name_raw) AS proposer
+    FROM projects p
+    JOIN domestic_cities d ON d.project_id = p.project_id
+    JOIN partner_cities c ON c.project_id = p.project_id
+    LEFT JOIN organizations o ON o.org_id = p.proposer_org_id
+), yearly AS (
+    SELECT lg_code, domestic_city, partner_city, country_code, fiscal_year,
+           any_value(name_en) AS name_en,
+           list(DISTINCT name_raw) AS printed,
+           list(DISTINCT project_id ORDER BY project_id) AS project_ids,
+           coalesce(list(DISTINCT phase) FILTER (WHERE phase IS NOT NULL), []) AS phases,
+           list(DISTINCT proposer) FILTER (WHERE proposer IS NOT NULL) AS proposers,
+           list(DISTINCT proposer_org_id) FILTER (WHERE proposer_org_id IS NOT NULL) AS proposer_org_ids
+    FROM pair
+    GROUP BY lg_code, domestic_city, partner_city, country_code, fiscal_year
+)
 SELECT
-    d.lg_code, d.name AS domestic_city,
-    coalesce(c.name_ja, c.name_raw) AS partner_city, any_value(c.name_en) AS partner_city_en,
-    c.country_code,
-    min(p.fiscal_year) AS first_year, max(p.fiscal_year) AS last_year,
-    list(DISTINCT p.fiscal_year ORDER BY p.fiscal_year) AS years_active,
-    count(DISTINCT p.fiscal_year) > 1 AS continued,
-    count(DISTINCT p.project_id) AS project_count,
-    list(DISTINCT p.project_id ORDER BY p.project_id) AS project_ids
-FROM projects p
-JOIN domestic_cities d ON d.project_id = p.project_id
-JOIN partner_cities c ON c.project_id = p.project_id
-GROUP BY d.lg_code, d.name, coalesce(c.name_ja, c.name_raw), c.country_code;
+    lg_code, domestic_city, partner_city, any_value(name_en) AS partner_city_en, country_code,
+    list_sort(list_distinct(flatten(list(printed)))) AS partner_names_printed,
+    min(fiscal_year) AS first_year, max(fiscal_year) AS last_year,
+    list(fiscal_year ORDER BY fiscal_year) AS years_active,
+    count(*) > 1 AS continued,
+    len(list_distinct(flatten(list(project_ids)))) AS project_count,
+    map_from_entries(list((fiscal_year, project_ids) ORDER BY fiscal_year)) AS projects_by_year,
+    list_sort(list_distinct(flatten(list(phases)))) AS phases,
+    list_sort(list_distinct(flatten(list(coalesce(proposers, []))))) AS proposers,
+    list_sort(list_distinct(flatten(list(coalesce(proposer_org_ids, []))))) AS proposer_org_ids
+FROM yearly
+GROUP BY lg_code, domestic_city, partner_city, country_code;
 
-COMMENT ON VIEW v_city_pairs IS 'One row per pair of a Japanese local government and a partner city abroad that shared a project, with the years the pair was active.';
+COMMENT ON VIEW v_collaborations IS 'One row per collaboration: a Japanese local government and a partner place abroad, across the years, with its projects year by year, the phases the lists state and the proposers. A place printed differently in two years is one place when the gazetteer says so (partner_names_printed shows the prints).';
+COMMENT ON COLUMN v_collaborations.lg_code IS '全国地方公共団体コード of the Japanese local government.';
+COMMENT ON COLUMN v_collaborations.domestic_city IS 'Canonical name of the Japanese local government.';
+COMMENT ON COLUMN v_collaborations.partner_city IS 'Partner city or region abroad (gazetteer Japanese name, else as printed).';
+COMMENT ON COLUMN v_collaborations.partner_city_en IS 'English name of the partner place (gazetteer).';
+COMMENT ON COLUMN v_collaborations.country_code IS 'ISO 3166-1 alpha-2 code of the partner place''s country (countries.code).';
+COMMENT ON COLUMN v_collaborations.partner_names_printed IS 'Every spelling the lists print for the partner place (partner_cities.name_raw), sorted.';
+COMMENT ON COLUMN v_collaborations.first_year IS 'First fiscal year of the collaboration.';
+COMMENT ON COLUMN v_collaborations.last_year IS 'Last fiscal year of the collaboration.';
+COMMENT ON COLUMN v_collaborations.years_active IS 'Fiscal years with a project of the collaboration, ascending.';
+COMMENT ON COLUMN v_collaborations.continued IS 'True when the collaboration has projects in more than one fiscal year (as v_city_pairs.continued).';
+COMMENT ON COLUMN v_collaborations.project_count IS 'Distinct projects of the collaboration.';
+COMMENT ON COLUMN v_collaborations.projects_by_year IS 'Map fiscal year -> the projects of that year (projects.project_id).';
+COMMENT ON COLUMN v_collaborations.phases IS 'Phases the lists state for its projects (projects.phase), ascending; empty when none is stated.';
+COMMENT ON COLUMN v_collaborations.proposers IS 'Canonical names of the proposers of its projects, sorted.';
+COMMENT ON COLUMN v_collaborations.proposer_org_ids IS 'Those proposers (organizations.org_id), sorted.';
+
+CREATE OR REPLACE VIEW v_city_pairs AS
+SELECT lg_code, domestic_city, partner_city, partner_city_en, country_code,
+       first_year, last_year, years_active, continued, project_count,
+       list_sort(flatten(map_values(projects_by_year))) AS project_ids
+FROM v_collaborations;
+
+COMMENT ON VIEW v_city_pairs IS 'One row per pair of a Japanese local government and a partner city abroad that shared a project, with the years the pair was active: the rows of v_collaborations, in short.';
 COMMENT ON COLUMN v_city_pairs.lg_code IS '全国地方公共団体コード of the Japanese local government.';
 COMMENT ON COLUMN v_city_pairs.domestic_city IS 'Canonical name of the Japanese local government.';
-COMMENT ON COLUMN v_city_pairs.partner_city IS 'Partner city or region abroad (gazetteer Japanese name, else as printed).';
+COMMENT ON COLUMN v_city_pairs.partner_city IS 'Partner city or region abroad (gazetteer Japanese name, else as printed): one place however each year printed it.';
 COMMENT ON COLUMN v_city_pairs.partner_city_en IS 'English name of the partner city (gazetteer).';
 COMMENT ON COLUMN v_city_pairs.country_code IS 'ISO 3166-1 alpha-2 code of the partner city''s country.';
 COMMENT ON COLUMN v_city_pairs.first_year IS 'First fiscal year the pair appears in.';
@@ -78,21 +122,23 @@ COMMENT ON COLUMN v_city_pairs.project_count IS 'Projects the pair shared.';
 COMMENT ON COLUMN v_city_pairs.project_ids IS 'Those projects (projects.project_id).';
 
 CREATE OR REPLACE VIEW v_org_activity AS
-SELECT o.org_id, o.name, o.org_type, a.fiscal_year, a.role, count(DISTINCT a.project_id) AS projects
+SELECT o.org_id, o.name, o.org_type, a.fiscal_year, a.role_code, a.role,
+       count(DISTINCT a.project_id) AS projects
 FROM (
-    SELECT proposer_org_id AS org_id, fiscal_year, '提案者' AS role, project_id FROM projects
-    WHERE proposer_org_id IS NOT NULL
+    SELECT proposer_org_id AS org_id, fiscal_year, 'proposer' AS role_code, '提案者' AS role, project_id
+    FROM projects WHERE proposer_org_id IS NOT NULL
     UNION ALL
-    SELECT org_id, fiscal_year, role, project_id FROM participants WHERE org_id IS NOT NULL
+    SELECT org_id, fiscal_year, role_code, role, project_id FROM participants WHERE org_id IS NOT NULL
 ) a
 JOIN organizations o ON o.org_id = a.org_id
-GROUP BY o.org_id, o.name, o.org_type, a.fiscal_year, a.role;
+GROUP BY o.org_id, o.name, o.org_type, a.fiscal_year, a.role_code, a.role;
 
-COMMENT ON VIEW v_org_activity IS 'One row per organisation, fiscal year and role (提案者 for the proposer, else the participant role): how many projects it took part in.';
+COMMENT ON VIEW v_org_activity IS 'One row per organisation, fiscal year and printed role (提案者 for the proposer, else the participant role): how many projects it took part in. Group by role_code to count a role printed differently in different years once.';
 COMMENT ON COLUMN v_org_activity.org_id IS 'The organisation (organizations.org_id).';
 COMMENT ON COLUMN v_org_activity.name IS 'Canonical name of the organisation.';
 COMMENT ON COLUMN v_org_activity.org_type IS 'Type of the organisation (organizations.org_type).';
 COMMENT ON COLUMN v_org_activity.fiscal_year IS 'Fiscal year of the projects.';
+COMMENT ON COLUMN v_org_activity.role_code IS 'Code of the role (roles.role_code): proposer, co_applicant (共同応募者 and 共同事業者 alike), cooperating_partner, ...';
 COMMENT ON COLUMN v_org_activity.role IS '提案者 (proposer) or the role the list gives a participant (共同応募者, 共同事業者, ...).';
 COMMENT ON COLUMN v_org_activity.projects IS 'Distinct projects in that year and role.';
 

@@ -7,7 +7,7 @@ import pytest
 
 from extractors import extract_document
 from normalizers.text import drop_cjk_spaces
-from pipelines.records import ListError, build_records, merge_organizations
+from pipelines.records import ListError, build_records, merge_organizations, with_activity
 from tests.conftest import sample_pdf, truth
 
 
@@ -79,12 +79,17 @@ def test_every_alias_is_kept_across_lists(fy2023):
     doc2019 = extract_document(sample_pdf("fy2019_r1_xlsx.pdf"))
     fy2019 = build_records(doc2019, fiscal_year=2019, call_round=1, source_id="src_b",
                            sha256="e" * 64)
-    merged = {o["org_id"]: o for o in merge_organizations([fy2023.organizations,
-                                                            fy2019.organizations])}
+    both = {t: fy2023.tables[t] + fy2019.tables[t] for t in ("projects", "participants")}
+    merged = {o["org_id"]: o for o in with_activity(
+        merge_organizations([fy2023.organizations, fy2019.organizations]),
+        both["projects"], both["participants"])}
     koei = [o for o in merged.values() if o["name"] == "日本工営株式会社"]
     assert len(koei) == 1
     assert {"日本工営株式会社", "日本工営(株)"} <= set(koei[0]["aliases"])
-    assert koei[0]["fiscal_year"] == 2019
+    # the first year is not a filter: 日本工営 proposes 7 projects in FY2019 and 6 in FY2023
+    assert (koei[0]["first_fiscal_year"], koei[0]["last_fiscal_year"]) == (2019, 2023)
+    assert (koei[0]["projects_as_proposer"], koei[0]["projects_as_participant"]) == (13, 1)
+    assert koei[0]["project_count"] == 14
     iges = [o for o in merged.values() if o["name"].startswith("公益財団法人地球環境戦略研究機関")]
     assert len(iges) == 1 and len(iges[0]["aliases"]) >= 3
 

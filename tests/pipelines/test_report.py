@@ -13,6 +13,11 @@ T = datetime(2026, 1, 1, tzinfo=timezone.utc)
 EVIL = '<script>alert("x")</script> & Co'
 
 
+def _activity(first: int, last: int, proposed: int) -> dict:
+    return {"first_fiscal_year": first, "last_fiscal_year": last, "project_count": proposed,
+            "projects_as_proposer": proposed, "projects_as_participant": 0}
+
+
 def rows() -> dict[str, list[dict]]:
     projects = [
         {"project_id": "2023-1-01", "fiscal_year": 2023, "call_round": 1, "list_no": 1,
@@ -28,8 +33,9 @@ def rows() -> dict[str, list[dict]]:
     return {
         "projects": projects,
         "organizations": [
-            {"org_id": "org_evil", "fiscal_year": 2023, "name": EVIL, "org_type": "company_jp"},
-            {"org_id": "org_k", "fiscal_year": 2019, "name": "日本工営株式会社", "org_type": "company_jp"}],
+            {"org_id": "org_evil", "name": EVIL, "org_type": "company_jp", **_activity(2023, 2023, 1)},
+            {"org_id": "org_k", "name": "日本工営株式会社", "org_type": "company_jp",
+             **_activity(2019, 2023, 2)}],
         "domestic_cities": [
             {"project_id": "2023-1-01", "fiscal_year": 2023, "seq": 1, "lg_code": "401005",
              "name": "北九州市", "prefecture": "福岡県"},
