@@ -19,10 +19,12 @@ ORDER BY fiscal_year;
 
 -- name: projects-per-year-and-country
 -- question: How many projects per fiscal year and partner country?
-SELECT fiscal_year, country_code, country_name_ja, count(*) AS projects
-FROM projects
-GROUP BY fiscal_year, country_code, country_name_ja
-ORDER BY fiscal_year, projects DESC, country_code;
+SELECT p.fiscal_year, p.country_code, c.name_ja AS country_name_ja, c.name_en AS country_name_en,
+       count(*) AS projects
+FROM projects p
+LEFT JOIN countries c ON c.code = p.country_code
+GROUP BY p.fiscal_year, p.country_code, c.name_ja, c.name_en
+ORDER BY p.fiscal_year, projects DESC, p.country_code;
 
 -- name: most-active-japanese-cities
 -- question: Which Japanese local governments take part in the most projects, and in which years?
@@ -47,12 +49,13 @@ ORDER BY projects DESC, proposer;
 
 -- name: fields-over-time
 -- question: Which target fields do projects address, year by year (lists before FY2020 have no 対象分野 column)?
-SELECT f.fiscal_year, f.field_code,
+SELECT f.fiscal_year, f.field_code, l.label_ja, l.label_en,
        count(DISTINCT f.project_id) AS projects,
        round(100.0 * count(DISTINCT f.project_id)
              / (SELECT count(*) FROM projects p WHERE p.fiscal_year = f.fiscal_year), 1) AS pct_of_year
 FROM project_fields f
-GROUP BY f.fiscal_year, f.field_code
+JOIN fields l USING (field_code)
+GROUP BY f.fiscal_year, f.field_code, l.label_ja, l.label_en
 ORDER BY f.fiscal_year, projects DESC, f.field_code;
 
 -- name: continued-city-pairs
@@ -62,6 +65,36 @@ SELECT domestic_city, partner_city, partner_city_en, country_code,
 FROM v_city_pairs
 WHERE continued
 ORDER BY domestic_city, partner_city;
+
+-- name: collaborations-across-years
+-- question: Which collaborations of a Japanese city and a partner place ran over several years, with which projects each year, which phases and which proposers (a place printed two ways counted once)?
+SELECT domestic_city, partner_city, partner_names_printed, years_active, projects_by_year,
+       phases, proposers
+FROM v_collaborations
+WHERE continued
+ORDER BY domestic_city, partner_city;
+
+-- name: organisations-active-in-a-year
+-- question: Which organisations took part in FY2023 projects, in which role, and since which year have they been in the programme?
+SELECT o.name, o.abbreviation, o.org_type, o.first_fiscal_year,
+       list(DISTINCT a.role_code ORDER BY a.role_code) AS roles_that_year,
+       sum(a.projects) FILTER (WHERE a.role_code = 'proposer') AS proposed_that_year,
+       o.project_count AS projects_all_years
+FROM v_org_activity a
+JOIN organizations o USING (org_id)
+WHERE a.fiscal_year = 2023
+GROUP BY o.name, o.abbreviation, o.org_type, o.first_fiscal_year, o.project_count
+ORDER BY proposed_that_year DESC NULLS LAST, projects_all_years DESC, o.name;
+
+-- name: participant-roles
+-- question: In which roles do organisations join projects, year by year (one code for a role the lists print differently, e.g. 共同事業者 and 共同応募者)?
+SELECT x.fiscal_year, x.role_code, r.label_en,
+       list(DISTINCT x.role ORDER BY x.role) AS printed_as,
+       count(*) AS participations, count(DISTINCT x.org_id) AS organisations
+FROM participants x
+JOIN roles r USING (role_code)
+GROUP BY x.fiscal_year, x.role_code, r.label_en
+ORDER BY x.fiscal_year, participations DESC;
 
 -- name: organisations-by-type
 -- question: What kinds of organisations take part, and how many projects does each kind touch?

@@ -28,3 +28,21 @@ def test_formal_names(raw, code, short):
 
 def test_unknown_warns():
     assert resolve_country("ナントカ国")[2]
+
+
+def test_country_table_names_every_iso_country_once():
+    from normalizers.countries import NOT_COUNTRIES, country_table
+
+    table = country_table()
+    codes = [r["code"] for r in table]
+    assert len(codes) == len(set(codes)) == 249  # ISO 3166-1 alpha-2
+    assert not set(codes) & NOT_COUNTRIES
+    by_code = {r["code"]: r for r in table}
+    # name_ja is the short name projects.country_name_ja uses (ミャンマー, not CLDR's ミャンマー (ビルマ))
+    assert (by_code["MM"]["name_ja"], by_code["TH"]["name_en"]) == ("ミャンマー", "Thailand")
+    for name, code in JCM.items():
+        assert by_code[code]["name_ja"] == resolve_country(name)[1]
+
+
+def test_a_union_or_organisation_is_not_a_country():
+    assert resolve_country("欧州連合")[0] is None

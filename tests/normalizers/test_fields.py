@@ -31,3 +31,13 @@ def test_joined_and_broken_lines_repaired():
     fields, w = resolve_fields("再生可能エネルギー廃棄物処理\nデジタル技術（\nDX）\nフロン回収・破壊DX")
     assert [f.field_raw for f in fields] == ["再生可能エネルギー", "廃棄物処理", "デジタル技術（DX）", "フロン回収・破壊", "DX"]
     assert not w
+
+
+def test_every_code_has_one_row_with_both_labels():
+    from normalizers.fields import field_table
+
+    table = field_table()
+    assert [r["field_code"] for r in table] == list(FIELD_CODES)
+    assert len(set(FIELD_CODES)) == len(FIELD_CODES)
+    assert all(r["label_ja"] and r["label_en"] for r in table)
+    assert {r["field_code"]: r["label_en"] for r in table}["energy_efficiency"] == "Energy efficiency"

@@ -59,3 +59,25 @@ def test_ids_are_stable_and_prefixed():
 def test_near_matches_report_not_merge():
     pairs = near_matches(["PT. 富士古河E&Cインドネシア", "富士古河E&C", "大阪市", "大阪ガス株式会社"])
     assert [p[:2] for p in pairs] == [("PT. 富士古河E&Cインドネシア", "富士古河E&C")]
+
+
+@pytest.mark.parametrize("raw, name, abbreviation", [
+    # the abbreviation is its own field whether or not a reviewed alias names the organisation
+    ("一般社団法人海外環境協力センター（OECC）", "一般社団法人海外環境協力センター", "OECC"),
+    ("一般社団法人YOKOHAMA URBAN SOLUTION ALLIANCE（YUSA）", "一般社団法人Yokohama Urban Solution Alliance", "YUSA"),
+    ("一般社団法人Yokohama Urban Solution　Alliance(YUSA)", "一般社団法人Yokohama Urban Solution Alliance", "YUSA"),
+    ("Johnson Controls-Hitachi Air Conditioning Vietnam LLC (JCH)",
+     "Johnson Controls-Hitachi Air Conditioning Vietnam LLC", "JCH"),
+    ("公益財団法人地球環境戦略研究機関", "公益財団法人地球環境戦略研究機関", None),
+    ("Kansai Energy Solutions (Vietnam) Co., Ltd.", "Kansai Energy Solutions (Vietnam) Co., Ltd.", None),
+    ("株式会社ダイキアクシス（PT. DAIKI AXIS INDONESIA）", "株式会社ダイキアクシス(PT. DAIKI AXIS INDONESIA)", None),
+])
+def test_abbreviation_split_from_the_canonical_name(raw, name, abbreviation):
+    org = resolve_org(raw)
+    assert (org.name, org.abbreviation) == (name, abbreviation)
+    assert not org.base_name.endswith(f"({abbreviation})")
+
+
+def test_abbreviation_does_not_change_the_id():
+    assert resolve_org("一般社団法人海外環境協力センター（OECC）").org_id == \
+        resolve_org("一般社団法人海外環境協力センター").org_id

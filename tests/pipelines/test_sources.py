@@ -63,3 +63,33 @@ def test_registry_keeps_every_release_and_knows_the_fy2024_pdfs():
 def test_registry_urls_follow_the_site_url(monkeypatch):
     monkeypatch.setenv("C3P_SITE_URL", "http://127.0.0.1:8765")
     assert registry.builtin_sources()[0].url == "http://127.0.0.1:8765/content/000212466.pdf"
+
+
+def test_source_id_follows_the_path_on_the_site_not_the_host_or_port(monkeypatch):
+    from pipelines.sources import site_path, source_id
+
+    # the demo's local server picks a new port every run: the id stays
+    assert source_id("http://127.0.0.1:41234/content/fy2023_r1_xlsx.pdf") == \
+        source_id("http://127.0.0.1:50999/content/fy2023_r1_xlsx.pdf")
+    # a mirror on C3P_SITE_URL (with a path prefix) gives the ministry's ids
+    ministry = source_id("https://www.env.go.jp/content/000212466.pdf")
+    monkeypatch.setenv("C3P_SITE_URL", "http://mirror.local:8080/env")
+    mirrored = registry.builtin_sources()[0]
+    assert mirrored.url == "http://mirror.local:8080/env/content/000212466.pdf"
+    assert site_path(mirrored.url) == "/content/000212466.pdf"
+    assert mirrored.source_id == ministry
+    # different lists stay apart; the query is part of the place
+    assert source_id("http://x/content/a.pdf") != source_id("http://x/content/b.pdf")
+    assert source_id("http://x/get?id=1") != source_id("http://x/get?id=2")
+    assert ministry.startswith("src_") and len(ministry) == 14
+
+
+def test_two_hosts_with_one_path_in_a_sources_file_are_refused(tmp_path):
+    path = write_sources(tmp_path / "s.toml", [
+        {"url": "http://a.example/list.pdf", "fiscal_year": 2023},
+        {"url": "http://b.example/list.pdf", "fiscal_year": 2024},
+    ])
+    with pytest.raises(SourcesFileError) as err:
+        load_sources_file(path)
+    message = str(err.value)
+    assert str(path) in message and "#2" in message and "#1" in message and "source_id" in message
