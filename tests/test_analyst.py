@@ -370,6 +370,8 @@ def test_notebook_runs_on_the_demo_warehouse(demo_dir, monkeypatch, tmp_path):
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "projects: 38" in text
+    continued = con_count(demo_dir, "SELECT count(*) FROM v_city_pairs WHERE continued")
+    assert f"continued collaborations: {continued}" in text and continued == 7
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2, "the notebook draws its charts"
 
