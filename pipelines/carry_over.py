@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from normalizers.phases import stated_phase
+from normalizers.roles import OTHER, role_code
 from pipelines.publish import read_table
 
 PROJECT_TABLES = ("participants", "domestic_cities", "partner_cities", "project_fields")
@@ -27,6 +29,7 @@ def untouched_lists(data_dir: Path, run_lists: set[tuple[int, int]]) -> dict[str
     for name in PROJECT_TABLES:
         out[name] = [r for r in read_table(data_dir, name).to_pylist()
                      if r["project_id"] in project_ids]
+    _derive_missing(out)
     out["crosscheck_disagreements"] = [
         r for r in read_table(data_dir, "crosscheck_disagreements").to_pylist()
         if r["source_id"] in kept_ids]
@@ -35,3 +38,14 @@ def untouched_lists(data_dir: Path, run_lists: set[tuple[int, int]]) -> dict[str
     out["organizations"] = [o for o in read_table(data_dir, "organizations").to_pylist()
                             if o["org_id"] in org_ids]
     return out
+
+
+def _derive_missing(out: dict[str, list[dict]]) -> None:
+    """Rows published by an older version lack the columns added since (they read as null):
+    derive them again from what was published, as the records stage would."""
+    for p in out["projects"]:
+        if p.get("phase") is None:
+            p["phase"] = stated_phase(p["project_name"], p.get("summary"))
+    for x in out["participants"]:
+        if x.get("role_code") is None:
+            x["role_code"] = role_code(x["role"]) or OTHER

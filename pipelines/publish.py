@@ -40,15 +40,17 @@ def read_table(data_dir: Path, name: str) -> pa.Table | None:
     if not root.exists():
         return None
     parts = []
+    # nullable on reading: a column added since a file was published reads as null
+    schema = pa.schema([f.with_nullable(True) for f in spec.arrow_schema])
     for path in sorted(root.rglob("*.parquet")):
         table = pq.read_table(path)
         if spec.partitioned and path.parent != root:  # at the root: the empty file, whole schema
             year = int(path.parent.name.split("=", 1)[1])
             table = table.append_column("fiscal_year", pa.array([year] * table.num_rows, pa.int16()))
-        for c in spec.columns:  # a column added since this file was published reads as null
+        for c in spec.columns:
             if c.name not in table.column_names:
                 table = table.append_column(c.name, pa.nulls(table.num_rows, c.type))
-        parts.append(table.select([c.name for c in spec.columns]).cast(spec.arrow_schema))
+        parts.append(table.select([c.name for c in spec.columns]).cast(schema))
     return pa.concat_tables(parts) if parts else arrow_table(spec, [])
 
 

@@ -166,6 +166,29 @@ def test_demo_source_ids_are_stable_across_runs(data_dir):
         (r[1],) for r in ids[1])
 
 
+def test_only_one_list_after_an_upgrade_derives_the_new_columns_of_the_others(site, data_dir, tmp_path):
+    """A warehouse published before role_code and phase existed: `--only` keeps the other
+    list's rows and gives them the columns they lack."""
+    import pyarrow.parquet as pq
+
+    both = [{"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
+            {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023}]
+    assert refresh(site, data_dir, tmp_path, both, "--no-cross-check").exit_code == 0
+    want = sql(data_dir, "SELECT project_id, seq, role_code FROM participants WHERE fiscal_year = 2023"
+                         " ORDER BY ALL")
+    phases = sql(data_dir, "SELECT project_id, phase FROM projects WHERE fiscal_year = 2023 ORDER BY 1")
+    for table, column in (("participants", "role_code"), ("projects", "phase")):
+        for path in (data_dir / "curated" / table).rglob("*.parquet"):  # as 0.1.0 wrote them
+            pq.write_table(pq.read_table(path).drop_columns([column]), path)
+    again = refresh(site, data_dir, tmp_path, both, "--only", "2019-1", "--no-cross-check")
+    assert again.exit_code == 0, again.output
+    assert sql(data_dir, "SELECT project_id, seq, role_code FROM participants WHERE fiscal_year = 2023"
+                         " ORDER BY ALL") == want
+    assert sql(data_dir, "SELECT project_id, phase FROM projects WHERE fiscal_year = 2023"
+                         " ORDER BY 1") == phases
+    assert ("2023-1-17", 2) in phases
+
+
 def test_only_one_list_is_re_run_and_the_others_stay(site, data_dir, tmp_path):
     both = [{"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
             {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023}]
