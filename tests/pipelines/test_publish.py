@@ -109,3 +109,24 @@ def test_reader_holding_the_old_warehouse_keeps_a_consistent_view(tmp_path):
     assert con.execute("SELECT count(*) FROM projects").fetchone()[0] == 3
     con.close()
     assert count(tmp_path) == 5
+
+
+def test_every_table_with_no_rows_reads_through_its_glob(tmp_path):
+    """No rows (a first publish, or lists without that column): one empty file per table
+    with the whole schema, found by the glob analysts use; a table with rows has none."""
+    publish.publish(tmp_path, rows(2), "r1")  # projects has rows, the other per-project tables none
+    con = duckdb.connect()
+    try:
+        for name, spec in TABLES.items():
+            glob = str(tmp_path / "curated" / name / "**" / "*.parquet")
+            cur = con.execute("SELECT * FROM read_parquet(?, hive_partitioning=true)", [glob])
+            got = cur.fetchall()
+            assert sorted(d[0] for d in cur.description) == sorted(c.name for c in spec.columns), name
+            assert len(got) == publish.read_table(tmp_path, name).num_rows, name
+            empty = tmp_path / "curated" / name / f"{name}.parquet"
+            if spec.partitioned:
+                assert empty.exists() == (not got), name
+    finally:
+        con.close()
+    assert not (tmp_path / "curated/projects/projects.parquet").exists()
+    assert publish.read_table(tmp_path, "participants").num_rows == 0
