@@ -251,6 +251,18 @@ def query(sql, data_dir, fmt):
         click.echo(f"({len(rows)} rows)")
 
 
+@main.command()
+@DATA_DIR_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+def status(data_dir, fmt):
+    """Completeness: every adoption list the registry or the crawler knows, and what reached
+    the warehouse (no network, no Prefect)."""
+    from pipelines.coverage import coverage_table, render
+
+    click.echo(render(coverage_table(_local_data_dir(data_dir)), fmt))
+
+
 # ---------------------------------------------------------------- report / docs
 
 

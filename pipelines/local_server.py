@@ -2,7 +2,8 @@
 
 It speaks enough HTTP for the real downloader to be exercised: Content-Type,
 Content-Length, ETag and Last-Modified, and 304 on a matching conditional GET.
-Tests inject faults through ``faults``: a mapping of URL path to a callable that
+A URL with a query is served from a file named ``<path>@<query>.html`` (the old site's
+``/press/press.php?serial=NNNNN``).  Tests inject faults through ``faults``: a mapping of URL path to a callable that
 takes the request handler and answers instead of the file.
 """
 from __future__ import annotations
@@ -45,12 +46,15 @@ class LocalSite:
                 pass
 
             def do_GET(self):
-                path = unquote(urlsplit(self.path).path)
+                parts = urlsplit(self.path)
+                path = unquote(parts.path)
                 site.requests.append(("GET", path, dict(self.headers.items())))
                 fault = site.faults.get(path)
                 if fault is not None:
                     fault(self)
                     return
+                if parts.query:  # /press/press.php?serial=1 is served from press/press.php@serial=1.html
+                    path = f"{path}@{unquote(parts.query)}.html"
                 site._serve_file(self, path)
 
         self._server = _QuietServer(("127.0.0.1", port), Handler)

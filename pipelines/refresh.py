@@ -5,7 +5,9 @@ from) runs without Prefect, so a no-op refresh stays fast.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import sys
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -47,32 +49,46 @@ def resolve_sources(data_dir: Path, sources_file: str | None, discover: bool,
     specs = registry.builtin_sources() + registry.discovered_sources(data_dir)
     if discover:
         specs += _discover(data_dir, notes)
-    seen, unique = set(), []
-    for s in specs:
-        if s.url not in seen:
-            seen.add(s.url)
-            unique.append(s)
-    return unique, allowed_hosts(unique, site, from_sources_file=False)
+    unique: dict[str, SourceSpec] = {}
+    for s in specs:  # the first claim of a URL wins; a later one may add the stated count
+        first = unique.setdefault(s.url, s)
+        if first.expected_count is None and s.expected_count is not None:
+            unique[s.url] = replace(first, expected_count=s.expected_count)
+    return list(unique.values()), allowed_hosts(unique, site, from_sources_file=False)
 
 
 def _discover(data_dir: Path, notes: list[str]) -> list[SourceSpec]:
+    """Crawl the site (registry first, then the archive; see pipelines/crawler.py), remember
+    what was read in ``crawl_state.json`` and write new lists back to the registry."""
+    from pipelines import crawler
+
     try:
-        from pipelines.discovery import discover
-    except ImportError:  # discovery not available in this build
+        polite = crawler.Politeness.from_env()
+    except ValueError as exc:
+        notes.append(f"discovery skipped: {exc}")
         return []
-    index = settings.press_index_url()
-    try:
-        with make_client(timeout=15.0) as client:
-            result = discover(client, index)
-    except httpx.HTTPError as exc:
-        notes.append(f"discovery skipped: {index} unreachable ({type(exc).__name__})")
-        return []
+    site = settings.site_url()
+    state_path = data_dir / crawler.STATE_FILE
+    state = crawler.CrawlState.load(state_path, site)
+    backfill = os.environ.get("C3P_CRAWL_BACKFILL", "").strip() not in ("", "0")
+
+    def progress(line: str) -> None:  # a backfill takes minutes at one page a second
+        if summary.requests % 25 == 0:
+            print(f"crawl: {summary.requests} pages read …", file=sys.stderr, flush=True)
+
+    summary = crawler.CrawlSummary()
+    with make_client(timeout=15.0) as client:
+        result, state = crawler.crawl(client, site, state=state, registry=registry.crawl_hints(),
+                                      polite=polite, backfill=backfill, progress=progress,
+                                      index=settings.press_index_url(), summary=summary)
+    state.save(state_path)
+    notes.extend(result.summary.lines())
     notes.extend(f"discovery: {e}" for e in result.errors)
     found = [
         SourceSpec(url=settings.resolve(r.pdf_url), fiscal_year=r.fiscal_year,
                    call_round=r.call_round, press_url=r.press_url, expected_count=r.adopted,
                    origin="discovered")
-        for r in result.releases if r.kind == "adoption" and r.pdf_url
+        for r in result.adoptions if r.pdf_url
     ]
     new = registry.add_discovered(data_dir, found)
     notes.extend(f"discovered new list: FY{s.fiscal_year} round {s.call_round} {s.url}" for s in new)
@@ -128,6 +144,8 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
                               command=command, cross_check=cross_check, force=force, only=only)
         if not outcome.nothing_changed:
             remote.push()
+        else:
+            remote.push_state()
         return outcome
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)

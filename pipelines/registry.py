@@ -1,9 +1,11 @@
 """The built-in registry of the ministry's adoption lists, plus what discovery added.
 
-``moe_releases.csv`` (shipped in the package) records every adoption and call release
-found so far: fiscal year, round, press URL, stated counts. Releases whose PDF URL is
-known become sources; the rest stay as metadata for reconciliation and discovery.
-Discovered lists are appended to ``DATA_DIR/registry_discovered.json``.
+``moe_releases.csv`` (shipped in the package, 37 rows) records every adoption, call and
+info release known: fiscal year, round (blank for the unnumbered FY2016-2018 calls), date,
+press URL, stated counts, the list's title and PDF URL where known, sources and notes.
+Releases whose PDF URL is known become sources; every release with a press URL is read
+directly by the crawler (:func:`crawl_hints`); the rest stay as metadata for the coverage
+view.  Lists the crawler found are appended to ``DATA_DIR/registry_discovered.json``.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class Release:
     adopted: int | None
     attachment_title: str | None
     attachment_url: str | None
+    notes: str = ""
 
 
 def _int(text: str) -> int | None:
@@ -55,6 +58,7 @@ def releases() -> list[Release]:
                 adopted=_int(row["adopted"]),
                 attachment_title=row["attachment_title"] or None,
                 attachment_url=row["attachment_url"] or None,
+                notes=row.get("notes") or "",
             )
         )
     return out
@@ -74,6 +78,14 @@ def builtin_sources() -> list[SourceSpec]:
         for r in releases()
         if r.kind == "adoption" and r.attachment_url
     ]
+
+
+def crawl_hints():
+    """Releases with a known press URL, on ``C3P_SITE_URL``, for the crawler to read first."""
+    from pipelines.crawler import RegistryHint
+
+    return [RegistryHint(resolve(r.press_url), r.fiscal_year, r.call_round, r.kind)
+            for r in releases() if r.press_url and r.kind in ("adoption", "call", "info")]
 
 
 def discovered_sources(data_dir: Path) -> list[SourceSpec]:

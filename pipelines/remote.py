@@ -18,7 +18,8 @@ import fsspec
 
 from pipelines.publish import CURATED, WAREHOUSE
 
-TOP_FILES = (WAREHOUSE, "registry_discovered.json")
+TOP_FILES = (WAREHOUSE, "registry_discovered.json", "crawl_state.json")
+STATE_FILES = TOP_FILES[1:]  # what a crawl changes even when nothing is published
 
 
 def is_remote(data_dir: str | os.PathLike) -> bool:
@@ -88,6 +89,12 @@ class RemoteDataDir:
         if stale:
             self.fs.rm(stale)
         for name in TOP_FILES:
+            if (self.local / name).exists():
+                self.fs.put_file(str(self.local / name), f"{self.root}/{name}")
+
+    def push_state(self) -> None:
+        """Upload only the registry and crawl state (after a run that published nothing)."""
+        for name in STATE_FILES:
             if (self.local / name).exists():
                 self.fs.put_file(str(self.local / name), f"{self.root}/{name}")
 

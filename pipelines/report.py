@@ -591,7 +591,11 @@ def write_report(data_dir: Path, output: Path) -> Path:
     finally:
         con.close()
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render(data, data_dir=data_dir), encoding="utf-8")
+    page = render(data, data_dir=data_dir)
+    from pipelines.coverage import html_section  # completeness: registry, crawler, warehouse
+
+    page = page.replace("</main>", html_section(data_dir) + "</main>", 1)
+    output.write_text(page, encoding="utf-8")
     return output
 
 

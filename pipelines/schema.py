@@ -284,3 +284,29 @@ RUNS = _table(TableSpec(
     primary_key=("run_id",),
     partitioned=False,
 ))
+
+RELEASES = _table(TableSpec(
+    "releases",
+    "One row per press release of the programme known to the registry (pipelines/moe_releases.csv)"
+    " or found by the crawler (crawl_state.json): adoption results, calls, and pages read for the"
+    " cumulative participation they quote. The coverage view compares it with what was published.",
+    (
+        FY,
+        Column("call_round", I16, "Call round; 1 where the release states none (round_stated false).", False),
+        Column("round_stated", B, "True when the title, the attachment's title or the registry states the round."),
+        Column("kind", S, "adoption (採択結果, carries the list), call (公募) or info.", False),
+        Column("release_date", S, "Release date, YYYY-MM-DD (or YYYY-MM when only the month is known)."),
+        Column("title", S, "Title of the release as printed (when read)."),
+        Column("press_url", S, "The release's URL (its identity: press numbers restarted in 2025)."),
+        Column("pdf_url", S, "The adoption list's PDF, when known."),
+        Column("attachment_title", S, "The list's title as the release names it."),
+        Column("applications", I32, "Applications stated in the release (応募件数)."),
+        Column("adopted", I32, "Projects adopted, stated in the release (採択件数)."),
+        Column("countries", I16, "Cumulative partner countries quoted (「13か国…」)."),
+        Column("partner_cities", I16, "Cumulative partner cities and regions quoted (「49都市・地域」)."),
+        Column("local_governments", I16, "Cumulative Japanese local governments quoted (「日本の20自治体」)."),
+        Column("in_registry", B, "Known from the built-in registry.", False),
+        Column("found_by_crawler", B, "Read by the crawler from the ministry's site.", False),
+    ),
+    partitioned=False,
+))

@@ -16,6 +16,7 @@ from pathlib import Path
 from extractors.errors import ExtractionError
 from extractors.model import document_from_dict
 from pipelines import publish as publishing
+from pipelines.coverage import release_rows
 from pipelines.carry_over import untouched_lists
 from pipelines.fetch import fetch, make_client
 from pipelines.isolation import TimeLimitExceeded, extract_with_time_limit
@@ -177,6 +178,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
     publishing.publish(Path(ctx.data_dir), {
         **tables, **code_tables(), "sources": source_rows, "organizations": organizations,
         "runs": runs, "crosscheck_disagreements": disagreements,
+        "releases": release_rows(Path(ctx.data_dir)),
     }, ctx.run_id)
     shutil.rmtree(Path(ctx.data_dir) / ".work", ignore_errors=True)
     return {

@@ -169,3 +169,74 @@ COMMENT ON COLUMN v_org_summary.years_active IS 'Fiscal years with a project, as
 COMMENT ON COLUMN v_org_summary.projects_as_proposer IS 'Projects it proposed (提案者 / 代表事業者).';
 COMMENT ON COLUMN v_org_summary.projects_as_participant IS 'Projects it joined as co-applicant or partner.';
 COMMENT ON COLUMN v_org_summary.projects_total IS 'Distinct projects in any role.';
+
+CREATE OR REPLACE VIEW coverage AS
+WITH adoption AS (
+    SELECT fiscal_year, call_round, any_value(round_stated) AS round_stated,
+           min(release_date) AS release_date, any_value(press_url) AS press_url,
+           any_value(pdf_url) AS pdf_url, bool_or(in_registry) AS in_registry,
+           bool_or(found_by_crawler) AS found_by_crawler, max(adopted) AS rows_stated,
+           max(countries) AS quoted_countries, max(partner_cities) AS quoted_partner_cities,
+           max(local_governments) AS quoted_local_governments
+    FROM releases WHERE kind = 'adoption' GROUP BY fiscal_year, call_round),
+lists AS (
+    SELECT fiscal_year, call_round FROM adoption
+    UNION SELECT fiscal_year, call_round FROM sources),
+src AS (
+    SELECT fiscal_year, call_round, bool_or(sha256 IS NOT NULL) AS downloaded,
+           bool_or(status = 'ok') AS published, sum(rows_published) AS rows_published,
+           string_agg(DISTINCT status, ',') AS status
+    FROM sources GROUP BY fiscal_year, call_round)
+SELECT
+    l.fiscal_year, l.call_round, a.round_stated, a.release_date, a.press_url,
+    coalesce(a.in_registry, false) AS in_registry,
+    coalesce(a.found_by_crawler, false) AS found_by_crawler,
+    a.pdf_url,
+    coalesce(s.downloaded, false) AS downloaded,
+    coalesce(s.published, false) AS published,
+    s.status, a.rows_stated, coalesce(s.rows_published, 0) AS rows_published,
+    CASE
+        WHEN coalesce(s.published, false) AND (a.rows_stated IS NULL OR a.rows_stated = s.rows_published) THEN NULL
+        WHEN coalesce(s.published, false) THEN 'rows differ from the count stated'
+        WHEN s.fiscal_year IS NOT NULL AND coalesce(s.downloaded, false) THEN 'downloaded, not published (' || s.status || ')'
+        WHEN s.fiscal_year IS NOT NULL THEN 'not downloaded (' || s.status || ')'
+        WHEN a.pdf_url IS NOT NULL THEN 'PDF known, not fetched yet'
+        WHEN a.press_url IS NOT NULL THEN 'release found, no PDF link'
+        ELSE 'no release found'
+    END AS missing,
+    a.quoted_countries, a.quoted_partner_cities, a.quoted_local_governments,
+    (SELECT count(DISTINCT p.country_code) FROM projects p
+     WHERE p.fiscal_year < l.fiscal_year OR (p.fiscal_year = l.fiscal_year AND p.call_round <= l.call_round))
+        AS warehouse_countries,
+    (SELECT count(DISTINCT coalesce(c.name_ja, c.name_raw)) FROM projects p JOIN partner_cities c ON c.project_id = p.project_id
+     WHERE p.fiscal_year < l.fiscal_year OR (p.fiscal_year = l.fiscal_year AND p.call_round <= l.call_round))
+        AS warehouse_partner_cities,
+    (SELECT count(DISTINCT coalesce(d.lg_code, d.name)) FROM projects p JOIN domestic_cities d ON d.project_id = p.project_id
+     WHERE p.fiscal_year < l.fiscal_year OR (p.fiscal_year = l.fiscal_year AND p.call_round <= l.call_round))
+        AS warehouse_local_governments
+FROM lists l
+LEFT JOIN adoption a USING (fiscal_year, call_round)
+LEFT JOIN src s USING (fiscal_year, call_round)
+ORDER BY l.fiscal_year, l.call_round;
+
+COMMENT ON VIEW coverage IS 'Completeness: one row per adoption list (fiscal year and round) known from the registry, found by the crawler or fetched, with what reached the warehouse and what is missing, and the cumulative participation quoted in the release beside the distinct counts in the warehouse up to that list.';
+COMMENT ON COLUMN coverage.fiscal_year IS 'Fiscal year of the list.';
+COMMENT ON COLUMN coverage.call_round IS 'Call round of the list (1 where the year''s call had no number).';
+COMMENT ON COLUMN coverage.round_stated IS 'True when a release states the round.';
+COMMENT ON COLUMN coverage.release_date IS 'Date of the adoption release.';
+COMMENT ON COLUMN coverage.press_url IS 'The adoption release.';
+COMMENT ON COLUMN coverage.in_registry IS 'The list is in the built-in registry.';
+COMMENT ON COLUMN coverage.found_by_crawler IS 'The crawler read its release on the site.';
+COMMENT ON COLUMN coverage.pdf_url IS 'The list''s PDF, when known.';
+COMMENT ON COLUMN coverage.downloaded IS 'A PDF of the list was downloaded.';
+COMMENT ON COLUMN coverage.published IS 'Rows of the list are in the warehouse (a source with status ok).';
+COMMENT ON COLUMN coverage.status IS 'Status of its source(s) in the last run (sources.status).';
+COMMENT ON COLUMN coverage.rows_stated IS 'Projects adopted as stated in the release.';
+COMMENT ON COLUMN coverage.rows_published IS 'Project rows of the list in the warehouse.';
+COMMENT ON COLUMN coverage.missing IS 'What is missing, null when the list is complete: no release found, no PDF link, not downloaded, not published, rows differ.';
+COMMENT ON COLUMN coverage.quoted_countries IS 'Cumulative partner countries quoted in the adoption release.';
+COMMENT ON COLUMN coverage.quoted_partner_cities IS 'Cumulative partner cities and regions quoted in the adoption release.';
+COMMENT ON COLUMN coverage.quoted_local_governments IS 'Cumulative Japanese local governments quoted in the adoption release.';
+COMMENT ON COLUMN coverage.warehouse_countries IS 'Distinct partner countries in the warehouse up to and including this list.';
+COMMENT ON COLUMN coverage.warehouse_partner_cities IS 'Distinct partner cities and regions in the warehouse up to and including this list.';
+COMMENT ON COLUMN coverage.warehouse_local_governments IS 'Distinct Japanese local governments in the warehouse up to and including this list.';

@@ -52,7 +52,8 @@ def test_only_site_host_unless_named_in_sources_file(tmp_path):
 
 def test_registry_keeps_every_release_and_knows_the_fy2024_pdfs():
     releases = registry.releases()
-    assert len(releases) == 29
+    assert len(releases) == 37  # the reference's 37 rows (FY2013-FY2026)
+    assert {r.fiscal_year for r in releases} == set(range(2013, 2027))
     adoption_2023 = [r for r in releases if r.fiscal_year == 2023 and r.kind == "adoption"]
     assert {(r.call_round, r.adopted) for r in adoption_2023} == {(1, 21), (2, 2)}
     sources = registry.builtin_sources()
