@@ -127,12 +127,17 @@ class CrawlSummary:
     robots_blocked: list[str] = field(default_factory=list)
     not_fetched: list[str] = field(default_factory=list)  # left over when the budget ran out
     max_pages: int = 0
+    adoptions_known: int = 0
+    adoptions_new: int = 0
+    adoptions_without_pdf: int = 0
 
     def lines(self) -> list[str]:
         out = [f"crawl: {self.requests} request(s) of {self.max_pages} allowed"
                f" ({self.not_modified} not modified); {self.months_read} of"
                f" {self.months_in_archive} archive month(s) read; {self.releases_read}"
-               f" release page(s) read"]
+               f" release page(s) read",
+               f"crawl: {self.adoptions_known} adoption release(s) known, {self.adoptions_new}"
+               f" new in this run, {self.adoptions_without_pdf} without a PDF link"]
         if self.robots_blocked:
             out.append(f"crawl: robots.txt forbids {len(self.robots_blocked)} page(s): "
                        + ", ".join(self.robots_blocked[:3]))
@@ -487,7 +492,8 @@ def crawl(client: httpx.Client, site_url: str, *, state: CrawlState | None = Non
     ``state``: what earlier crawls read (updated and returned; pass it to the next crawl);
     ``registry``: releases whose press URL is known, read first and directly; ``backfill``:
     read every month of the archive again, not only the new and the two newest; ``index``:
-    the listing to start from (default ``{site_url}/press/index.html``); ``summary``: the
+    the listing to start from (default ``{site_url}/press/index.html``; its host is the site
+    crawled, its ``robots.txt`` the one honoured); ``summary``: the
     :class:`CrawlSummary` to fill (to watch progress).  Never
     raises for a page that fails: each becomes one ``"{url}: {reason}"`` entry of
     ``result.errors`` and the crawl goes on.  ``progress`` gets one line per request.
@@ -497,15 +503,19 @@ def crawl(client: httpx.Client, site_url: str, *, state: CrawlState | None = Non
     summary = summary if summary is not None else CrawlSummary()
     summary.max_pages = polite.max_pages
     result = DiscoveryResult(summary=summary)
-    fetcher = _Fetcher(client, site_url, polite, result.summary, result.errors, progress, sleep)
-    runner = _Crawl(fetcher, state, result, backfill)
     index = index or index_url(site_url)
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(index))  # the site is the index's host
+    fetcher = _Fetcher(client, origin, polite, result.summary, result.errors, progress, sleep)
+    runner = _Crawl(fetcher, state, result, backfill)
     try:
-        fetcher.read_robots(site_url)
+        fetcher.read_robots(origin)
         runner.run(index, registry)
     except _Budget as stop:
         result.summary.not_fetched.append(f"{stop} and what follows it (the next run resumes)")
     result.releases = state.known()
+    summary.adoptions_known = len(result.adoptions)
+    summary.adoptions_new = sum(1 for r in result.new if r.kind == "adoption")
+    summary.adoptions_without_pdf = sum(1 for r in result.adoptions if r.pdf_url is None)
     state.last_crawl = {
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "requests": result.summary.requests, "new_releases": len(result.new),

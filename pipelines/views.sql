@@ -201,7 +201,8 @@ SELECT
         WHEN s.fiscal_year IS NOT NULL AND coalesce(s.downloaded, false) THEN 'downloaded, not published (' || s.status || ')'
         WHEN s.fiscal_year IS NOT NULL THEN 'not downloaded (' || s.status || ')'
         WHEN a.pdf_url IS NOT NULL THEN 'PDF known, not fetched yet'
-        WHEN a.press_url IS NOT NULL THEN 'release found, no PDF link'
+        WHEN a.found_by_crawler THEN 'release found, no PDF link'
+        WHEN a.press_url IS NOT NULL THEN 'release known, not read yet'
         ELSE 'no release found'
     END AS missing,
     a.quoted_countries, a.quoted_partner_cities, a.quoted_local_governments,
@@ -233,7 +234,7 @@ COMMENT ON COLUMN coverage.published IS 'Rows of the list are in the warehouse (
 COMMENT ON COLUMN coverage.status IS 'Status of its source(s) in the last run (sources.status).';
 COMMENT ON COLUMN coverage.rows_stated IS 'Projects adopted as stated in the release.';
 COMMENT ON COLUMN coverage.rows_published IS 'Project rows of the list in the warehouse.';
-COMMENT ON COLUMN coverage.missing IS 'What is missing, null when the list is complete: no release found, no PDF link, not downloaded, not published, rows differ.';
+COMMENT ON COLUMN coverage.missing IS 'What is missing, null when the list is complete: no release found, release known but not read yet, no PDF link, PDF not fetched yet, not downloaded, not published, rows differ.';
 COMMENT ON COLUMN coverage.quoted_countries IS 'Cumulative partner countries quoted in the adoption release.';
 COMMENT ON COLUMN coverage.quoted_partner_cities IS 'Cumulative partner cities and regions quoted in the adoption release.';
 COMMENT ON COLUMN coverage.quoted_local_governments IS 'Cumulative Japanese local governments quoted in the adoption release.';

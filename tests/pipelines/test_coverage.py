@@ -63,6 +63,7 @@ def test_status_without_a_warehouse_lists_every_known_list(local_site, tmp_path)
     assert (2013, 1) in rows and (2025, 1) in rows and len(rows) == 22
     assert rows[(2013, 1)]["missing"] == "no release found"
     assert rows[(2018, 1)]["missing"] == "PDF known, not fetched yet"
+    assert rows[(2023, 2)]["missing"] == "release known, not read yet"  # registry's press URL
     assert rows[(2021, 1)]["missing"] == "release found, no PDF link"
     assert rows[(2021, 1)]["quoted_partner_cities"] == 39
     assert rows[(2024, 1)]["rows_stated"] == 18 and rows[(2024, 1)]["published"] is False

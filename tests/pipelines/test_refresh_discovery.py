@@ -35,6 +35,7 @@ def test_refresh_publishes_every_list_of_the_site_and_a_second_run_reads_only_re
     result = CliRunner().invoke(main, ["refresh", "--data-dir", str(data_dir), "--no-cross-check"])
     assert result.exit_code == 0, result.output
     assert "crawl: 182 request(s) of 400 allowed" in result.output
+    assert "crawl: 18 adoption release(s) known, 18 new in this run, 0 without a PDF link" in result.output
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     sources = con.execute("SELECT fiscal_year, call_round, origin, status, rows_expected, rows_published"
                           " FROM sources ORDER BY 1, 2").fetchall()
