@@ -184,17 +184,23 @@ class CrawlState:
     months: dict[str, dict] = field(default_factory=dict)
     releases: dict[str, dict] = field(default_factory=dict)
     last_crawl: dict = field(default_factory=dict)
+    problem: str | None = field(default=None, compare=False)  # why an existing file was not used
 
     @classmethod
     def load(cls, path: Path, site: str) -> "CrawlState":
-        """The state in ``path``; an empty one when absent, unreadable or of another site."""
+        """The state in ``path``; an empty one when absent, unreadable or of another site
+        (``problem`` then says why, naming the file: the next crawl is a full backfill)."""
+        path = Path(path)
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError, UnicodeDecodeError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
             return cls(site)
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION \
-                or data.get("site") != site:
-            return cls(site)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return cls(site, problem=f"{path}: unreadable crawl state ({exc}); reading the whole archive again")
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            return cls(site, problem=f"{path}: not a crawl state of version {STATE_VERSION}; reading the whole archive again")
+        if data.get("site") != site:
+            return cls(site, problem=f"{path}: crawl state of {data.get('site')}, not {site}; reading the whole archive again")
         return cls(site, dict(data.get("months") or {}), dict(data.get("releases") or {}),
                    dict(data.get("last_crawl") or {}))
 
@@ -202,7 +208,8 @@ class CrawlState:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": STATE_VERSION, **asdict(self)}, ensure_ascii=False,
+        body = {k: v for k, v in asdict(self).items() if k != "problem"}
+        tmp.write_text(json.dumps({"version": STATE_VERSION, **body}, ensure_ascii=False,
                                   indent=1), encoding="utf-8")
         tmp.replace(path)
 

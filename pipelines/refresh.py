@@ -70,6 +70,8 @@ def _discover(data_dir: Path, notes: list[str]) -> list[SourceSpec]:
     site = settings.site_url()
     state_path = data_dir / crawler.STATE_FILE
     state = crawler.CrawlState.load(state_path, site)
+    if state.problem:
+        notes.append(f"discovery: {state.problem}")
     backfill = os.environ.get("C3P_CRAWL_BACKFILL", "").strip() not in ("", "0")
 
     def progress(line: str) -> None:  # a backfill takes minutes at one page a second

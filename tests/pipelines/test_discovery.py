@@ -518,8 +518,13 @@ def test_second_run_reads_only_the_index_and_the_two_newest_months(backfilled, s
     assert all("If-None-Match" in h for _, p, h in site.requests[2:])
     assert again.summary.not_modified == 2 and again.new == [] and again.errors == []
     assert _by_path(again.releases) == _by_path(result.releases)
-    # a state of another site is not used
-    assert CrawlState.load(tmp_path / "crawl_state.json", "http://elsewhere").releases == {}
+    # a state of another site is not used, and says so
+    other = CrawlState.load(tmp_path / "crawl_state.json", "http://elsewhere")
+    assert other.releases == {} and other.problem.startswith(f"{tmp_path / 'crawl_state.json'}: crawl state of")
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    broken = CrawlState.load(tmp_path / "broken.json", site.url)
+    assert broken.months == {} and "unreadable crawl state" in broken.problem
+    assert CrawlState.load(tmp_path / "absent.json", site.url).problem is None
 
 
 def test_a_new_release_in_the_current_month_is_found_by_the_next_run(backfilled, site, client):
