@@ -11,7 +11,7 @@ adoption list's PDF URL.  It downloads no PDF.  In order:
    whole archive, and a run cut short by the page budget resumes where it stopped) and the
    two newest months again (with a conditional GET), where new releases appear;
 4. each listed release whose title names the programme (adoption or call) and that was not
-   read before is read.
+   read before is read (so one that failed is tried again by the next crawl).
 
 What was read is remembered in a small JSON state file (:class:`CrawlState`,
 ``DATA_DIR/crawl_state.json``): per month page its ETag / Last-Modified and the releases it
@@ -476,6 +476,9 @@ class _Crawl:
             newest = sorted(archive, key=archive.get, reverse=True)[:2]
             for url in sorted(archive, key=archive.get, reverse=True):
                 if url in self.state.months and url not in newest and not self.backfill:
+                    # not read again; a release it listed that failed last time is retried
+                    self.releases_of(ListingPage(url, [], [
+                        ListedRelease(*r) for r in self.state.months[url].get("releases", [])]))
                     continue
                 if url in self.read_months:
                     continue

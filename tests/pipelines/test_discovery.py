@@ -598,7 +598,12 @@ def test_page_failures_are_errors_and_the_crawl_goes_on(site, client):
     paths = set(_by_path(result.releases))
     assert "/press/press_02986.html" not in paths and "/press/press_02247.html" not in paths
     assert "/press/press_03150.html" in paths
-    assert f"{site.url}/press/202310.html" not in state.months  # retried next run
+    assert f"{site.url}/press/202310.html" not in state.months
+    # the next crawl tries both again: the month never read, the release that failed
+    site.faults.clear()
+    again, _ = crawl(client, site.url, polite=FAST, state=state)
+    assert {_path(r.press_url) for r in again.new} == {"/press/press_02986.html", "/press/press_02247.html"}
+    assert site.get_count("/press/202403.html") == 1  # its month is not read again
 
 
 def test_index_unreachable(client):
