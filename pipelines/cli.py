@@ -258,9 +258,12 @@ def query(sql, data_dir, fmt):
 def status(data_dir, fmt):
     """Completeness: every adoption list the registry or the crawler knows, and what reached
     the warehouse (no network, no Prefect)."""
-    from pipelines.coverage import coverage_table, render
+    from pipelines.coverage import coverage_table, last_crawl, render
 
-    click.echo(render(coverage_table(_local_data_dir(data_dir)), fmt))
+    local = _local_data_dir(data_dir)
+    click.echo(render(coverage_table(local), fmt))
+    if fmt == "table":
+        click.echo(last_crawl(local))
 
 
 # ---------------------------------------------------------------- report / docs

@@ -26,16 +26,34 @@ COLUMNS = ("fiscal_year", "call_round", "release_date", "in_registry", "found_by
            "warehouse_countries", "warehouse_partner_cities", "warehouse_local_governments")
 
 
-def _crawled(data_dir: Path) -> list[dict]:
+def _state(data_dir: Path) -> dict:
+    """The crawl state of the current site (``{}`` when there is none)."""
     import json
 
     try:
         state = json.loads((Path(data_dir) / STATE_FILE).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError, UnicodeDecodeError):
-        return []
+        return {}
     if not isinstance(state, dict) or state.get("site") != settings.site_url():
-        return []
-    return list((state.get("releases") or {}).values())
+        return {}
+    return state
+
+
+def _crawled(data_dir: Path) -> list[dict]:
+    return list((_state(data_dir).get("releases") or {}).values())
+
+
+def last_crawl(data_dir: Path) -> str:
+    """One line on the last crawl of the current site, from ``crawl_state.json``."""
+    state = _state(data_dir)
+    last = state.get("last_crawl") or {}
+    if not last:
+        return f"last crawl of {settings.site_url()}: none (crawl_state.json absent)"
+    return (f"last crawl of {settings.site_url()}: {last.get('finished_at')},"
+            f" {last.get('requests')} request(s), {len(state.get('months') or {})} month page(s)"
+            f" and {len(state.get('releases') or {})} release(s) known"
+            + ("" if last.get("complete") else "; INCOMPLETE (page budget spent), the next"
+               " crawl resumes"))
 
 
 def _key(kind: str, fiscal_year: int, call_round: int | None, press_url: str | None):

@@ -70,6 +70,7 @@ def test_status_without_a_warehouse_lists_every_known_list(local_site, tmp_path)
     table = CliRunner().invoke(main, ["status", "--data-dir", str(tmp_path)])
     assert table.output.splitlines()[0].split()[:3] == ["FY", "round", "date"]
     assert "0 of 22 known lists complete" in table.output
+    assert f"last crawl of {SITE}: none" in table.output
 
 
 def test_status_over_a_warehouse_counts_published_rows(local_site, tmp_path):

@@ -73,6 +73,7 @@ def test_refresh_publishes_every_list_of_the_site_and_a_second_run_reads_only_re
     status = CliRunner().invoke(main, ["status", "--data-dir", str(data_dir)])
     assert status.exit_code == 0, status.output
     assert "18 of 22 known lists complete" in status.output
+    assert "4 request(s), 156 month page(s) and 24 release(s) known"  # the second run in status.output
     line_2023_2 = next(line for line in status.output.splitlines() if line.startswith("2023  2 "))
     assert "2023-10-03" in line_2023_2 and "13/49/20" in line_2023_2 and "complete" in line_2023_2
     assert "no release found" in next(line for line in status.output.splitlines() if line.startswith("2021  1 "))
