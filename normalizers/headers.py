@@ -13,6 +13,7 @@ from .model import CANONICAL_FIELDS
 from .text import clean
 
 REQUIRED = ("project_name", "proposer")
+IGNORE = "ignore"  # a layout row's field for a printed column the warehouse does not keep
 
 
 class UnknownHeader(ValueError):
@@ -32,13 +33,18 @@ def fold_header(h: str) -> str:
     return re.sub(r"\s+", "", t)
 
 
-def _table() -> dict[str, tuple[str, str | None]]:
+def header_index(rows, name: str = "header_synonyms.csv") -> dict[str, tuple[str, str | None]]:
+    """Folded header -> (canonical field or "ignore", role) for rows (header, field, role)."""
     out = {}
-    for r in read_csv("header_synonyms.csv"):
-        if r["field"] not in CANONICAL_FIELDS:
-            raise ValueError(f"header_synonyms.csv: unknown field {r['field']!r}")
-        out[fold_header(r["header"])] = (r["field"], r["role"] or None)
+    for r in rows:
+        if r["field"] not in CANONICAL_FIELDS and r["field"] != IGNORE:
+            raise ValueError(f"{name}: unknown field {r['field']!r}")
+        out[fold_header(r["header"])] = (r["field"], r.get("role") or None)
     return out
+
+
+def _table() -> dict[str, tuple[str, str | None]]:
+    return header_index(read_csv("header_synonyms.csv"))
 
 
 class CanonicalField(str):
@@ -57,13 +63,17 @@ class CanonicalField(str):
         return obj
 
 
-def canonical_field(header: str) -> str:
-    """One printed header -> canonical field (a CanonicalField); raises UnknownHeader."""
-    hit = _table().get(fold_header(header))
+def canonical_field(header: str, layouts: dict | None = None) -> str | None:
+    """One printed header -> canonical field (a CanonicalField), or None for a column a
+    layout row says to ignore; ``layouts`` (an analyst's header_index) is read first.
+    Raises UnknownHeader."""
+    folded = fold_header(header)
+    hit = (layouts or {}).get(folded) or _table().get(folded)
     if hit is None:
-        raise UnknownHeader(f"unknown table header {header!r} (folded {fold_header(header)!r}); "
-                            "add it to normalizers/data/header_synonyms.csv if it is a synonym", header)
-    return CanonicalField(hit[0], header, hit[1])
+        raise UnknownHeader(f"unknown table header {header!r} (folded {folded!r}); "
+                            "map it in DATA_DIR/layouts.csv (or normalizers/data/header_synonyms.csv"
+                            " if it is a synonym)", header)
+    return None if hit[0] == IGNORE else CanonicalField(hit[0], header, hit[1])
 
 
 def header_role(header: str) -> str | None:
@@ -72,15 +82,16 @@ def header_role(header: str) -> str | None:
     return hit[1] if hit else None
 
 
-def map_header(header: list[str]) -> list[str | None]:
-    """Each printed header to its canonical field. Raises UnknownHeader for an unknown
-    header, a field printed twice, or a missing required field (事業名, 提案者)."""
+def map_header(header: list[str], layouts: dict | None = None) -> list[str | None]:
+    """Each printed header to its canonical field (None: blank or ignored). Raises
+    UnknownHeader for an unknown header, a field printed twice, or a missing required field
+    (事業名, 提案者). ``layouts``: the analyst's mappings (header_index), read first."""
     fields: list[str | None] = []
     for h in header:
         if h is None or not clean(h):
             fields.append(None)  # an empty header cell (e.g. a blank spacer column)
             continue
-        fields.append(canonical_field(h))
+        fields.append(canonical_field(h, layouts))
     seen = [f for f in fields if f]
     dup = {f for f in seen if seen.count(f) > 1}
     if dup:

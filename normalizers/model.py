@@ -26,6 +26,7 @@ class Organization:
     base_name: str  # name without legal form
     org_type: str  # contract list: local_government_jp, company_jp, ...
     abbreviation: str | None = None  # 「OECC」 of 「…センター(OECC)」: never part of name
+    name_en: str | None = None  # English name, from an analyst's decision (decisions.py)
 
 
 @dataclass

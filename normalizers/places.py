@@ -20,41 +20,54 @@ def _fold(s: str) -> str:
     return re.sub(r"\s+", "", clean(s))
 
 
-@lru_cache(maxsize=1)
-def _index() -> dict[str, dict]:
+def gazetteer_index(rows, base: dict | None = None, name: str = "gazetteer.csv") -> dict[str, dict]:
+    """Folded name/alias -> entry for gazetteer rows (name_ja, name_en, country_code, lat,
+    lon, aliases). With ``base`` (the shipped index), a row naming a known place adds
+    aliases to it and overrides only the columns it fills (an analyst's extra gazetteer)."""
     out: dict[str, dict] = {}
-    for r in read_csv("gazetteer.csv"):
-        entry = dict(r, lat=float(r["lat"]) if r["lat"] else None, lon=float(r["lon"]) if r["lon"] else None)
-        for n in [r["name_ja"], *[a for a in r["aliases"].split("|") if a]]:
+    for r in rows:
+        known = (base or {}).get(_fold(r["name_ja"]), {})
+        entry = {k: r.get(k) or known.get(k) for k in ("name_ja", "name_en", "country_code")}
+        for k in ("lat", "lon"):
+            entry[k] = float(r[k]) if r.get(k) else known.get(k)
+        for n in [r["name_ja"], *[a for a in (r.get("aliases") or "").split("|") if a]]:
             k = _fold(n)
-            if k in out and out[k]["name_ja"] != r["name_ja"]:
-                raise ValueError(f"gazetteer.csv: {n!r} names two places")
+            if k in out and out[k]["name_ja"] != entry["name_ja"]:
+                raise ValueError(f"{name}: {n!r} names two places")
             out[k] = entry
     return out
 
 
-def lookup(name: str) -> dict | None:
-    return _index().get(_fold(name))
+@lru_cache(maxsize=1)
+def _index() -> dict[str, dict]:
+    return gazetteer_index(read_csv("gazetteer.csv"))
 
 
-def split_places(cell: str) -> list[str]:
+def lookup(name: str, extra: dict | None = None) -> dict | None:
+    """The gazetteer entry of a printed name; ``extra`` (an analyst's index) first."""
+    k = _fold(name)
+    return (extra or {}).get(k) or _index().get(k)
+
+
+def split_places(cell: str, extra: dict | None = None) -> list[str]:
     out = split_outside_brackets(cell or "", "\n、，", "(（", ")）")
     parts: list[str] = []
     for p in (x.strip(" \u3000・") for x in out):
         if not p:
             continue
         # a line the extractor broke inside a name (「レムチャバン港およびバ」+「ンコク港…」, 「…回廊」+「（EEC）」)
-        if parts and is_wrap(parts[-1], p, use_tokens=True) and not lookup(p):
+        if parts and is_wrap(parts[-1], p, use_tokens=True) and not lookup(p, extra):
             parts[-1] += p
         else:
             parts.append(p)
     return parts
 
 
-def resolve_partners(cell: str, country_code: str | None = None) -> tuple[list[PartnerCity], list[str]]:
+def resolve_partners(cell: str, country_code: str | None = None,
+                     extra: dict | None = None) -> tuple[list[PartnerCity], list[str]]:
     cities, warnings = [], []
-    for i, raw in enumerate(split_places(cell), start=1):
-        g = lookup(raw)
+    for i, raw in enumerate(split_places(cell, extra), start=1):
+        g = lookup(raw, extra)
         if g is None:
             warnings.append(f"partner city {raw!r} not in the gazetteer (normalizers/data/gazetteer.csv)")
             cities.append(PartnerCity(seq=i, name_raw=raw, name_ja=clean(raw), name_en=None,
@@ -63,5 +76,6 @@ def resolve_partners(cell: str, country_code: str | None = None) -> tuple[list[P
         if country_code and g["country_code"] != country_code:
             warnings.append(f"partner city {raw!r} is in {g['country_code']}, the row says {country_code}")
         cities.append(PartnerCity(seq=i, name_raw=raw, name_ja=g["name_ja"], name_en=g["name_en"] or None,
-                                  country_code=g["country_code"], lat=g["lat"], lon=g["lon"]))
+                                  country_code=g["country_code"] or country_code,
+                                  lat=g["lat"], lon=g["lon"]))
     return cities, warnings

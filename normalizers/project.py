@@ -23,7 +23,8 @@ def _list_no(raw: str) -> int | None:
 
 
 def normalise_row(fields: dict[str, str], section: str | None = None, *,
-                  co_applicant_role: str | None = None) -> ProjectEntities:
+                  co_applicant_role: str | None = None,
+                  places: dict | None = None) -> ProjectEntities:
     """Normalise one row. `fields` maps canonical field (model.CANONICAL_FIELDS) to the raw
     cell text; `section` is the group row above it (FY2019 lists), kept as `group`.
 
@@ -43,7 +44,7 @@ def normalise_row(fields: dict[str, str], section: str | None = None, *,
     warnings += w
     domestic, w = resolve_domestic(g("domestic_city"))
     warnings += w
-    partners, w = resolve_partners(g("partner_city"), country_code)
+    partners, w = resolve_partners(g("partner_city"), country_code, places)
     warnings += w
     participants, w = build_participants(g("co_applicants"), role, domestic)
     warnings += w

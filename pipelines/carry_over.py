@@ -15,7 +15,8 @@ def untouched_lists(data_dir: Path, run_lists: set[tuple[int, int]]) -> dict[str
     organisations they refer to (``organizations``, as rows) and their ``sources`` rows."""
     out: dict[str, list[dict]] = {name: [] for name in
                                   ("sources", "projects", "organizations",
-                                   "crosscheck_disagreements", *PROJECT_TABLES)}
+                                   "crosscheck_disagreements", "corrections_applied",
+                                   *PROJECT_TABLES)}
     sources = read_table(data_dir, "sources")
     if sources is None:
         return out
@@ -30,9 +31,10 @@ def untouched_lists(data_dir: Path, run_lists: set[tuple[int, int]]) -> dict[str
         out[name] = [r for r in read_table(data_dir, name).to_pylist()
                      if r["project_id"] in project_ids]
     _derive_missing(out)
-    out["crosscheck_disagreements"] = [
-        r for r in read_table(data_dir, "crosscheck_disagreements").to_pylist()
-        if r["source_id"] in kept_ids]
+    for name in ("crosscheck_disagreements", "corrections_applied"):
+        table = read_table(data_dir, name)  # None: published before the table existed
+        out[name] = [r for r in (table.to_pylist() if table is not None else [])
+                     if r["source_id"] in kept_ids]
     org_ids = {p["proposer_org_id"] for p in out["projects"]} | \
               {p["org_id"] for p in out["participants"]}
     out["organizations"] = [o for o in read_table(data_dir, "organizations").to_pylist()

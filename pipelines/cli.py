@@ -19,6 +19,16 @@ DATA_DIR_OPTION = click.option(
          " (s3://bucket/c3p, ...; worked on through a local copy).")
 
 
+DECISIONS_OPTION = click.option(
+    "--decisions", "decisions_dir", default=None, metavar="DIR",
+    help="Folder of the analyst's decision files (corrections.toml, organizations.toml,"
+         " gazetteer.csv, layouts.csv, field_labels.csv, reviewed.csv); default: the data"
+         " directory, or $C3P_DECISIONS_DIR.")
+CORRECTIONS_OPTION = click.option(
+    "--corrections", "corrections_file", default=None, metavar="FILE",
+    help="Corrections file (default DECISIONS/corrections.toml, or $C3P_CORRECTIONS).")
+
+
 def _data_dir(value: str | None) -> str:
     """The data directory as given: a local folder or an fsspec URL."""
     return value if value is not None else str(settings.default_data_dir())
@@ -130,12 +140,16 @@ def _parse_lists(ctx, param, values) -> tuple[tuple[int, int], ...]:
                    " stay as they are.")
 @click.option("--cross-check/--no-cross-check", default=True, show_default=True,
               help="Compare every cell with camelot's independent reading (~2-3 s a list).")
-def refresh(sources_file, data_dir, no_discover, force, only, cross_check):
+@DECISIONS_OPTION
+@CORRECTIONS_OPTION
+def refresh(sources_file, data_dir, no_discover, force, only, cross_check, decisions_dir,
+            corrections_file):
     """Discover, download what is new or changed, extract, normalise, publish."""
     _quiet_prefect()
     outcome = _run_with_progress(data_dir=_data_dir(data_dir), sources_file=sources_file,
                                  discover=not no_discover, force=force, cross_check=cross_check,
-                                 only=list(only) or None)
+                                 only=list(only) or None, decisions_dir=decisions_dir,
+                                 corrections_file=corrections_file)
     _print_summary(outcome)
     sys.exit(outcome.exit_code)
 

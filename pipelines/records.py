@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from extractors.model import Document, Row
 from normalizers.countries import country_table
 from normalizers.fields import field_table
+from normalizers.decisions import apply_decisions
 from normalizers.headers import UnknownHeader, map_header
 from normalizers.model import Organization, ProjectEntities
 from normalizers.orgs import resolve_org
 from normalizers.project import normalise_row
 from normalizers.roles import role_table
+from pipelines.corrections import correct_list
+from pipelines.decisions import DecisionSet
 
 
 class ListError(Exception):
@@ -28,14 +31,15 @@ class ListRecords:
     warnings: list[str] = field(default_factory=list)
 
 
-def adoption_rows(doc: Document) -> tuple[list[tuple[dict[str, str], Row]], list[str]]:
-    """The list's rows as canonical-field dicts, from every table whose header maps, and a
-    warning for each other table (skipped, never silently)."""
+def adoption_rows(doc: Document, layouts: dict | None = None
+                  ) -> tuple[list[tuple[dict[str, str], Row]], list[str]]:
+    """The list's rows as canonical-field dicts, from every table whose header maps (the
+    analyst's layouts first), and a warning for each other table (skipped, never silently)."""
     out: list[tuple[dict[str, str], Row]] = []
     refusals = []
     for table in doc.tables:
         try:
-            canonical = map_header(table.header)
+            canonical = map_header(table.header, layouts)
         except UnknownHeader as exc:
             pages = ", ".join(map(str, table.pages))
             refusals.append(f"table on page(s) {pages} with {len(table.rows)} row(s) skipped: {exc}")
@@ -55,11 +59,16 @@ def project_id(fiscal_year: int, call_round: int, list_no: int) -> str:
 
 
 def build_records(
-    doc: Document, *, fiscal_year: int, call_round: int, source_id: str, sha256: str
+    doc: Document, *, fiscal_year: int, call_round: int, source_id: str, sha256: str,
+    decisions: DecisionSet | None = None,
 ) -> ListRecords:
-    """Normalise every row of the list and lay it out as the contract's tables."""
-    rows, skipped = adoption_rows(doc)
-    entities = [(normalise_row(fields, row.section), row) for fields, row in rows]
+    """Normalise every row of the list, apply the analyst's decisions (corrections first,
+    then organisations and labels) and lay it out as the contract's tables."""
+    decisions = decisions or DecisionSet()
+    given = decisions.normalizer
+    rows, skipped = adoption_rows(doc, given.layouts)
+    entities = [(normalise_row(fields, row.section, places=given.places), row)
+                for fields, row in rows]
     numbers = [e.list_no for e, _ in entities if e.list_no is not None]
     dupes = sorted(n for n, k in Counter(numbers).items() if k > 1)
     if dupes:
@@ -71,7 +80,16 @@ def build_records(
     out = ListRecords(rows_extracted=len(entities), warnings=list(skipped))
     tables = {name: [] for name in
               ("projects", "participants", "domestic_cities", "partner_cities", "project_fields")}
-    for index, (e, row) in enumerate(entities, 1):
+    printed = [(e.project_name, e.summary) for e, _ in entities]
+    tables["corrections_applied"], stale = correct_list(
+        entities, decisions.corrections, fiscal_year=fiscal_year, call_round=call_round,
+        source_id=source_id, sha256=sha256, project_id=project_id, decisions=given)
+    out.warnings.extend(stale)
+    former_ids: dict[str, set[str]] = {}
+    for e, _ in entities:
+        for old, new in apply_decisions(e, given):
+            former_ids.setdefault(new, set()).add(old)
+    for index, ((e, row), (name_raw, summary_raw)) in enumerate(zip(entities, printed), 1):
         pid = project_id(fiscal_year, call_round, e.list_no if e.list_no is not None else index)
         common = {"project_id": pid, "fiscal_year": fiscal_year}
         tables["projects"].append({
@@ -80,6 +98,7 @@ def build_records(
             "list_no": e.list_no,
             "list_no_raw": e.list_no_raw,
             "project_name": e.project_name,
+            "project_name_raw": name_raw,
             "project_name_norm": e.project_name_norm,
             "proposer_org_id": e.proposer.org_id if e.proposer else None,
             "proposer_name_raw": e.proposer_name_raw,
@@ -89,6 +108,7 @@ def build_records(
             "country_raw": e.country_raw,
             "summary": e.summary,
             "phase": e.phase,
+            "summary_raw": summary_raw,
             "group_name": e.group,
             "source_id": source_id,
             "source_sha256": sha256,
@@ -119,6 +139,9 @@ def build_records(
                 **common, "seq": f.seq, "field_raw": f.field_raw, "field_code": f.field_code,
             })
         out.warnings.extend(f"{pid}: {w}" for w in e.warnings)
+    for org_id, old in former_ids.items():
+        if org_id in out.organizations:
+            out.organizations[org_id]["former_ids"] = sorted(old)
     out.tables = tables
     return out
 
@@ -129,7 +152,7 @@ def _add_org(out: ListRecords, org: Organization, name_raw: str, fiscal_year: in
         entry = out.organizations[org.org_id] = {
             "org_id": org.org_id, "name": org.name, "legal_form": org.legal_form,
             "legal_form_position": org.legal_form_position, "base_name": org.base_name,
-            "org_type": org.org_type, "aliases": [],
+            "org_type": org.org_type, "name_en": org.name_en, "aliases": [], "former_ids": [],
         }
     if name_raw not in entry["aliases"]:
         entry["aliases"].append(name_raw)
@@ -146,9 +169,12 @@ def merge_organizations(parts: list[dict[str, dict]]) -> list[dict]:
                 merged[org_id] = {**entry, "aliases": list(entry["aliases"])}
                 continue
             have["aliases"].extend(a for a in entry["aliases"] if a not in have["aliases"])
+            have["former_ids"] = sorted(set(have.get("former_ids") or [])
+                                        | set(entry.get("former_ids") or []))
     for entry in merged.values():
         entry["aliases"] = sorted(entry["aliases"])
         entry["abbreviation"] = _abbreviation(entry["aliases"])
+        entry["former_ids"] = sorted(entry.get("former_ids") or [])
     return sorted(merged.values(), key=lambda e: e["org_id"])
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 from filelock import FileLock, Timeout
 
+from pipelines import decisions as decision_files
 from pipelines import prefect_server, registry, settings
 from pipelines.fetch import FetchError, check_url, conditional_headers, make_client
 from pipelines.raw_store import RawStore
@@ -97,14 +98,18 @@ def _discover(data_dir: Path, notes: list[str]) -> list[SourceSpec]:
     return found
 
 
-def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str]) -> bool:
+def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str],
+                    decisions_sha256: str | None = None) -> bool:
     """True when the warehouse was built by this version from exactly these lists, all ok,
-    and every PDF answers 304 Not Modified to a conditional GET."""
+    with the same decision files, and every PDF answers 304 Not Modified to a conditional GET."""
     if not (data_dir / publishing.WAREHOUSE).exists():
         return False
     runs = publishing.read_table(data_dir, "runs")
     if runs is None or runs.num_rows == 0 or \
             runs.column("pipeline_version").to_pylist()[-1] != PIPELINE_VERSION:
+        return False
+    if decisions_sha256 is not None and \
+            runs.column("decisions_sha256").to_pylist()[-1] != decisions_sha256:
         return False
     before = {p["url"]: p for p in previous_sources(data_dir)}
     if set(before) != {s.url for s in specs}:
@@ -134,7 +139,9 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str]) ->
 
 def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discover: bool = True,
                 command: str = "refresh", cross_check: bool = True,
-                force: bool = False, only: list[tuple[int, int]] | None = None) -> RefreshOutcome:
+                force: bool = False, only: list[tuple[int, int]] | None = None,
+                decisions_dir: str | None = None,
+                corrections_file: str | None = None) -> RefreshOutcome:
     """Refresh the warehouse in ``data_dir``; one refresh at a time per data directory.
 
     ``data_dir`` may be an fsspec URL: the refresh runs on a local copy, and what it
@@ -143,7 +150,8 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
     if is_remote(data_dir):
         remote = RemoteDataDir(str(data_dir))
         outcome = run_refresh(remote.pull(), sources_file=sources_file, discover=discover,
-                              command=command, cross_check=cross_check, force=force, only=only)
+                              command=command, cross_check=cross_check, force=force, only=only,
+                              decisions_dir=decisions_dir, corrections_file=corrections_file)
         if not outcome.nothing_changed:
             remote.push()
         else:
@@ -159,6 +167,11 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
                          " try again when it has finished") from None
     try:
         notes: list[str] = []
+        where = decision_files.locate(data_dir, decisions_dir, corrections_file)
+        try:
+            decided = decision_files.load(where)  # a bad decision file stops the run here
+        except decision_files.DecisionFileError as exc:
+            raise RunRefused(str(exc)) from None
         specs, hosts = resolve_sources(data_dir, sources_file, discover, notes)
         if only:
             missing = set(only) - {s.list_key for s in specs}
@@ -168,11 +181,12 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
             specs = [s for s in specs if s.list_key in set(only)]
         if not specs:
             raise RunRefused("no sources to fetch")
-        if not force and nothing_changed(specs, data_dir, hosts):
+        if not force and nothing_changed(specs, data_dir, hosts, decided.fingerprint):
             return RefreshOutcome({"status": "unchanged", "sources": [], "projects": None},
                                   nothing_changed=True, notes=notes)
         ctx = new_context(data_dir, command, hosts, cross_check)
         ctx.keep_other_lists = bool(only)
+        ctx.decisions_dir, ctx.corrections_file = where.directory, where.corrections_file
         ctx.notes.extend(notes)
         started = prefect_server.start_temporary_server()  # None when a server is configured
         try:

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import fsspec
 
+from pipelines.decisions import FILES as DECISION_FILES
 from pipelines.publish import CURATED, WAREHOUSE
 
-TOP_FILES = (WAREHOUSE, "registry_discovered.json", "crawl_state.json")
-STATE_FILES = TOP_FILES[1:]  # what a crawl changes even when nothing is published
+TOP_FILES = (WAREHOUSE, "registry_discovered.json", "crawl_state.json", *DECISION_FILES)
+STATE_FILES = ("registry_discovered.json", "crawl_state.json")  # a crawl changes them even
+# when nothing is published
 
 
 def is_remote(data_dir: str | os.PathLike) -> bool:
@@ -55,6 +57,8 @@ class RemoteDataDir:
         for name in TOP_FILES:
             if self.fs.exists(f"{self.root}/{name}"):
                 self.fs.get(f"{self.root}/{name}", str(self.local / name))
+            elif name in DECISION_FILES:  # removed in the bucket: not a decision any more
+                (self.local / name).unlink(missing_ok=True)
         local_curated = self.local / CURATED
         if local_curated.exists():
             shutil.rmtree(local_curated)  # links only; unreferenced versions go at publish

@@ -137,6 +137,10 @@ ORGANIZATIONS = _table(TableSpec(
         Column("projects_as_proposer", I32, "Projects it proposed (提案者 / 代表事業者).", False),
         Column("projects_as_participant", I32, "Projects it joined as co-applicant or partner"
                " (participants rows, inferred ones included).", False),
+        Column("name_en", S, "English name, from the analyst's organizations.toml."),
+        Column("former_ids", pa.list_(S), "Ids spellings of this organisation had by the"
+               " matching rules before an analyst's decision re-identified them (a merge into"
+               " this organisation, or a split from the one whose id it is); empty otherwise."),
     ),
     primary_key=("org_id",),
     partitioned=False,  # one small file: partitioning by a year would read like a filter
@@ -151,7 +155,9 @@ PROJECTS = _table(TableSpec(
         Column("call_round", I16, "Call round of the list the project was adopted in.", False),
         Column("list_no", I16, "番号 / No. in the list."),
         Column("list_no_raw", S, "番号 as printed (e.g. 01)."),
-        Column("project_name", S, "事業名 as printed (wrapped lines joined).", False),
+        Column("project_name", S, "事業名 (wrapped lines joined): as printed, unless a"
+               " correction applies (corrections_applied).", False),
+        Column("project_name_raw", S, "事業名 as printed, even when corrected."),
         Column("project_name_norm", S, "事業名, NFKC-clean (circled numbers and dashes kept)."),
         Column("proposer_org_id", S, "Organisation of the proposer (提案者 / 代表事業者)."),
         Column("proposer_name_raw", S, "提案者 as printed."),
@@ -159,7 +165,9 @@ PROJECTS = _table(TableSpec(
         Column("country_code", S, "ISO 3166-1 alpha-2 code of the partner country (countries.code)."),
         Column("country_name_ja", S, "Short Japanese name of the partner country (countries.name_ja)."),
         Column("country_raw", S, "対象国 / 国 as printed."),
-        Column("summary", S, "事業概要 as printed (FY2020+ lists), paragraph breaks kept."),
+        Column("summary", S, "事業概要 (FY2020+ lists), paragraph breaks kept: as printed,"
+               " unless a correction applies."),
+        Column("summary_raw", S, "事業概要 as printed, even when corrected."),
         Column("phase", I16, "Phase the list states (「フェーズ2」, 「Phase II」): in 事業名, else the"
                " highest in 事業概要; null when neither states one (read from the text: check the"
                " summary)."),
@@ -265,6 +273,36 @@ CROSSCHECK_DISAGREEMENTS = _table(TableSpec(
     partitioned=False,  # small, and readable even when empty
 ))
 
+CORRECTIONS_APPLIED = _table(TableSpec(
+    "corrections_applied",
+    "One row per analyst's correction (corrections.toml) addressed to a published list:"
+    " applied, or stale (the list no longer prints the expected value; not applied).",
+    (
+        FY,
+        Column("call_round", I16, "Call round of the list.", False),
+        Column("list_no", I16, "番号 of the corrected row.", False),
+        Column("project_id", S, "The project (projects.project_id); null when the list has"
+               " no such row any more."),
+        Column("target", S, "What is corrected: a column of projects (project_name, proposer,"
+               " country, summary) or an entity (participants, domestic_cities,"
+               " partner_cities, project_fields) with seq.", False),
+        Column("seq", I16, "seq of the corrected entity row; null for a column."),
+        Column("expected_value", S, "Printed value the correction expects.", False),
+        Column("printed_value", S, "Value the list prints now (null: nothing at that address)."),
+        Column("corrected_value", S, "Value used in place of the printed one.", False),
+        Column("reason", S, "The analyst's reason, as written.", False),
+        Column("status", S, "applied, or stale (expected_value no longer printed: not applied,"
+               " to review).", False),
+        Column("decision_file", S, "The corrections file the entry is in.", False),
+        Column("decision_line", I32, "Line of the entry's [[correction]] in that file.", False),
+        Column("source_id", S, "The list (sources.source_id).", False),
+        Column("source_sha256", S, "SHA-256 of the PDF version the correction was checked on."),
+        Column("page_first", I16, "First page of the PDF the corrected row lies on."),
+    ),
+    primary_key=("decision_file", "decision_line"),
+    references=(('source_id', 'sources.source_id'),),
+))
+
 RUNS = _table(TableSpec(
     "runs",
     "One row per refresh that published: when it ran and what it saw.",
@@ -280,6 +318,8 @@ RUNS = _table(TableSpec(
         Column("status", S, "ok (every source ok), partial (some failed or quarantined) or"
                " failed (none ok).", False),
         Column("pipeline_version", S, "Version of C3P warehouse that ran."),
+        Column("decisions_sha256", S, "SHA-256 over the analyst's decision files the run"
+               " applied (corrections.toml, organizations.toml, ...): a change re-publishes."),
     ),
     primary_key=("run_id",),
     partitioned=False,

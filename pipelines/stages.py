@@ -15,6 +15,7 @@ from pathlib import Path
 
 from extractors.errors import ExtractionError
 from extractors.model import document_from_dict
+from pipelines import decisions as decision_files
 from pipelines import publish as publishing
 from pipelines.coverage import release_rows
 from pipelines.carry_over import untouched_lists
@@ -38,6 +39,8 @@ class RunContext:
     allowed_hosts: list[str]
     cross_check: bool = False
     keep_other_lists: bool = False  # refresh --only: lists not in the run stay as published
+    decisions_dir: str = ""  # the analyst's decision files (default: the data directory)
+    corrections_file: str = ""
     notes: list[str] = field(default_factory=list)  # what discovery found or skipped
 
     @property
@@ -47,6 +50,11 @@ class RunContext:
     @property
     def raw(self) -> RawStore:
         return RawStore(Path(self.data_dir) / "raw")
+
+    @property
+    def decisions(self) -> decision_files.Location:
+        return decision_files.locate(self.data_dir, self.decisions_dir or None,
+                                     self.corrections_file or None)
 
 
 def new_context(data_dir: Path, command: str, allowed_hosts: set[str],
@@ -102,7 +110,8 @@ def _records_from_document(source: SourceSpec, document_path: str, sha256: str, 
     doc = document_from_dict(json.loads(Path(document_path).read_text()))
     try:
         recs = build_records(doc, fiscal_year=source.fiscal_year, call_round=source.call_round,
-                             source_id=source.source_id, sha256=sha256)
+                             source_id=source.source_id, sha256=sha256,
+                             decisions=decision_files.load(ctx.decisions))
     except ListError as exc:
         return {"ok": False, "error": str(exc), "stage": "records"}
     out = ctx.work_dir / f"{name}.records.json"
@@ -128,7 +137,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
 
     tables: dict[str, list[dict]] = {n: [] for n in
                                      ("projects", "participants", "domestic_cities",
-                                      "partner_cities", "project_fields")}
+                                      "partner_cities", "project_fields", "corrections_applied")}
     org_parts, source_rows, disagreements = [], [], []
     warnings: list[str] = []
     for spec, f, e, r, verdict in zip(sources, fetched, extracted, records, verdicts):
@@ -170,11 +179,13 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         org_parts.append({o["org_id"]: o for o in kept["organizations"]})
     organizations = with_activity(merge_organizations(org_parts), tables["projects"],
                                   tables["participants"])
+    decided = decision_files.load(ctx.decisions)
     warnings.extend(
-        f"possibly one organisation, not merged (add to normalizers/data/org_aliases.csv if so):"
+        f"possibly one organisation, not merged (decide in organizations.toml, or c3p review):"
         f" {a} ~ {b} ({score})"
-        for a, b, score in near_matches([alias for o in organizations for alias in o["aliases"]]))
-    runs = _runs_rows(ctx, source_rows, len(tables["projects"]))
+        for a, b, score in near_matches([alias for o in organizations for alias in o["aliases"]])
+        if not decided.normalizer.orgs.decided_pair(a, b))
+    runs = _runs_rows(ctx, source_rows, len(tables["projects"]), decided.fingerprint)
     publishing.publish(Path(ctx.data_dir), {
         **tables, **code_tables(), "sources": source_rows, "organizations": organizations,
         "runs": runs, "crosscheck_disagreements": disagreements,
@@ -222,7 +233,8 @@ def _carry_over(spec: SourceSpec, sha: str | None, ctx: RunContext) -> tuple[str
     return (r["records"], sha) if r["ok"] else (None, None)
 
 
-def _runs_rows(ctx: RunContext, source_rows: list[dict], projects: int) -> list[dict]:
+def _runs_rows(ctx: RunContext, source_rows: list[dict], projects: int,
+               decisions_sha256: str) -> list[dict]:
     previous = publishing.read_table(Path(ctx.data_dir), "runs")
     rows = previous.to_pylist() if previous is not None else []
     failed = sum(1 for s in source_rows if s["status"] != "ok")
@@ -237,5 +249,6 @@ def _runs_rows(ctx: RunContext, source_rows: list[dict], projects: int) -> list[
         "projects": projects,
         "status": "ok" if failed == 0 else "failed" if failed == len(source_rows) else "partial",
         "pipeline_version": PIPELINE_VERSION,
+        "decisions_sha256": decisions_sha256,
     })
     return rows

@@ -1,0 +1,116 @@
+"""The analyst's decisions as data, through real refreshes: corrections (applied, stale),
+organisations merged and kept apart, places, layouts. Lists: make_decision_lists.py."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from tests.conftest import write_sources
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+LISTS = Path(__file__).parents[1] / "fixtures" / "pipelines"
+
+BANDUNG_PRINTED = "バンドン市における省エネルギールギー促進事業"
+BANDUNG_FIXED = "バンドン市における省エネルギー促進事業"
+CORRECTION = f'''
+# FY2024 row 2 prints ルギー twice
+[[correction]]
+fiscal_year = 2024
+call_round = 1
+list_no = 2
+column = "project_name"
+expected = "{BANDUNG_PRINTED}"
+corrected = "{BANDUNG_FIXED}"
+reason = "typo in the list: ルギー printed twice"
+'''
+
+
+def serve(site_root: Path, fixture: str, as_name: str) -> str:
+    shutil.copy(LISTS / fixture, site_root / "content" / as_name)
+    return f"/content/{as_name}"
+
+
+def refresh(site, data_dir: Path, tmp_path: Path, lists: dict[int, str], *extra: str):
+    sources = write_sources(tmp_path / "sources.toml", [
+        {"url": site.url + path, "fiscal_year": year} for year, path in sorted(lists.items())])
+    return CliRunner().invoke(main, ["refresh", "--sources", str(sources), "--data-dir",
+                                     str(data_dir), "--no-cross-check", *extra])
+
+
+def rows(data_dir: Path, sql: str, *params) -> list[tuple]:
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def test_correction_applied_on_every_refresh_then_stale_when_the_list_is_republished(
+        site, site_root, data_dir, tmp_path):
+    data_dir.mkdir()
+    (data_dir / "corrections.toml").write_text(CORRECTION, encoding="utf-8")
+    lists = {2024: serve(site_root, "decisions_list.pdf", "list2024.pdf")}
+    first = refresh(site, data_dir, tmp_path, lists)
+    assert first.exit_code == 0, first.output
+    assert rows(data_dir, "SELECT project_name, project_name_raw, project_name_norm FROM projects"
+                          " WHERE project_id = '2024-1-02'") == [
+        (BANDUNG_FIXED, BANDUNG_PRINTED, BANDUNG_FIXED)]
+    assert rows(data_dir, "SELECT status, printed_value, corrected_value, reason, decision_line,"
+                          " page_first FROM corrections_applied") == [
+        ("applied", BANDUNG_PRINTED, BANDUNG_FIXED, "typo in the list: ルギー printed twice", 3, 1)]
+    assert (data_dir / "curated" / "corrections_applied" / "fiscal_year=2024").is_dir()
+
+    # the ministry re-publishes the list with its own fix: the correction no longer applies
+    serve(site_root, "decisions_list_republished.pdf", "list2024.pdf")
+    second = refresh(site, data_dir, tmp_path, lists)
+    assert second.exit_code == 0, second.output
+    republished = "バンドン市における省エネルギー促進事業（改訂）"
+    assert rows(data_dir, "SELECT project_name, project_name_raw FROM projects"
+                          " WHERE project_id = '2024-1-02'") == [(republished, republished)]
+    assert rows(data_dir, "SELECT status, printed_value FROM corrections_applied") == [
+        ("stale", republished)]
+    assert "stale correction" in second.output and republished in second.output
+
+
+def test_a_new_correction_is_a_change_even_when_no_pdf_changed(site, site_root, data_dir, tmp_path):
+    lists = {2024: serve(site_root, "decisions_list.pdf", "list2024.pdf")}
+    assert refresh(site, data_dir, tmp_path, lists).exit_code == 0
+    assert refresh(site, data_dir, tmp_path, lists).output.startswith("nothing changed")
+    (data_dir / "corrections.toml").write_text(CORRECTION, encoding="utf-8")
+    again = refresh(site, data_dir, tmp_path, lists)
+    assert again.exit_code == 0 and "nothing changed" not in again.output
+    assert rows(data_dir, "SELECT project_name FROM projects WHERE project_id = '2024-1-02'") == [
+        (BANDUNG_FIXED,)]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[[correction]]\nfiscal_year = 2024\nlist_no = 2\ncolumn = "budget"\nexpected = "a"\n'
+     'corrected = "b"\nreason = "r"\n', "corrections.toml:1: column 'budget' cannot be corrected"),
+    ('\n\n[[correction]]\nfiscal_year = 2024\nlist_no = 2\nentity = "participants"\n'
+     'expected = "a"\ncorrected = "b"\nreason = "r"\n', "corrections.toml:3: missing 'seq'"),
+    ('[[correction]\n', "corrections.toml:1: not valid TOML"),
+])
+def test_bad_corrections_file_is_one_line_naming_file_and_line(data_dir, tmp_path, text, message):
+    data_dir.mkdir()
+    (data_dir / "corrections.toml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["refresh", "--data-dir", str(data_dir), "--no-discover"])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (data_dir / "warehouse.duckdb").exists()
+
+
+def test_corrections_file_path_is_configurable(site, site_root, data_dir, tmp_path):
+    elsewhere = tmp_path / "analyst" / "fixes.toml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(CORRECTION, encoding="utf-8")
+    lists = {2024: serve(site_root, "decisions_list.pdf", "list2024.pdf")}
+    result = refresh(site, data_dir, tmp_path, lists, "--corrections", str(elsewhere))
+    assert result.exit_code == 0, result.output
+    assert rows(data_dir, "SELECT decision_file, status FROM corrections_applied") == [
+        (str(elsewhere), "applied")]
