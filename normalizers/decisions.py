@@ -136,9 +136,9 @@ class OrgDecisions:
             return org, None
         canon = orgs.resolve_org(d.name)
         form, pos, base = orgs.split_legal_form(canon.name)
+        org_type = org.org_type if canon.org_type == "other" else canon.org_type
         new = Organization(org_id=d.id, name=canon.name, legal_form=form, legal_form_position=pos,
-                           base_name=base, org_type=canon.org_type if org.org_id != d.id
-                           or canon.org_type != "other" else org.org_type, name_en=d.name_en)
+                           base_name=base, org_type=org_type, name_en=d.name_en)
         return new, (org.org_id if org.org_id != d.id else None)
 
     def decided_pair(self, a: str, b: str) -> bool:

@@ -8,7 +8,9 @@ aliases; the reviewed alias table
 (data/org_aliases.csv) maps further spellings onto one canonical spelling. Japanese local
 governments are keyed by their 団体コード, so 「北九州市」, 「北九州市環境局」 and
 「北九州市アジア低炭素化センター」 are one organisation (the rest is the department).
-Stateless and deterministic: the same text gives the same id in every run.
+Stateless and deterministic: the same text gives the same id in every run. The analyst's
+organisation decisions (merges, splits, preferred and English names) are applied on top by
+decisions.OrgDecisions, which keeps every id not named in a decision as it is.
 """
 from __future__ import annotations
 

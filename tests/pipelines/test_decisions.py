@@ -114,3 +114,55 @@ def test_corrections_file_path_is_configurable(site, site_root, data_dir, tmp_pa
     assert result.exit_code == 0, result.output
     assert rows(data_dir, "SELECT decision_file, status FROM corrections_applied") == [
         (str(elsewhere), "applied")]
+
+
+ORG_IDS = "SELECT name, org_id FROM organizations"
+ORGANIZATIONS = '''
+[[organization]]
+name = "日本工営株式会社"
+name_en = "Nippon Koei Co., Ltd."
+same = ["Nippon Koei Co., Ltd."]       # the English spelling in row 2 is the same company
+
+[[organization]]
+name = "一般社団法人海外環境協力センター"
+not_same = ["公益社団法人海外環境協力センター"]   # same words, another legal person
+'''
+
+
+def test_organisation_merge_and_split_keep_every_other_id(site, site_root, data_dir, tmp_path):
+    lists = {2024: serve(site_root, "decisions_list.pdf", "list2024.pdf")}
+    assert refresh(site, data_dir, tmp_path, lists).exit_code == 0
+    before = dict(rows(data_dir, ORG_IDS))
+    koei, english = before["日本工営株式会社"], before["Nippon Koei Co., Ltd."]
+    assert koei != english  # the rules cannot tell
+    oecc = before["一般社団法人海外環境協力センター"]
+    assert "公益社団法人海外環境協力センター" not in before  # the rules merged it: one org_id
+    assert rows(data_dir, "SELECT proposer_org_id FROM projects WHERE list_no = 3") == [(oecc,)]
+
+    (data_dir / "organizations.toml").write_text(ORGANIZATIONS, encoding="utf-8")
+    result = refresh(site, data_dir, tmp_path, lists)
+    assert result.exit_code == 0, result.output
+    after = dict(rows(data_dir, ORG_IDS))
+    # merge: the English spelling takes 日本工営's id, which does not change
+    assert "Nippon Koei Co., Ltd." not in after and after["日本工営株式会社"] == koei
+    assert rows(data_dir, "SELECT org_id FROM participants WHERE name_raw = 'Nippon Koei Co., Ltd.'") \
+        == [(koei,)]
+    assert rows(data_dir, "SELECT name_en, aliases, former_ids FROM organizations WHERE org_id = ?",
+                koei) == [("Nippon Koei Co., Ltd.", ["Nippon Koei Co., Ltd.", "日本工営株式会社"],
+                           [english])]
+    # split: the 公益社団法人 gets its own id; the 一般社団法人 keeps its id
+    kept_apart = after["公益社団法人海外環境協力センター"]
+    assert after["一般社団法人海外環境協力センター"] == oecc and kept_apart != oecc
+    assert rows(data_dir, "SELECT proposer_org_id FROM projects WHERE list_no = 3") == [(kept_apart,)]
+    # every other organisation keeps its id
+    untouched = {n: i for n, i in before.items() if n not in ("Nippon Koei Co., Ltd.",)}
+    assert {n: after[n] for n in untouched} == untouched
+
+    # an answered near match is not reported again
+    assert "オリエンタルコンサルタンツグローバル" in result.output
+    (data_dir / "organizations.toml").write_text(
+        ORGANIZATIONS + '\n[[organization]]\nname = "株式会社オリエンタルコンサルタンツ"\n'
+        'not_same = ["株式会社オリエンタルコンサルタンツグローバル"]\n', encoding="utf-8")
+    third = refresh(site, data_dir, tmp_path, lists)
+    assert third.exit_code == 0 and "オリエンタルコンサルタンツグローバル" not in third.output
+    assert dict(rows(data_dir, ORG_IDS)) == after
