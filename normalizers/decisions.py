@@ -77,7 +77,7 @@ def apply_correction(e: ProjectEntities, target: str, seq: int | None, corrected
             if new:
                 items[i] = replace(new[0], seq=old.seq, name_raw=old.name_raw)
         else:  # project_fields
-            items[i] = replace(old, field_code=field_label_code(corrected, labels) or "other")
+            items[i] = replace(old, field_code=field_code(corrected, labels) or "other")
 
 
 # ---------------------------------------------------------------- organisations
@@ -155,17 +155,6 @@ class OrgDecisions:
         return False
 
 
-# ---------------------------------------------------------------- labels
-
-def field_label_code(label: str, labels: dict | None) -> str | None:
-    """field_code of a 対象分野 label: the analyst's labels first, then the taxonomy."""
-    if labels:
-        hit = labels.get(re.sub(r"\s+", "", clean(label)).casefold())
-        if hit:
-            return hit
-    return field_code(label)
-
-
 # ---------------------------------------------------------------- the whole row
 
 @dataclass(frozen=True)
@@ -179,8 +168,9 @@ class Decisions:
 
 
 def apply_decisions(e: ProjectEntities, decisions: Decisions) -> list[tuple[str, str]]:
-    """Organisation and field-label decisions on a normalised row (in place). Returns
-    (old id, new id) of every organisation a decision re-identified."""
+    """Organisation decisions on a normalised row (in place); places and labels are read
+    by normalise_row itself. Returns (old id, new id) of every organisation a decision
+    re-identified."""
     changed = []
     if e.proposer is not None:
         e.proposer, old = decisions.orgs.decide(e.proposer, e.proposer_name_raw)
@@ -192,16 +182,4 @@ def apply_decisions(e: ProjectEntities, decisions: Decisions) -> list[tuple[str,
             e.participants[i] = replace(p, org=org)
         if old:
             changed.append((old, org.org_id))
-    if decisions.field_labels:
-        for i, f in enumerate(e.fields):
-            code = field_label_code(f.field_raw, decisions.field_labels)
-            if code and code != f.field_code:
-                e.fields[i] = replace(f, field_code=code)
-        e.warnings = [w for w in e.warnings
-                      if not (w.startswith("target field ") and _label_of(w) in decisions.field_labels)]
     return changed
-
-
-def _label_of(warning: str) -> str:
-    m = re.match(r"target field '(.*)' not in the taxonomy", warning)
-    return re.sub(r"\s+", "", clean(m.group(1))).casefold() if m else ""

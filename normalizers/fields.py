@@ -30,6 +30,9 @@ def _fold(s: str) -> str:
     return re.sub(r"\s+", "", clean(s)).casefold()
 
 
+fold_label = _fold  # how labels are compared (an analyst's field_labels.csv keys too)
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
     out = {}
@@ -78,16 +81,19 @@ def split_fields(cell: str) -> list[str]:
     return out
 
 
-def field_code(label: str) -> str | None:
-    return _table().get(_fold(label))
+def field_code(label: str, extra: dict | None = None) -> str | None:
+    """The label's field_code; ``extra`` (an analyst's folded label -> code) first."""
+    k = _fold(label)
+    return (extra or {}).get(k) or _table().get(k)
 
 
-def resolve_fields(cell: str) -> tuple[list[ProjectField], list[str]]:
+def resolve_fields(cell: str, extra: dict | None = None) -> tuple[list[ProjectField], list[str]]:
     out, warnings = [], []
     for i, raw in enumerate(split_fields(cell), start=1):
-        code = field_code(raw)
+        code = field_code(raw, extra)
         if code is None:
-            warnings.append(f"target field {raw!r} not in the taxonomy: stored as 'other'")
+            warnings.append(f"target field {raw!r} not in the taxonomy: stored as 'other'"
+                            " (map it in DATA_DIR/field_labels.csv)")
             code = "other"
         out.append(ProjectField(seq=i, field_raw=raw, field_code=code))
     return out, warnings

@@ -43,6 +43,11 @@ def _index() -> dict[str, dict]:
     return gazetteer_index(read_csv("gazetteer.csv"))
 
 
+def shipped_index() -> dict[str, dict]:
+    """The shipped gazetteer (data/gazetteer.csv) as folded name -> entry."""
+    return _index()
+
+
 def lookup(name: str, extra: dict | None = None) -> dict | None:
     """The gazetteer entry of a printed name; ``extra`` (an analyst's index) first."""
     k = _fold(name)
@@ -69,7 +74,8 @@ def resolve_partners(cell: str, country_code: str | None = None,
     for i, raw in enumerate(split_places(cell, extra), start=1):
         g = lookup(raw, extra)
         if g is None:
-            warnings.append(f"partner city {raw!r} not in the gazetteer (normalizers/data/gazetteer.csv)")
+            warnings.append(f"partner city {raw!r} not in the gazetteer"
+                            " (add it to DATA_DIR/gazetteer.csv)")
             cities.append(PartnerCity(seq=i, name_raw=raw, name_ja=clean(raw), name_en=None,
                                       country_code=country_code))
             continue

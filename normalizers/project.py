@@ -24,14 +24,18 @@ def _list_no(raw: str) -> int | None:
 
 def normalise_row(fields: dict[str, str], section: str | None = None, *,
                   co_applicant_role: str | None = None,
-                  places: dict | None = None) -> ProjectEntities:
+                  places: dict | None = None,
+                  field_labels: dict | None = None) -> ProjectEntities:
     """Normalise one row. `fields` maps canonical field (model.CANONICAL_FIELDS) to the raw
     cell text; `section` is the group row above it (FY2019 lists), kept as `group`.
 
     co_applicant_role: the role named by the co-applicant column's printed header
     (headers.co_applicant_role(header): 共同応募者 in FY2023, 共同事業者 in FY2019). When not
     given, it is read from the `fields` keys when they come from map_header() (CanonicalField
-    remembers the printed header); failing that 共同応募者 is used and a warning says so."""
+    remembers the printed header); failing that 共同応募者 is used and a warning says so.
+
+    places, field_labels: the analyst's gazetteer entries and 対象分野 labels (folded name ->
+    entry / code, see decisions.py), looked up before the shipped data."""
     warnings: list[str] = []
     role = co_applicant_role or headers.role_from_fields(fields)
     if role is None:
@@ -48,7 +52,7 @@ def normalise_row(fields: dict[str, str], section: str | None = None, *,
     warnings += w
     participants, w = build_participants(g("co_applicants"), role, domestic)
     warnings += w
-    fields_, w = resolve_fields(g("target_fields"))
+    fields_, w = resolve_fields(g("target_fields"), field_labels)
     warnings += w
 
     proposer_raw = g("proposer").strip()

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from normalizers.decisions import COLUMNS, ENTITIES, Decisions, OrgDecision, OrgDecisions
-from normalizers.fields import FIELD_CODES
+from normalizers.fields import FIELD_CODES, fold_label
 from normalizers.headers import header_index
-from normalizers.places import _index as shipped_gazetteer
-from normalizers.places import gazetteer_index
+from normalizers.places import gazetteer_index, shipped_index
 
 CORRECTIONS = "corrections.toml"
 ORGANIZATIONS = "organizations.toml"
@@ -272,7 +271,7 @@ def _gazetteer(path, rows):
             except ValueError:
                 raise DecisionFileError(f"{path}:{line}: {k} {r[k]!r} is not a number"
                                         f" between -{lim} and {lim}") from None
-    return gazetteer_index([r for _l, r in rows], base=shipped_gazetteer(), name=str(path))
+    return gazetteer_index([r for _l, r in rows], base=shipped_index(), name=str(path))
 
 
 def _labels(path, rows):
@@ -281,7 +280,7 @@ def _labels(path, rows):
         if r["field_code"] not in FIELD_CODES:
             raise DecisionFileError(f"{path}:{line}: unknown field_code {r['field_code']!r};"
                                     f" one of {', '.join(FIELD_CODES)}")
-        out[re.sub(r"\s+", "", _clean(r["label"])).casefold()] = r["field_code"]
+        out[fold_label(r["label"])] = r["field_code"]
     return out
 
 
@@ -293,12 +292,6 @@ def _layouts(path, rows):
             raise DecisionFileError(f"{path}:{line}: {str(exc).split(': ', 1)[1]}"
                                     " (a canonical field or 'ignore')") from None
     return header_index([r for _l, r in rows], name=str(path))
-
-
-def _clean(s: str) -> str:
-    from normalizers.text import clean
-
-    return clean(s)
 
 
 # ---------------------------------------------------------------- appending decisions

@@ -67,7 +67,8 @@ def build_records(
     decisions = decisions or DecisionSet()
     given = decisions.normalizer
     rows, skipped = adoption_rows(doc, given.layouts)
-    entities = [(normalise_row(fields, row.section, places=given.places), row)
+    entities = [(normalise_row(fields, row.section, places=given.places,
+                              field_labels=given.field_labels), row)
                 for fields, row in rows]
     numbers = [e.list_no for e, _ in entities if e.list_no is not None]
     dupes = sorted(n for n, k in Counter(numbers).items() if k > 1)

@@ -166,3 +166,58 @@ def test_organisation_merge_and_split_keep_every_other_id(site, site_root, data_
     third = refresh(site, data_dir, tmp_path, lists)
     assert third.exit_code == 0 and "オリエンタルコンサルタンツグローバル" not in third.output
     assert dict(rows(data_dir, ORG_IDS)) == after
+
+
+GAZETTEER = '''name_ja,name_en,country_code,lat,lon,aliases,note
+# an alias of a place the shipped gazetteer knows: its other columns are inherited
+バリアブンタウ省,,,,,バリア=ブンタウ省,FY2025 prints the province with =
+スラバヤ近郊ガプラ地区,Gapura district (Surabaya),ID,-7.2575,112.7521,,a new partner place
+'''
+PAIRS = ("SELECT partner_city, first_year, last_year, continued FROM v_city_pairs"
+         " WHERE domestic_city = '堺市' ORDER BY ALL")
+
+
+def test_place_decisions_merge_a_place_printed_two_ways_and_add_a_new_one(
+        site, site_root, data_dir, tmp_path):
+    lists = {2024: serve(site_root, "decisions_list.pdf", "list2024.pdf"),
+             2025: serve(site_root, "decisions_next_year.pdf", "list2025.pdf")}
+    first = refresh(site, data_dir, tmp_path, lists)
+    assert first.exit_code == 0, first.output
+    assert rows(data_dir, PAIRS) == [("バリア=ブンタウ省", 2025, 2025, False),
+                                     ("バリアブンタウ省", 2024, 2024, False)]
+    assert "スラバヤ近郊ガプラ地区" in first.output  # reported: not in the gazetteer
+    assert rows(data_dir, "SELECT field_code FROM project_fields WHERE field_raw = 'グリーン水素'") \
+        == [("other",)]
+
+    (data_dir / "gazetteer.csv").write_text(GAZETTEER, encoding="utf-8")
+    (data_dir / "field_labels.csv").write_text("label,field_code,note\nグリーン水素,hydrogen,\n",
+                                               encoding="utf-8")
+    second = refresh(site, data_dir, tmp_path, lists)
+    assert second.exit_code == 0, second.output
+    assert rows(data_dir, PAIRS) == [("バリアブンタウ省", 2024, 2025, True)]
+    assert rows(data_dir, "SELECT name_raw, name_en, country_code FROM partner_cities"
+                          " WHERE fiscal_year = 2025") == [
+        ("バリア=ブンタウ省", "Ba Ria-Vung Tau Province", "VN")]
+    assert rows(data_dir, "SELECT name_ja, name_en, country_code, lat, lon FROM partner_cities"
+                          " WHERE name_raw = 'スラバヤ近郊ガプラ地区'") == [
+        ("スラバヤ近郊ガプラ地区", "Gapura district (Surabaya)", "ID", -7.2575, 112.7521)]
+    assert "スラバヤ近郊ガプラ地区" not in second.output
+    assert rows(data_dir, "SELECT field_code FROM project_fields WHERE field_raw = 'グリーン水素'") \
+        == [("hydrogen",)]
+
+
+def test_list_with_an_unknown_header_publishes_once_a_layout_maps_it(
+        site, site_root, data_dir, tmp_path):
+    lists = {2025: serve(site_root, "unknown_header.pdf", "list2025.pdf")}
+    first = refresh(site, data_dir, tmp_path, lists)
+    assert first.exit_code == 1 and "予算額" in first.output and "layouts.csv" in first.output
+    assert rows(data_dir, "SELECT status, rows_published FROM sources") == [("failed", 0)]
+
+    (data_dir / "layouts.csv").write_text(
+        "header,field,role,note\n予算額,ignore,,a budget column: not in the warehouse\n",
+        encoding="utf-8")
+    second = refresh(site, data_dir, tmp_path, lists)
+    assert second.exit_code == 0, second.output
+    assert rows(data_dir, "SELECT status, rows_published FROM sources") == [("ok", 3)]
+    assert rows(data_dir, "SELECT list_no, proposer_name_raw FROM projects ORDER BY 1")[0] == (
+        1, "日本工営株式会社")
