@@ -309,6 +309,96 @@ def docs(output):
     click.echo(f"data dictionary: {path}")
 
 
+# ---------------------------------------------------------------- review
+
+
+def _review_location(data_dir, decisions_dir, corrections_file):
+    from pipelines import decisions
+
+    local = _local_data_dir(data_dir)
+    return local, decisions.locate(local, decisions_dir, corrections_file)
+
+
+@main.group(invoke_without_command=True)
+@DATA_DIR_OPTION
+@DECISIONS_OPTION
+@CORRECTIONS_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="csv or json to hand the list to a colleague.")
+@click.pass_context
+def review(ctx, data_dir, decisions_dir, corrections_file, fmt):
+    """Every open question in one place: cross-check disagreements, near-duplicate
+    organisations, unmapped field labels, unknown places, stale corrections, lists not
+    published; with the printed text and where it is (file, page). Answer with
+    `c3p review accept ID` / `c3p review reject ID` (or edit the decision files)."""
+    from pipelines import decisions
+    from pipelines.review import ReviewError, as_rows, open_questions
+
+    ctx.obj = (data_dir, decisions_dir, corrections_file)
+    if ctx.invoked_subcommand is not None:
+        return
+    local, where = _review_location(data_dir, decisions_dir, corrections_file)
+    try:
+        rows = as_rows(open_questions(local, where))
+    except (ReviewError, decisions.DecisionFileError) as exc:
+        _fail(str(exc))
+    columns = ["id", "kind", "printed", "where", "file", "page", "question", "answer"]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        for r in rows:
+            click.echo(f"{r['id']}  {r['kind']}  {r['where']}"
+                       f"  [{r['file'] or '-'}, page {r['page'] or '-'}]")
+            click.echo(f"    printed:  {r['printed']}")
+            click.echo(f"    question: {r['question']}")
+            click.echo(f"    answer:   {r['answer']}")
+        click.echo(f"{len(rows)} open question(s)")
+
+
+def _answer(ctx, qid, accept, **options):
+    from pipelines import decisions
+    from pipelines.review import ReviewError, answer
+
+    local, where = _review_location(*ctx.obj)
+    try:
+        click.echo(answer(local, where, qid, accept, **options))
+    except (ReviewError, decisions.DecisionFileError) as exc:
+        _fail(str(exc))
+
+
+@review.command()
+@click.argument("question_id")
+@click.option("--code", default=None, help="field_label_unmapped: the field_code of the label.")
+@click.option("--same-as", default=None, help="place_unknown: a gazetteer place it is (an alias).")
+@click.option("--name-en", default=None, help="place_unknown: English name of a new place.")
+@click.option("--country", default=None, help="place_unknown: ISO 3166-1 alpha-2 of a new place.")
+@click.option("--lat", type=float, default=None, help="place_unknown: latitude of a new place.")
+@click.option("--lon", type=float, default=None, help="place_unknown: longitude of a new place.")
+@click.option("--field", default=None, help="list_not_published: canonical field (or ignore)"
+                                             " of the unknown header.")
+@click.option("--role", default=None, help="list_not_published: role of a co_applicants header.")
+@click.option("--note", default="", help="Why (kept in the decision file).")
+@click.pass_context
+def accept(ctx, question_id, **options):
+    """Answer yes to a question (the same organisation, this place, this label, ...)."""
+    _answer(ctx, question_id, True, **options)
+
+
+@review.command()
+@click.argument("question_id")
+@click.option("--note", default="", help="Why (kept in the decision file).")
+@click.pass_context
+def reject(ctx, question_id, note):
+    """Answer no to a question (not one organisation, keep as printed, ours is right, ...)."""
+    _answer(ctx, question_id, False, note=note)
+
+
 # ---------------------------------------------------------------- serve
 
 

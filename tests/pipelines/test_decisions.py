@@ -221,3 +221,88 @@ def test_list_with_an_unknown_header_publishes_once_a_layout_maps_it(
     assert rows(data_dir, "SELECT status, rows_published FROM sources") == [("ok", 3)]
     assert rows(data_dir, "SELECT list_no, proposer_name_raw FROM projects ORDER BY 1")[0] == (
         1, "日本工営株式会社")
+
+
+def review(data_dir: Path, *args: str):
+    return CliRunner().invoke(main, ["review", "--data-dir", str(data_dir), *args])
+
+
+def open_questions(data_dir: Path) -> list[dict]:
+    result = review(data_dir, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(result.output)))
+
+
+STALE = '''[[correction]]
+fiscal_year = 2024
+list_no = 1
+column = "project_name"
+expected = "脱炭素推進事業（案）"
+corrected = "脱炭素推進事業"
+reason = "an earlier printing carried （案）"
+'''
+KINDS = {"organization_near_duplicate", "field_label_unmapped", "place_unknown",
+         "correction_stale", "crosscheck_disagreement", "list_not_published"}
+
+
+def test_review_lists_every_kind_of_open_question_until_it_is_answered(
+        site, site_root, data_dir, tmp_path):
+    data_dir.mkdir()
+    (data_dir / "corrections.toml").write_text(STALE, encoding="utf-8")
+    shutil.copy(Path(__file__).parents[2] / "pipelines" / "samples" / "fy2023_r1_rl.pdf",
+                site_root / "content" / "list2023.pdf")
+    lists = {2023: "/content/list2023.pdf",
+             2024: serve(site_root, "decisions_list.pdf", "list2024.pdf"),
+             2025: serve(site_root, "unknown_header.pdf", "list2025.pdf")}
+    assert refresh(site, data_dir, tmp_path, lists, "--cross-check").exit_code == 1
+
+    questions = open_questions(data_dir)
+    assert {q["kind"] for q in questions} == KINDS
+    by_printed = {q["printed"]: q for q in questions}
+    place = by_printed["スラバヤ近郊ガプラ地区"]
+    assert place["kind"] == "place_unknown" and place["file"].endswith("/list2024.pdf")
+    assert place["page"] == "1" and "no. 3" in place["where"]
+    assert by_printed["グリーン水素"]["kind"] == "field_label_unmapped"
+    assert by_printed["予算額"]["kind"] == "list_not_published"
+    assert by_printed["脱炭素推進事業"]["kind"] == "correction_stale"
+    assert "株式会社オリエンタルコンサルタンツ ~ 株式会社オリエンタルコンサルタンツグローバル" in by_printed
+    crosscheck = [q for q in questions if q["kind"] == "crosscheck_disagreement"]
+    assert crosscheck and all(q["file"].endswith("/list2023.pdf") and q["page"] for q in crosscheck)
+
+    for q in questions:
+        if q["printed"] == "スラバヤ近郊ガプラ地区":
+            args = ["accept", q["id"], "--name-en", "Gapura district (Surabaya)", "--country", "ID"]
+        elif q["kind"] == "field_label_unmapped":
+            args = ["accept", q["id"], "--code", "hydrogen"]
+        elif q["kind"] == "list_not_published":
+            args = ["accept", q["id"], "--field", "ignore"]
+        else:
+            args = ["reject", q["id"]]
+        result = review(data_dir, *args)
+        assert result.exit_code == 0, (args, result.output)
+    assert open_questions(data_dir) == []  # answered: not asked again, even before a refresh
+    again = review(data_dir, "reject", questions[0]["id"])
+    assert again.exit_code == 2 and "no open question" in again.output
+
+    # the answers are decision files the next refresh applies; nothing is asked again
+    after = refresh(site, data_dir, tmp_path, lists, "--cross-check")
+    assert after.exit_code == 0, after.output
+    assert open_questions(data_dir) == []
+    assert rows(data_dir, "SELECT name_en FROM partner_cities WHERE name_raw = 'スラバヤ近郊ガプラ地区'") \
+        == [("Gapura district (Surabaya)",)]
+    assert rows(data_dir, "SELECT count(*) FROM corrections_applied") == [(0,)]
+    assert rows(data_dir, "SELECT rows_published FROM sources WHERE fiscal_year = 2025") == [(3,)]
+
+
+def test_review_needs_no_prefect(data_dir, tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from pipelines.cli import main;"
+            f"r = CliRunner().invoke(main, ['review', '--data-dir', {str(data_dir)!r}]);"
+            "print(r.exit_code, 'prefect' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["2", "False"], out.stderr  # no warehouse yet: exit 2
