@@ -365,11 +365,16 @@ def _answer(ctx, qid, accept, **options):
     from pipelines import decisions
     from pipelines.review import ReviewError, answer
 
+    from pipelines.remote import RemoteDataDir, is_remote
+
+    data_dir = _data_dir(ctx.obj[0])
     local, where = _review_location(*ctx.obj)
     try:
         click.echo(answer(local, where, qid, accept, **options))
     except (ReviewError, decisions.DecisionFileError) as exc:
         _fail(str(exc))
+    if is_remote(data_dir) and not ctx.obj[1]:  # the decision files live in the bucket
+        RemoteDataDir(data_dir).push_decisions()
 
 
 @review.command()

@@ -92,13 +92,19 @@ class RemoteDataDir:
         stale = [p for p in self.fs.find(f"{self.root}/{CURATED}") if p not in published]
         if stale:
             self.fs.rm(stale)
-        for name in TOP_FILES:
-            if (self.local / name).exists():
-                self.fs.put_file(str(self.local / name), f"{self.root}/{name}")
+        self._put(TOP_FILES)
 
     def push_state(self) -> None:
         """Upload only the registry and crawl state (after a run that published nothing)."""
-        for name in STATE_FILES:
+        self._put(STATE_FILES)
+
+    def push_decisions(self) -> None:
+        """Upload the local copy's decision files (after ``c3p review accept|reject``)."""
+        self.fs.makedirs(self.root, exist_ok=True)
+        self._put(DECISION_FILES)
+
+    def _put(self, names) -> None:
+        for name in names:
             if (self.local / name).exists():
                 self.fs.put_file(str(self.local / name), f"{self.root}/{name}")
 
