@@ -301,6 +301,7 @@ CORRECTIONS_APPLIED = _table(TableSpec(
     ),
     primary_key=("decision_file", "decision_line"),
     references=(('source_id', 'sources.source_id'),),
+    partitioned=False,  # small, and readable even when empty
 ))
 
 RUNS = _table(TableSpec(

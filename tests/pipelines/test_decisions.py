@@ -63,7 +63,7 @@ def test_correction_applied_on_every_refresh_then_stale_when_the_list_is_republi
     assert rows(data_dir, "SELECT status, printed_value, corrected_value, reason, decision_line,"
                           " page_first FROM corrections_applied") == [
         ("applied", BANDUNG_PRINTED, BANDUNG_FIXED, "typo in the list: ルギー printed twice", 3, 1)]
-    assert (data_dir / "curated" / "corrections_applied" / "fiscal_year=2024").is_dir()
+    assert (data_dir / "curated" / "corrections_applied" / "corrections_applied.parquet").is_file()
 
     # the ministry re-publishes the list with its own fix: the correction no longer applies
     serve(site_root, "decisions_list_republished.pdf", "list2024.pdf")
