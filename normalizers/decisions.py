@@ -141,6 +141,11 @@ class OrgDecisions:
                            base_name=base, org_type=org_type, name_en=d.name_en)
         return new, (org.org_id if org.org_id != d.id else None)
 
+    def names(self, spelling: str) -> bool:
+        """True when an entry lists this printed spelling in its same or not_same."""
+        key = _full_key(spelling)
+        return any(key == _full_key(s) for d in self.entries for s in (*d.same, *d.not_same))
+
     def decided_pair(self, a: str, b: str) -> bool:
         """True when an analyst has answered whether printed names a and b are one
         organisation (merged into one, or one kept apart from the other)."""

@@ -19,8 +19,9 @@ import duckdb
 
 from normalizers.fields import FIELD_CODES, fold_label
 from normalizers.headers import fold_header
-from normalizers.orgs import near_matches, resolve_org
+from normalizers.orgs import expand_abbreviations, near_matches, resolve_org, split_legal_form
 from normalizers.places import lookup
+from normalizers.text import clean
 from pipelines import decisions as files
 from pipelines.publish import WAREHOUSE
 
@@ -105,6 +106,26 @@ def near_duplicate_organisations(ctx: Context) -> Iterable[Question]:
             "accept: the same (organizations.toml same); reject: two (not_same)")
 
 
+@question_kind("organization_legal_forms_differ")
+def organisations_under_two_legal_forms(ctx: Context) -> Iterable[Question]:
+    """One org_id whose spellings carry different legal forms (一般社団法人X / 公益社団法人X):
+    the matching rules merged them, but they may be two legal persons."""
+    for org_id, name, aliases in ctx.con.execute(
+            "SELECT org_id, name, aliases FROM organizations ORDER BY org_id").fetchall():
+        form = split_legal_form(name)[0]
+        for alias in aliases:
+            other = split_legal_form(expand_abbreviations(clean(alias)))[0]
+            if other == form or other is None or form is None or ctx.decided.normalizer.orgs.names(alias):
+                continue
+            use = ctx.con.execute(ORG_USES, {"name": alias}).fetchone()
+            yield Question(
+                question_id("organization_legal_forms_differ", org_id, alias),
+                "organization_legal_forms_differ", f"{name} ~ {alias}",
+                _list(*use[:3]) if use else "", use[3] if use else None, use[4] if use else None,
+                f"one organisation under two legal forms ({form} / {other})?",
+                "accept: the same (organizations.toml same); reject: two (not_same)")
+
+
 @question_kind("field_label_unmapped")
 def unmapped_field_labels(ctx: Context) -> Iterable[Question]:
     seen = set()
@@ -175,7 +196,7 @@ def crosscheck_disagreements(ctx: Context) -> Iterable[Question]:
             f"{_list(r['fiscal_year'], r['call_round'], r['list_no_raw'])} column"
             f" {r['column_name']} (table {r['table_no']} row {r['row_no']})", r["url"],
             r["page_first"], f"camelot reads {r['camelot']!r}",
-            "accept: camelot is right (a correction); reject: ours is right")
+            "camelot is right: write a correction (corrections.toml); reject: ours is right")
 
 
 UNKNOWN_HEADER = re.compile(r"unknown table header '(.+?)'")
@@ -240,7 +261,7 @@ def answer(data_dir: Path, where: files.Location, qid: str, accept: bool, *, not
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     note = note or f"c3p review {'accept' if accept else 'reject'} {qid} ({stamp})"
     path = where.path
-    if q.kind == "organization_near_duplicate":
+    if q.kind in ("organization_near_duplicate", "organization_legal_forms_differ"):
         a, b = q.printed.split(" ~ ", 1)
         name = resolve_org(a).name
         entry = {"name": name, ("same" if accept else "not_same"): [b]}

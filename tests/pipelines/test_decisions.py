@@ -244,7 +244,7 @@ expected = "脱炭素推進事業（案）"
 corrected = "脱炭素推進事業"
 reason = "an earlier printing carried （案）"
 '''
-KINDS = {"organization_near_duplicate", "field_label_unmapped", "place_unknown",
+KINDS = {"organization_near_duplicate", "organization_legal_forms_differ", "field_label_unmapped", "place_unknown",
          "correction_stale", "crosscheck_disagreement", "list_not_published"}
 
 
@@ -269,6 +269,8 @@ def test_review_lists_every_kind_of_open_question_until_it_is_answered(
     assert by_printed["予算額"]["kind"] == "list_not_published"
     assert by_printed["脱炭素推進事業"]["kind"] == "correction_stale"
     assert "株式会社オリエンタルコンサルタンツ ~ 株式会社オリエンタルコンサルタンツグローバル" in by_printed
+    assert [q["printed"].split(" ~ ")[1] for q in questions
+            if q["kind"] == "organization_legal_forms_differ"] == ["公益社団法人海外環境協力センター"]
     crosscheck = [q for q in questions if q["kind"] == "crosscheck_disagreement"]
     assert crosscheck and all(q["file"].endswith("/list2023.pdf") and q["page"] for q in crosscheck)
 
