@@ -88,6 +88,20 @@ def test_a_new_correction_is_a_change_even_when_no_pdf_changed(site, site_root, 
         (BANDUNG_FIXED,)]
 
 
+def test_refresh_only_another_list_keeps_the_corrections_of_the_untouched_one(
+        site, site_root, data_dir, tmp_path):
+    data_dir.mkdir()
+    (data_dir / "corrections.toml").write_text(CORRECTION, encoding="utf-8")
+    lists = {2024: serve(site_root, "decisions_list.pdf", "list2024.pdf"),
+             2025: serve(site_root, "decisions_next_year.pdf", "list2025.pdf")}
+    assert refresh(site, data_dir, tmp_path, lists).exit_code == 0
+    result = refresh(site, data_dir, tmp_path, lists, "--only", "2025-1")
+    assert result.exit_code == 0, result.output
+    assert rows(data_dir, "SELECT fiscal_year, status FROM corrections_applied") == [(2024, "applied")]
+    assert rows(data_dir, "SELECT project_name FROM projects WHERE project_id = '2024-1-02'") == [
+        (BANDUNG_FIXED,)]
+
+
 @pytest.mark.parametrize("text, message", [
     ('[[correction]]\nfiscal_year = 2024\nlist_no = 2\ncolumn = "budget"\nexpected = "a"\n'
      'corrected = "b"\nreason = "r"\n', "corrections.toml:1: column 'budget' cannot be corrected"),

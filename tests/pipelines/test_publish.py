@@ -130,3 +130,14 @@ def test_every_table_with_no_rows_reads_through_its_glob(tmp_path):
         con.close()
     assert not (tmp_path / "curated/projects/projects.parquet").exists()
     assert publish.read_table(tmp_path, "participants").num_rows == 0
+
+
+def test_tables_published_before_a_column_was_added_read_with_it_null(tmp_path):
+    publish.publish(tmp_path, rows(2), "run1")
+    runs = tmp_path / "curated" / "runs" / "runs.parquet"
+    import pyarrow.parquet as pq
+
+    pq.write_table(pq.read_table(runs).drop_columns(["decisions_sha256"]), runs)  # an older file
+    table = publish.read_table(tmp_path, "runs")
+    assert table.column("decisions_sha256").to_pylist() == [None]
+    assert table.column("run_id").to_pylist() == ["r"]
