@@ -135,10 +135,9 @@ class OrgDecisions:
         if d is None:
             return org, None
         canon = orgs.resolve_org(d.name)
-        form, pos, base = orgs.split_legal_form(canon.name)
         org_type = org.org_type if canon.org_type == "other" else canon.org_type
-        new = Organization(org_id=d.id, name=canon.name, legal_form=form, legal_form_position=pos,
-                           base_name=base, org_type=org_type, name_en=d.name_en)
+        new = replace(canon, org_id=d.id, org_type=org_type, name_en=d.name_en,
+                      abbreviation=canon.abbreviation or org.abbreviation)
         return new, (org.org_id if org.org_id != d.id else None)
 
     def names(self, spelling: str) -> bool:
