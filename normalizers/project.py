@@ -17,7 +17,8 @@ from .text import clean
 DEFAULT_ROLE = "共同応募者"
 
 
-def _list_no(raw: str) -> int | None:
+def list_number(raw: str) -> int | None:
+    """番号 as printed (「01」, 「No.3」) -> 3, or None."""
     m = re.fullmatch(r"\s*(?:No\.?\s*)?(\d+)\s*\.?\s*", clean(raw or ""))
     return int(m.group(1)) if m else None
 
@@ -58,7 +59,7 @@ def normalise_row(fields: dict[str, str], section: str | None = None, *,
     proposer_raw = g("proposer").strip()
     proposer, proposer_dept = (split_org(proposer_raw) if proposer_raw else (None, None))
     list_no_raw = g("list_no").strip()
-    list_no = _list_no(list_no_raw)
+    list_no = list_number(list_no_raw)
     if list_no_raw and list_no is None:
         warnings.append(f"list number {list_no_raw!r} is not a number")
     project_name = g("project_name").strip()

@@ -18,9 +18,11 @@ from pathlib import Path
 import duckdb
 
 from normalizers.fields import FIELD_CODES, fold_label
-from normalizers.headers import fold_header
+from normalizers.decisions import COLUMNS
+from normalizers.headers import UnknownHeader, canonical_field, fold_header
 from normalizers.orgs import expand_abbreviations, near_matches, resolve_org, split_legal_form
 from normalizers.places import lookup
+from normalizers.project import list_number
 from normalizers.text import clean
 from pipelines import decisions as files
 from pipelines.publish import WAREHOUSE
@@ -184,11 +186,25 @@ def stale_corrections(ctx: Context) -> Iterable[Question]:
             "accept: re-apply to what is printed now; reject: drop the correction")
 
 
+def _correctable_column(printed_header: str, layouts: dict) -> str | None:
+    """The correctable column (project_name, proposer, country, summary) a printed header is."""
+    try:
+        field = canonical_field(printed_header, layouts)
+    except UnknownHeader:
+        return None
+    return str(field) if field in COLUMNS else None
+
+
 @question_kind("crosscheck_disagreement")
 def crosscheck_disagreements(ctx: Context) -> Iterable[Question]:
+    corrected = {(c.fiscal_year, c.call_round, c.list_no, c.target) for c in ctx.decided.corrections}
     for r in ctx.rows("""
             SELECT d.*, s.url FROM crosscheck_disagreements d JOIN sources s USING (source_id)
             ORDER BY fiscal_year, call_round, table_no, row_no, column_name"""):
+        column = _correctable_column(r["column_name"], ctx.decided.normalizer.layouts)
+        list_no = list_number(r["list_no_raw"] or "")
+        if (r["fiscal_year"], r["call_round"], list_no, column) in corrected:
+            continue  # answered by a correction
         yield Question(
             question_id("crosscheck_disagreement", r["source_id"], r["table_no"], r["row_no"],
                         r["column_name"], r["ours"], r["camelot"]),
@@ -196,7 +212,8 @@ def crosscheck_disagreements(ctx: Context) -> Iterable[Question]:
             f"{_list(r['fiscal_year'], r['call_round'], r['list_no_raw'])} column"
             f" {r['column_name']} (table {r['table_no']} row {r['row_no']})", r["url"],
             r["page_first"], f"camelot reads {r['camelot']!r}",
-            "camelot is right: write a correction (corrections.toml); reject: ours is right")
+            "accept: camelot is right (a correction, for 事業名/提案者/国/事業概要; list cells:"
+            " write entity + seq in corrections.toml); reject: ours is right")
 
 
 UNKNOWN_HEADER = re.compile(r"unknown table header '(.+?)'")
@@ -293,8 +310,7 @@ def answer(data_dir: Path, where: files.Location, qid: str, accept: bool, *, not
     if q.kind == "correction_stale":
         return _answer_stale(where, q, accept)
     if q.kind == "crosscheck_disagreement" and accept:
-        raise ReviewError(f"{qid}: write the correction in {where.corrections_file}"
-                          " (column or entity + seq, expected = ours, corrected = camelot's)")
+        return _accept_camelot(data_dir, where, q, note)
     if q.kind == "list_not_published" and accept:
         if not field:
             raise ReviewError(f"accept {qid} needs --field FIELD (or ignore) for header {q.printed!r}")
@@ -306,6 +322,29 @@ def answer(data_dir: Path, where: files.Location, qid: str, accept: bool, *, not
                                                 "decision": "accept" if accept else "reject",
                                                 "note": note})
     return f"{path(files.REVIEWED)}: {q.id} {'accepted' if accept else 'rejected'}"
+
+
+def _accept_camelot(data_dir: Path, where: files.Location, q: Question, note: str) -> str:
+    """camelot's reading of a scalar cell, written as a correction of ours."""
+    con = open_warehouse(data_dir)
+    try:
+        ctx = Context(con, files.load(where), where)
+        r = next(r for r in ctx.rows("SELECT * FROM crosscheck_disagreements")
+                 if question_id("crosscheck_disagreement", r["source_id"], r["table_no"],
+                                r["row_no"], r["column_name"], r["ours"], r["camelot"]) == q.id)
+        column = _correctable_column(r["column_name"], ctx.decided.normalizer.layouts)
+    finally:
+        con.close()
+    list_no = list_number(r["list_no_raw"] or "")
+    if column is None or list_no is None:
+        raise ReviewError(f"{q.id}: column {r['column_name']!r} is a list cell; write the"
+                          f" correction in {where.corrections_file} with entity and seq")
+    files.append_toml(Path(where.corrections_file), "correction", {
+        "fiscal_year": r["fiscal_year"], "call_round": r["call_round"], "list_no": list_no,
+        "column": column, "expected": r["ours"], "corrected": r["camelot"],
+        "reason": f"camelot's reading accepted in c3p review ({q.id})"}, note)
+    files.load(where)
+    return f"{where.corrections_file}: FY{r['fiscal_year']} no. {list_no} {column} -> camelot's reading"
 
 
 def _answer_stale(where: files.Location, q: Question, accept: bool) -> str:
