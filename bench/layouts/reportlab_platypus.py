@@ -1,0 +1,49 @@
+"""reportlab platypus: a Table of Paragraphs, laid out and split by platypus itself.
+
+``repeatRows`` repeats the header; ``splitInRow`` lets a row break across pages (platypus
+then draws no rule under the first fragment). Paragraphs wrap Japanese text per character
+(``wordWrap='CJK'``); platypus hangs a character that may not start a line (ー, 、) past the
+right edge, so the right padding keeps an em free for it, inside the cell's rules.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .reportlab_common import register_font
+
+
+def render(layout, listing, out_pdf: Path, work: Path) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = register_font(layout, listing, work)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=layout.size,
+                          leading=round(layout.size * 1.35, 2), wordWrap="CJK")
+    head = ParagraphStyle("head", parent=cell, alignment=1)
+    title = ParagraphStyle("title", parent=cell, fontSize=layout.size * 1.4,
+                           leading=layout.size * 2)
+
+    def para(text, style=cell):
+        return Paragraph("<br/>".join(escape(line) for line in text.split("\n")), style)
+
+    data = [[para(c, head) for c in listing.columns]]
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5 + layout.size),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+             ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
+    for group, cells in listing.rows:
+        if group:
+            style.append(("SPAN", (0, len(data)), (-1, len(data))))
+            data.append([para(group)] + [""] * (len(cells) - 1))
+        data.append([para(c) for c in cells])
+    table = Table(data, colWidths=list(layout.widths), repeatRows=1 if layout.repeat_header else 0,
+                  splitInRow=1 if layout.split_rows else 0, style=TableStyle(style), hAlign="LEFT")
+    story = [Paragraph(escape(listing.title), title), table]
+    if listing.footnote:
+        story += [Spacer(1, layout.size * 0.6), para(listing.footnote)]
+    m = layout.margin
+    doc = SimpleDocTemplate(str(out_pdf), pagesize=layout.page_size, leftMargin=m, rightMargin=m,
+                            topMargin=m, bottomMargin=m, title=listing.title)
+    doc.build(story)
