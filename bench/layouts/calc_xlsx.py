@@ -18,9 +18,11 @@ MAX_ROW_HEIGHT = 409.0  # the format's limit
 
 
 def row_height(texts, widths, layout) -> float:
-    # Calc's cell text area is narrower than the column: margins and rounding
-    lines = max(len(wrap(t, layout.font, layout.size, w * 0.94 - 4)) for t, w in zip(texts, widths))
-    return min(MAX_ROW_HEIGHT, round(lines * layout.size * 1.36 + 4, 1))
+    """Room for the wrapped lines of the tallest cell and half a line more: Calc's text area
+    is narrower than the column and Calc does not hold ー or 、 back from a line start as
+    ``wrap`` does, so it may need a line more than counted here."""
+    lines = max(len(wrap(t, layout.font, layout.size, w * 0.92 - 5)) for t, w in zip(texts, widths))
+    return min(MAX_ROW_HEIGHT, round((lines + 0.6) * layout.size * 1.36 + 4, 1))
 
 
 def build_xlsx(layout, listing, path: Path) -> None:
