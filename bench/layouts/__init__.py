@@ -130,6 +130,12 @@ def listing_of(truth: dict, name: str) -> Listing:
     return Listing(name, truth["title"], cols, rows, truth.get("footnote"))
 
 
+def subset(truth: dict, numbers) -> dict:
+    """The truth list with only the rows of these list numbers (a small rendering)."""
+    keep = set(numbers)
+    return {**truth, "rows": [r for r in truth["rows"] if r["no"] in keep]}
+
+
 def producer_module(producer: str):
     return importlib.import_module(f"{__name__}.{PRODUCERS[producer]}")
 
