@@ -295,7 +295,7 @@ def _score_entry(args) -> dict:
         res = {"error": f"scorer: {type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
     return {"id": entry["id"], "producer": entry["layout"]["producer"],
             "truth": entry["layout"]["truth"], "describe": entry["describe"],
-            "layout": entry["layout"], **res}
+            "layout": entry["layout"], "render_seconds": entry.get("render_seconds"), **res}
 
 
 def score_all(entries: list[dict], corpus: Path, jobs: int, truth_dir: Path) -> list[dict]:
@@ -319,15 +319,15 @@ def _pct(x: float) -> str:
     return f"{x:.1%}"
 
 
-def summary_table(results: list[dict]) -> str:
+def summary_table(results: list[dict], key: str = "producer") -> str:
     groups: dict[str, list[dict]] = {}
     for r in results:
-        groups.setdefault(r["producer"], []).append(r)
+        groups.setdefault(r[key], []).append(r)
     groups["all"] = results
-    lines = ["| producer | layouts | failed whole | strict cells median | strict worst | "
+    lines = [f"| {key} | layouts | failed whole | strict cells median | strict worst | "
              "all rows found | rows found | participants exact (projects) | "
-             "worst layout, participants | unflagged wrong |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "worst layout, participants | unflagged wrong | render s (median) | read s (median) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, rs in groups.items():
         strict = [r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0
                   for r in rs]
@@ -342,9 +342,12 @@ def summary_table(results: list[dict]) -> str:
         failed = sum(bool(r.get("error")) and not r.get("rows_found") for r in rs)
         unflagged = [r.get("unflagged_wrong") for r in rs]
         unfl = "–" if all(u is None for u in unflagged) else str(sum(u or 0 for u in unflagged))
+        renders = [r["render_seconds"] for r in rs if r.get("render_seconds")]
+        reads = [r["seconds"] for r in rs if r.get("seconds") is not None]
+        times = " | ".join(f"{statistics.median(x):.1f}" if x else "–" for x in (renders, reads))
         lines.append(f"| {name} | {len(rs)} | {failed} | {_pct(statistics.median(strict))} | "
                      f"{_pct(min(strict))} | {rows_ok}/{len(rs)} | {found}/{want_rows} | "
-                     f"{pe}/{pt} ({_pct(pe / pt if pt else 0)}) | {_pct(worst_p)} | {unfl} |")
+                     f"{pe}/{pt} ({_pct(pe / pt if pt else 0)}) | {_pct(worst_p)} | {unfl} | {times} |")
     return "\n".join(lines)
 
 
@@ -389,13 +392,30 @@ missing or glued counts as not found). Participants: per project, the list of
 "unflagged wrong": projects with wrong participants not in the `review` table (– while the
 records have no `review` table). Classes: layouts with at least one miss sorted into each
 failure class of issue 9 by `classify_cell` / `classify_participants` (a heuristic reading
-of the miss, for orientation)."""
+of the miss, for orientation; rules in `CLASS_RULES`). Times, on a 2-core machine shared
+with other jobs, so for orientation only: render s is one rendering by the producer
+(LibreOffice and Chromium start a process each time), read s is `extract_document`
+(one process) plus `build_records`. Renderings are cached in the corpus directory: a
+re-run scores only. Regression fixtures cut from this corpus: `tests/fixtures/layouts/`."""
+
+
+def _revision(path: str) -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", path, "log", "-1", "--format=%h (%cs)"],
+                             capture_output=True, text=True, timeout=10)
+        return f" at `{out.stdout.strip()}`" if out.returncode == 0 else ""
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
 
 
 def report(results: list[dict], scored_with: str) -> str:
     return "\n\n".join([
-        f"Scored code: `{scored_with}`; {len(results)} layouts.",
+        f"Scored code: `{scored_with}`{_revision(scored_with)}; {len(results)} layouts.",
         summary_table(results),
+        "By list:",
+        summary_table(results, "truth"),
         "Layouts with at least one miss of each failure class (issue 9):",
         class_table(results),
         DOC_NOTES,
@@ -446,6 +466,13 @@ def write_corpus_readme(corpus: Path, results: list[dict], scored_with: str) -> 
                 per[r["producer"]] = per.get(r["producer"], 0) + 1
                 picked.append(f"`{r['id']}.pdf` ({r['classes'][cls]})")
         index.append(f"- {cls}. {label}: " + (", ".join(picked) or "none in this corpus"))
+    fixtures = ROOT / "tests" / "fixtures" / "layouts" / "README.md"
+    if fixtures.exists():  # the regression fixtures cut from this corpus, class by class
+        table = [line for line in fixtures.read_text(encoding="utf-8").splitlines()
+                 if line.startswith("|")]
+        index += ["", f"## Fixtures in the repo ({fixtures.parent.relative_to(ROOT)}/)", "",
+                  "Each is a fuzz layout printed with a few rows; `make_layouts.py` there "
+                  "regenerates them.", "", *table]
     text += "\n".join(index) + "\n\n## Every PDF\n\n" + TABLE_HEAD
     for r in sorted(results, key=lambda r: r["id"]):
         strict = r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0
