@@ -12,7 +12,8 @@ Render one layout again from its id:
 A layout id (``<producer>-<list>-<n>``) seeds every random choice of its layout
 (bench/layouts/__init__.py), so an id reproduces its PDF. Renderings are cached in the corpus
 directory (default bench/.cache/layout_fuzz) with a ``manifest.json`` of their layouts; a
-rendering is redone only if missing. The project (extractors, normalizers, pipelines) is
+rendering is redone only if missing or if its producer's code changed since (the manifest
+keeps a digest of the generator modules). The project (extractors, normalizers, pipelines) is
 imported from sys.path, not from this file's checkout: PYTHONPATH chooses the code scored.
 
 Per layout: strict cells (exact text with the author's line breaks, white space between two
@@ -93,20 +94,25 @@ def render_one(lid: str, corpus: str) -> dict:
     pdf = corpus_p / f"{lid}.pdf"
     t = time.perf_counter()
     error = None
+    digest = layouts.generator_digest(layout.producer)
     if not pdf.exists():
         try:
             layouts.render(layout, listing, pdf, corpus_p / "work" / lid)
         except Exception as exc:  # recorded, the run goes on
             error = f"{type(exc).__name__}: {exc}"
     return {"id": lid, "pdf": pdf.name, "layout": layout.to_json(), "describe": layout.describe(),
-            "render_error": error, "render_seconds": round(time.perf_counter() - t, 2)}
+            "generator": digest, "render_error": error,
+            "render_seconds": round(time.perf_counter() - t, 2)}
 
 
 def render_all(ids: list[str], corpus: Path, jobs: int) -> dict[str, dict]:
     corpus.mkdir(parents=True, exist_ok=True)
     manifest_path = corpus / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    todo = [i for i in ids if i not in manifest or not (corpus / manifest[i]["pdf"]).exists()]
+    todo = [i for i in ids if i not in manifest or not (corpus / manifest[i]["pdf"]).exists()
+            or manifest[i].get("generator") != layouts.generator_digest(layouts.parse_id(i)[0])]
+    for i in todo:  # stale: its producer's code changed since it was rendered
+        (corpus / f"{i}.pdf").unlink(missing_ok=True)
     print(f"rendering {len(todo)} of {len(ids)} layouts ({len(ids) - len(todo)} cached), "
           f"{jobs} process(es)", file=sys.stderr)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -134,8 +140,6 @@ def _squash(s: str) -> str:
 def classify_cell(want: str, got: str, next_want: str | None, split: bool) -> str:
     """The failure class of one wrong cell (see CLASSES), or "other". ``split``: the row
     was read on more than one page."""
-    import re
-
     if _lies(got):
         return "2"
     if got and want.startswith(got) and got != want:
@@ -434,9 +438,12 @@ last scoring run (code scored: {scored_with}).
 Score a checkout's code on this corpus (the project is imported from PYTHONPATH):
 
     cd CHECKOUT && PYTHONPATH=CHECKOUT CHECKOUT/.venv/bin/python \\
-        {script} --score-only --corpus {corpus} [--ids ID ...] [--results OUT.json]
+        {script} --score-only --corpus {corpus} --results /tmp/OUT.json [--ids ID ...]
 
-(`--jobs 1` to use one process; the default is 2.)
+Without `--results` the scores go to `results.json` here, replacing those of the code named
+above (which this README describes). `--jobs 1` uses one process; the default is 2. It
+prints the per-producer table; the JSON has every layout's misses (want/got, class; the
+first ten of each class).
 
 Failure classes (issue 9), and how a miss is sorted into one:
 {classes}

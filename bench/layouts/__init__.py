@@ -7,6 +7,7 @@ own libraries are imported by those modules only.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import random
@@ -134,6 +135,19 @@ def subset(truth: dict, numbers) -> dict:
     """The truth list with only the rows of these list numbers (a small rendering)."""
     keep = set(numbers)
     return {**truth, "rows": [r for r in truth["rows"] if r["no"] in keep]}
+
+
+SHARED_MODULES = ("__init__.py", "fonts.py", "office.py", "reportlab_common.py")
+
+
+def generator_digest(producer: str) -> str:
+    """A digest of the code that renders this producer's layouts: a cached rendering made by
+    other code is stale."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha1()
+    for name in (*SHARED_MODULES, PRODUCERS[producer] + ".py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:12]
 
 
 def producer_module(producer: str):
