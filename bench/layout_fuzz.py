@@ -86,7 +86,9 @@ def _write_json(path: Path, data) -> None:
 
 
 def render_one(lid: str, corpus: str) -> dict:
-    """Render one layout into the corpus (worker process). Returns its manifest entry."""
+    """Render one layout into the corpus (worker process). Returns its manifest entry. The
+    PDF is made in the work directory and moved in whole: a reader of the corpus never sees
+    a half-written or missing file while a stale one is redone."""
     corpus_p = Path(corpus)
     layout = layouts.make_layout(lid)
     truth = layouts.load_truth(TRUTH_DIR, layout.truth)
@@ -95,34 +97,37 @@ def render_one(lid: str, corpus: str) -> dict:
     t = time.perf_counter()
     error = None
     digest = layouts.generator_digest(layout.producer)
-    if not pdf.exists():
-        try:
-            layouts.render(layout, listing, pdf, corpus_p / "work" / lid)
-        except Exception as exc:  # recorded, the run goes on
-            error = f"{type(exc).__name__}: {exc}"
+    work = corpus_p / "work" / lid
+    try:
+        made = layouts.render(layout, listing, work / pdf.name, work)
+        made.replace(pdf)
+    except Exception as exc:  # recorded, the run goes on
+        error = f"{type(exc).__name__}: {exc}"
     return {"id": lid, "pdf": pdf.name, "layout": layout.to_json(), "describe": layout.describe(),
             "generator": digest, "render_error": error,
             "render_seconds": round(time.perf_counter() - t, 2)}
 
 
-def render_all(ids: list[str], corpus: Path, jobs: int) -> dict[str, dict]:
+def render_all(ids: list[str], corpus: Path, jobs: int) -> tuple[list[dict], dict[str, str]]:
+    """Render what is not cached; the manifest entries of ``ids`` and the render errors."""
     corpus.mkdir(parents=True, exist_ok=True)
     manifest_path = corpus / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     todo = [i for i in ids if i not in manifest or not (corpus / manifest[i]["pdf"]).exists()
             or manifest[i].get("generator") != layouts.generator_digest(layouts.parse_id(i)[0])]
-    for i in todo:  # stale: its producer's code changed since it was rendered
-        (corpus / f"{i}.pdf").unlink(missing_ok=True)
     print(f"rendering {len(todo)} of {len(ids)} layouts ({len(ids) - len(todo)} cached), "
           f"{jobs} process(es)", file=sys.stderr)
+    failed: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for k, entry in enumerate(pool.map(render_one, todo, [str(corpus)] * len(todo)), 1):
             if entry["render_error"] is None:
                 manifest[entry["id"]] = entry
+            else:
+                failed[entry["id"]] = entry["render_error"]
             print(f"  [{k}/{len(todo)}] {entry['id']}: "
                   f"{entry['render_error'] or 'ok'} ({entry['render_seconds']} s)", file=sys.stderr)
             _write_json(manifest_path, manifest)
-    return {i: manifest[i] for i in ids if i in manifest}
+    return [manifest[i] for i in ids if i in manifest], failed
 
 
 # ---------------------------------------------------------------- scoring
@@ -414,9 +419,12 @@ def _revision(path: str) -> str:
         return ""
 
 
-def report(results: list[dict], scored_with: str) -> str:
+def report(results: list[dict], scored_with: str, render_failures: dict[str, str]) -> str:
+    failures = "".join(f"\n- `{i}`: {e}" for i, e in sorted(render_failures.items()))
     return "\n\n".join([
-        f"Scored code: `{scored_with}`{_revision(scored_with)}; {len(results)} layouts.",
+        f"Scored code: `{scored_with}`{_revision(scored_with)}; {len(results)} layouts"
+        + (f"; {len(render_failures)} could not be rendered and are not scored:{failures}"
+           if render_failures else "."),
         summary_table(results),
         "By list:",
         summary_table(results, "truth"),
@@ -525,6 +533,7 @@ def main(argv=None) -> int:
         manifest = json.loads(manifest_path.read_text())
         ids = args.ids or list(manifest)
         entries = [manifest[i] for i in ids if i in manifest]
+        render_failures = {i: "not in the corpus manifest" for i in ids if i not in manifest}
     else:
         from layouts.fonts import missing_fonts
 
@@ -532,9 +541,22 @@ def main(argv=None) -> int:
             print(f"error: fonts missing: {', '.join(missing_fonts())}", file=sys.stderr)
             return 2
         ids = args.ids or all_ids(args.count, args.producers, args.lists)
-        entries = list(render_all(ids, args.corpus, args.jobs).values())
+        for i in ids:
+            try:
+                layout = layouts.make_layout(i)
+            except ValueError as exc:
+                print(f"error: {exc} (ids are <producer>-<list>-<n>, producers: "
+                      f"{', '.join(layouts.PRODUCERS)})", file=sys.stderr)
+                return 2
+            if not (args.truth_dir / f"{layout.truth}.json").exists():
+                print(f"error: {i}: no truth list {args.truth_dir / (layout.truth + '.json')}",
+                      file=sys.stderr)
+                return 2
+        entries, render_failures = render_all(ids, args.corpus, args.jobs)
         if args.render_only:
-            return 0
+            for i, e in render_failures.items():
+                print(f"error: {i}: {e}", file=sys.stderr)
+            return 1 if render_failures else 0
     import extractors
 
     scored_with = str(Path(extractors.__file__).resolve().parents[1])
@@ -543,7 +565,7 @@ def main(argv=None) -> int:
     out = args.results or args.corpus / "results.json"
     _write_json(out, {"scored_with": scored_with, "results": results,
                       "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
-    text = report(results, scored_with)
+    text = report(results, scored_with, render_failures)
     print(text)
     if args.corpus_readme:
         write_corpus_readme(args.corpus, results, scored_with)

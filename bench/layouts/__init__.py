@@ -29,7 +29,8 @@ CAN_SPLIT_ROWS = {"rl_canvas": True, "rl_platypus": True, "writer": True, "calc"
 
 PAPER = {"A4": (595.28, 841.89), "A3": (841.89, 1190.55)}
 
-# Column widths of the published lists (points on A4 landscape), scaled to each page
+# Column widths of the published lists (points on A4 landscape), scaled to each page; a
+# new truth list needs its row here
 BASE_WIDTHS = {
     "fy2023_r1": (21, 71, 97, 39, 65, 39, 123, 71, 259),
     "fy2019_r1": (24, 150, 110, 150, 60, 90, 90),
@@ -71,9 +72,12 @@ def layout_id(producer: str, truth: str, n: int) -> str:
 
 
 def parse_id(lid: str) -> tuple[str, str, int]:
-    producer, rest = lid.split("-", 1)
-    truth, n = rest.rsplit("-", 1)
-    return producer, truth, int(n)
+    try:
+        producer, rest = lid.split("-", 1)
+        truth, n = rest.rsplit("-", 1)
+        return producer, truth, int(n)
+    except ValueError:
+        raise ValueError(f"bad layout id {lid!r}") from None
 
 
 def make_layout(lid: str) -> Layout:
@@ -81,6 +85,9 @@ def make_layout(lid: str) -> Layout:
     producer, truth, _ = parse_id(lid)
     if producer not in PRODUCERS:
         raise ValueError(f"unknown producer {producer!r} in layout id {lid!r}")
+    if truth not in BASE_WIDTHS:
+        raise ValueError(f"no column widths for list {truth!r} in layout id {lid!r} "
+                         f"(BASE_WIDTHS knows {', '.join(BASE_WIDTHS)})")
     rng = random.Random(lid)
     font = rng.choice(sorted(FONTS))
     size = round(rng.uniform(6.5, 9.0) * 2) / 2 if producer == "writer" else round(rng.uniform(6.5, 9.0), 1)
