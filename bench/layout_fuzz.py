@@ -419,12 +419,35 @@ def _revision(path: str) -> str:
         return ""
 
 
+def acceptance(results: list[dict]) -> str:
+    """Issue 9's acceptance figures over all layouts, each with its threshold."""
+    strict = [r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0
+              for r in results]
+    rows_ok = sum(r.get("rows_found", 0) == r.get("rows_truth") and not r.get("rows_extra")
+                  for r in results)
+    pe = sum(r.get("participants_exact", 0) for r in results)
+    pt = sum(r.get("projects", 0) for r in results) or 1
+    unflagged = [r.get("unflagged_wrong") for r in results]
+    unfl = None if all(u is None for u in unflagged) else sum(u or 0 for u in unflagged)
+    checks = [
+        (f"every row found in every layout: {rows_ok}/{len(results)}", rows_ok == len(results)),
+        (f"median strict cells {_pct(statistics.median(strict))} (≥ 99.8 %)",
+         statistics.median(strict) >= 0.998),
+        (f"worst strict cells {_pct(min(strict))} (≥ 99 %)", min(strict) >= 0.99),
+        (f"participants exact {_pct(pe / pt)} of projects (≥ 99 %)", pe / pt >= 0.99),
+        (f"wrong projects not flagged in `review`: {'no review table' if unfl is None else unfl} (0)",
+         unfl == 0),
+    ]
+    return "Issue 9 acceptance: " + "; ".join(f"{t} {'✓' if ok else '✗'}" for t, ok in checks) + "."
+
+
 def report(results: list[dict], scored_with: str, render_failures: dict[str, str]) -> str:
     failures = "".join(f"\n- `{i}`: {e}" for i, e in sorted(render_failures.items()))
     return "\n\n".join([
         f"Scored code: `{scored_with}`{_revision(scored_with)}; {len(results)} layouts"
         + (f"; {len(render_failures)} could not be rendered and are not scored:{failures}"
            if render_failures else "."),
+        acceptance(results),
         summary_table(results),
         "By list:",
         summary_table(results, "truth"),
