@@ -8,6 +8,8 @@ Score a corpus already rendered (no generator libraries needed, only the project
         --score-only --corpus DIR
 Render one layout again from its id:
     .venv/bin/python bench/layout_fuzz.py --render-only --ids chromium-fy2023_r1-0007
+Layouts no code was tuned on (another range of ids, another corpus):
+    .venv/bin/python bench/layout_fuzz.py --first 1000 --count 6 --corpus DIR
 
 A layout id (``<producer>-<list>-<n>``) seeds every random choice of its layout
 (bench/layouts/__init__.py), so an id reproduces its PDF. Renderings are cached in the corpus
@@ -524,14 +526,17 @@ def write_corpus_readme(corpus: Path, results: list[dict], scored_with: str) -> 
 
 # ---------------------------------------------------------------- CLI
 
-def all_ids(count: int, producers, lists) -> list[str]:
-    return [layouts.layout_id(p, t, n) for p in producers for t in lists for n in range(count)]
+def all_ids(count: int, producers, lists, first: int = 0) -> list[str]:
+    return [layouts.layout_id(p, t, n) for p in producers for t in lists
+            for n in range(first, first + count)]
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="render/cache directory")
     ap.add_argument("--count", type=int, default=24, help="layouts per producer and list")
+    ap.add_argument("--first", type=int, default=0,
+                    help="number of the first layout (another range: layouts no code was tuned on)")
     ap.add_argument("--producers", nargs="+", default=list(layouts.PRODUCERS),
                     choices=list(layouts.PRODUCERS))
     ap.add_argument("--lists", nargs="+", default=list(LISTS), choices=list(LISTS))
@@ -563,7 +568,7 @@ def main(argv=None) -> int:
         if missing_fonts():
             print(f"error: fonts missing: {', '.join(missing_fonts())}", file=sys.stderr)
             return 2
-        ids = args.ids or all_ids(args.count, args.producers, args.lists)
+        ids = args.ids or all_ids(args.count, args.producers, args.lists, args.first)
         for i in ids:
             try:
                 layout = layouts.make_layout(i)
