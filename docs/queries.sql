@@ -1,6 +1,7 @@
 -- Questions analysts ask of the C3P warehouse, answered in SQL.
 --
--- Run one with `c3p query "<sql>"`, or open the warehouse read-only in DuckDB:
+-- Run one by name with `c3p query --name projects-per-year` (`c3p query --list` lists them),
+-- or open the warehouse read-only in DuckDB 1.1 or later (1.x and 2.x alike):
 --   duckdb -readonly data/warehouse.duckdb
 -- Each query is preceded by `-- name: <slug>` and `-- question: <what it answers>`;
 -- tests/test_analyst.py runs every one of them on the demo warehouse and checks the

@@ -20,6 +20,12 @@ from pipelines.schema import TABLES, TableSpec
 WAREHOUSE = "warehouse.duckdb"
 CURATED = "curated"
 VERSIONS = ".versions"
+# warehouse.duckdb is written for DuckDB 1.1 readers (storage version 64), so every DuckDB
+# from 1.1.0 on opens it, 1.x and 2.x alike: DuckDB 2.x's own default format is unreadable
+# by 1.x ("we can only read versions between 64 and 68"). 1.0 cannot read the primary-key
+# indexes 2.x writes even in this format. The tables are small: newer compression buys nothing.
+STORAGE_VERSION = "v1.1.0"
+OLDEST_DUCKDB_READER = "1.1.0"
 
 _SQL_TYPES = {
     pa.string(): "VARCHAR", pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
@@ -77,7 +83,7 @@ def _sql_literal(text: str) -> str:
 
 
 def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
     try:
         for name, spec in TABLES.items():
             cols = [

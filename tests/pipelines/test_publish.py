@@ -1,7 +1,11 @@
 """The atomic publish: Parquet + DuckDB written beside the old, swapped in."""
 from __future__ import annotations
 
+import json
 import os
+import struct
+import subprocess
+import sys
 from pathlib import Path
 from datetime import datetime, timezone
 
@@ -141,3 +145,82 @@ def test_tables_published_before_a_column_was_added_read_with_it_null(tmp_path):
     table = publish.read_table(tmp_path, "runs")
     assert table.column("decisions_sha256").to_pylist() == [None]
     assert table.column("run_id").to_pylist() == ["r"]
+
+
+# ---------------------------------------------------------------- the file any DuckDB opens
+
+# The oldest DuckDB the contract promises (publish.OLDEST_DUCKDB_READER) and the last 1.x line.
+OLDER_DUCKDBS = [publish.OLDEST_DUCKDB_READER, "1.5.6"]
+
+READ_EVERYTHING = r"""
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+names = [r[0] for r in con.execute(
+    "SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+print(json.dumps({
+    "version": duckdb.__version__,
+    "counts": {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names},
+    "comments": con.execute("SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL"
+                            " AND NOT internal").fetchone()[0],
+    "aliases": con.execute("SELECT aliases FROM organizations ORDER BY org_id").fetchall(),
+}))
+"""
+
+
+@pytest.fixture(scope="session")
+def older_duckdb(tmp_path_factory):
+    """``older_duckdb(version)``: a folder holding that DuckDB release, installed once a session
+    from the package registry (put first on PYTHONPATH to run it)."""
+    installed: dict[str, Path] = {}
+
+    def install(version: str) -> Path:
+        if version not in installed:
+            target = tmp_path_factory.mktemp(f"duckdb-{version}")
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                            "--disable-pip-version-check", "--target", str(target),
+                            f"duckdb=={version}"], check=True, timeout=600)
+            installed[version] = target
+        return installed[version]
+    return install
+
+
+def _rich_rows() -> dict[str, list[dict]]:
+    data = rows(3)
+    data["organizations"] = [{"org_id": "org_a", "name": "北九州市", "fiscal_year": 2023,
+                              "aliases": ["北九州市", "北九州市役所"]}]
+    return data
+
+
+@pytest.mark.parametrize("version", OLDER_DUCKDBS)
+def test_an_older_duckdb_opens_the_published_warehouse(tmp_path, older_duckdb, version):
+    publish.publish(tmp_path, _rich_rows(), "r1")
+    path = tmp_path / "warehouse.duckdb"
+    out = subprocess.run([sys.executable, "-c", READ_EVERYTHING, str(path)], capture_output=True,
+                         text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(older_duckdb(version))})
+    assert out.returncode == 0, out.stderr
+    old = json.loads(out.stdout)
+    assert old["version"] == version
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        assert set(TABLES) < set(names) and any(n.startswith("v_") for n in names)
+        assert old["counts"] == {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]
+                                 for n in names}
+        assert old["comments"] == con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL AND NOT internal"
+        ).fetchone()[0] > 0
+    finally:
+        con.close()
+    assert old["counts"]["projects"] == 3
+    assert old["aliases"] == [[["北九州市", "北九州市役所"]]]
+
+
+def test_the_warehouse_header_names_a_storage_version_duckdb_1_reads(tmp_path):
+    """DuckDB 1.1-1.5 read storage versions 64-68; 2.x's default writes one they refuse."""
+    publish.publish(tmp_path, rows(1), "r1")
+    with open(tmp_path / "warehouse.duckdb", "rb") as f:
+        magic, storage_version = struct.unpack("<8x4sQ", f.read(20))
+    assert magic == b"DUCK" and storage_version == 64
