@@ -30,16 +30,26 @@ CORRECTIONS_OPTION = click.option(
 
 
 def _data_dir(value: str | None) -> str:
-    """The data directory as given: a local folder or an fsspec URL."""
-    return value if value is not None else str(settings.default_data_dir())
+    """The data directory as given: a local folder or an fsspec URL (checked usable)."""
+    value = value if value is not None else str(settings.default_data_dir())
+    if "://" in value:
+        from pipelines.errors import missing_filesystem
+
+        if problem := missing_filesystem(value):
+            _fail(f"--data-dir {problem}")
+    elif Path(value).exists() and not Path(value).is_dir():
+        _fail(f"--data-dir {value}: is a file, not a folder")
+    return value
 
 
 def _local_data_dir(value: str | None) -> Path:
     """A local folder to read from: the folder itself, or a fresh local copy of a URL."""
-    from pipelines.remote import RemoteDataDir, is_remote
-
     value = _data_dir(value)
-    return RemoteDataDir(value).pull() if is_remote(value) else Path(value)
+    if "://" not in value:  # no fsspec import on the local path: `c3p query` stays quick
+        return Path(value)
+    from pipelines.remote import RemoteDataDir
+
+    return RemoteDataDir(value).pull()
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -47,7 +57,28 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The one error boundary: whatever a command raises ends as one line on stderr."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # the reader went away (c3p query ... | head): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
+        except Exception as exc:  # noqa: BLE001 - the boundary: no traceback reaches a user
+            from pipelines.errors import explain
+
+            message, code = explain(exc)
+            if os.environ.get("C3P_DEBUG"):
+                raise
+            _fail(message, code)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="c3p-warehouse")
 def main() -> None:
     """C3P warehouse: the Ministry of the Environment's 都市間連携事業 adoption lists
@@ -222,47 +253,134 @@ def extract(pdf, fmt, cross_check):
 # ---------------------------------------------------------------- query
 
 
-@main.command()
-@click.argument("sql")
+def _sandbox(data_dir):
+    """The query sandbox on the warehouse: ``(connection, scratch file for CSV)``."""
+    from pipelines import query as q
+
+    return q.session(_local_data_dir(data_dir) / q.WAREHOUSE_FILE)
+
+
+def _emit(rel, scratch, fmt, max_rows, excel=False, output=None) -> None:
+    """Write a result in ``fmt`` to stdout (or ``output``); note on stderr what was left out."""
+    from pipelines import query as q
+
+    if rel is None:  # a statement without a result (e.g. SET): nothing to show
+        return
+    if fmt in ("csv", "json") or output is not None:
+        sys.stdout.flush()
+        target = open(output, "wb") if output is not None else sys.stdout.buffer
+        try:
+            if fmt == "csv":
+                q.write_csv(rel.limit(max_rows) if max_rows else rel, scratch)
+                q.copy_out(scratch, target, excel)
+            elif fmt == "json":
+                target.write(q.json_text(rel.limit(max_rows) if max_rows else rel).encode("utf-8"))
+            else:
+                target.write(q.render(rel, fmt, max_rows, 10**6).text.encode("utf-8"))
+        finally:
+            if output is not None:
+                target.close()
+        return
+    import shutil
+
+    shown = q.render(rel, fmt, q.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
+                     shutil.get_terminal_size((120, 24)).columns)
+    click.echo(shown.text, nl=False)
+    if shown.note():
+        click.echo(f"note: {shown.note()}", err=True)
+
+
+def _output_option(help_text):
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                        default=None, callback=_check_output, help=help_text)
+
+
+def _check_output(ctx, param, value):
+    """An --output file whose folder exists (never created behind the user's back)."""
+    if value is not None and not value.parent.is_dir():
+        raise click.BadParameter(f"{value}: folder {value.parent} does not exist", ctx, param)
+    return value
+
+
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["table", "line", "markdown", "csv", "json"]),
+    default="table", show_default=True,
+    help="table: DuckDB's box layout fitted to the terminal; line: one 'column = value' per"
+         " line (wide rows); markdown; csv (DuckDB's writer); json (an array of objects).")
+MAX_ROWS_OPTION = click.option(
+    "--max-rows", type=click.IntRange(min=0), default=None,
+    help="Show at most N rows (default 40 in table/line/markdown, all in csv/json; 0: all);"
+         " what is left out is noted on stderr.")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("sql", required=False)
+@click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Read the SQL from FILE (- for stdin); with --name, the questions of FILE.")
+@click.option("--name", default=None, metavar="NAME",
+              help="Run the named question of docs/queries.sql (or of -f FILE).")
+@click.option("--list", "list_names", is_flag=True, help="List the named questions and exit.")
 @DATA_DIR_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-def query(sql, data_dir, fmt):
-    """Read-only SQL on the warehouse."""
-    import duckdb
+@FORMAT_OPTION
+@MAX_ROWS_OPTION
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel: a UTF-8 byte-order mark first (implies --format csv).")
+@_output_option("Write the result to FILE instead of stdout.")
+def query(sql, sql_file, name, list_names, data_dir, fmt, max_rows, excel, output):
+    """Read-only SQL on the warehouse: SQL, - (stdin), -f FILE or --name NAME.
 
-    path = _local_data_dir(data_dir) / "warehouse.duckdb"
-    if not path.exists():
-        _fail(f"no warehouse at {path}: run `c3p demo` or `c3p refresh` first")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        _fail(f"{path}: cannot open read-only ({exc})")
-    try:
-        cur = con.execute(sql)
-        columns = [d[0] for d in cur.description] if cur.description else []
-        rows = cur.fetchall() if columns else []
-    except duckdb.Error as exc:
-        _fail(f"query failed: {exc}", 1)
-    finally:
-        con.close()
-    if fmt == "json":
-        click.echo(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False,
-                              default=str, indent=1))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        click.echo(buf.getvalue(), nl=False)
-    else:
-        from rich.console import Console
-        from rich.table import Table
+    The connection is sandboxed: it reads the warehouse and nothing else (no files, URLs,
+    extensions or settings changes)."""
+    from pipelines import query as q
 
-        table = Table(*columns, show_lines=False)
-        for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r))
-        Console(width=max(120, Console().width)).print(table)
-        click.echo(f"({len(rows)} rows)")
+    if excel:
+        fmt = "csv"
+    if sql == "-":
+        sql = sys.stdin.read()
+    if list_names or name:
+        where = sql_file.name if sql_file else "docs/queries.sql"
+        found = q.questions(sql_file.read() if sql_file else q.default_questions_text())
+        if list_names:
+            for item in found.values():
+                click.echo(f"{item.name}: {item.question}")
+            return
+        if sql is not None:
+            raise click.UsageError("give either SQL or --name, not both")
+        sql = q.pick(found, name, where).sql
+    elif sql_file is not None:
+        if sql is not None:
+            raise click.UsageError("give either SQL or -f FILE, not both")
+        sql = sql_file.read()
+    elif sql is None:
+        raise click.UsageError("no SQL given: c3p query \"SQL\", -f FILE, - (stdin) or --name NAME")
+    with _sandbox(data_dir) as (con, scratch):
+        _emit(q.run(con, sql), scratch, fmt, max_rows, excel, output)
+
+
+@main.command()
+@DATA_DIR_OPTION
+@FORMAT_OPTION
+def tables(data_dir, fmt):
+    """The warehouse's tables (with row counts) and views, with their comments."""
+    from pipelines import query as q
+
+    with _sandbox(data_dir) as (con, scratch):
+        _emit(q.run(con, q.tables_sql(con)), scratch, fmt, 0)
+
+
+@main.command()
+@click.argument("table")
+@DATA_DIR_OPTION
+@FORMAT_OPTION
+def describe(table, data_dir, fmt):
+    """The columns of TABLE (a table or view): type, nullability, primary key, comment."""
+    from pipelines import query as q
+
+    with _sandbox(data_dir) as (con, scratch):
+        rel = q.run(con, q.describe_sql(con, table))
+        if fmt in ("table", "line"):
+            click.echo(f"{table}: {q.table_comment(con, table) or ''}")
+        _emit(rel, scratch, fmt, 0)
 
 
 @main.command()
