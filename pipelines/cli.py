@@ -298,7 +298,7 @@ def _output_option(help_text):
 def _check_output(ctx, param, value):
     """An --output file whose folder exists (never created behind the user's back)."""
     if value is not None and not value.parent.is_dir():
-        raise click.BadParameter(f"{value}: folder {value.parent} does not exist", ctx, param)
+        _fail(f"--output {value}: folder {value.parent} does not exist (it is not created)")
     return value
 
 
@@ -404,7 +404,7 @@ def status(data_dir, fmt):
 @main.command()
 @DATA_DIR_OPTION
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the HTML (default DATA_DIR/report.html).")
+              callback=_check_output, help="Where to write the HTML (default DATA_DIR/report.html).")
 def report(data_dir, output):
     """A self-contained HTML report of the warehouse."""
     from pipelines.report import write_report
@@ -418,7 +418,8 @@ def report(data_dir, output):
 
 @main.command()
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("docs/data_dictionary.md"), show_default=True)
+              default=Path("docs/data_dictionary.md"), show_default=True, callback=_check_output,
+              help="Where to write it; its folder must exist.")
 def docs(output):
     """Regenerate the data dictionary from the warehouse's table and column comments."""
     from pipelines.data_dictionary import write_data_dictionary

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.errors import CommandError
+from pipelines.errors import CommandError, explain
 
 WAREHOUSE_FILE = "warehouse.duckdb"  # the same name as pipelines.publish.WAREHOUSE
 FORMATS = ("table", "line", "markdown", "csv", "json")
@@ -55,7 +55,9 @@ def connect(warehouse: Path, writable_file: Path | None = None) -> duckdb.DuckDB
             "allow_community_extensions": False, "allow_persistent_secrets": False,
         })
     except duckdb.Error as exc:
-        raise QueryError(f"{warehouse}: cannot open read-only ({_first_line(exc)})", 2) from exc
+        message, _ = explain(exc)  # e.g. held open read-write by a notebook: which process
+        raise QueryError(message if str(warehouse) in message
+                         else f"{warehouse}: cannot open read-only ({message})", 1) from exc
     if writable_file is not None:
         con.execute("SET allowed_paths = ?", [[str(writable_file)]])
     con.execute("SET enable_external_access = false")

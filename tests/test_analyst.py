@@ -7,8 +7,11 @@ server); everything else reads it.
 from __future__ import annotations
 
 import collections
+import json
 import os
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -79,8 +82,14 @@ def test_queries_file_has_ten_named_questions():
 
 
 @pytest.mark.parametrize("name", sorted(QUERY_SET))
-def test_every_query_runs_and_answers(con, name):
+def test_every_query_runs_and_answers(con, demo_dir, name):
     assert run(con, name), f"{name} returned no rows on the demo warehouse"
+    # as an analyst runs it: by name, from the file, with the command (its own process)
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "query", "-f", str(QUERIES),
+                             "--name", name, "--format", "json", "--data-dir", str(demo_dir)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == len(run(con, name))
 
 
 def test_projects_per_year(con):
