@@ -17,22 +17,30 @@ from pipelines.sources import SourceSpec
 @task(name="fetch", retries=2, retry_delay_seconds=1)
 def fetch_task(spec: dict, ctx: dict, total: int) -> dict:
     result = stages.fetch_stage(spec, stages.RunContext(**ctx))
-    progress.step("download", spec["url"], total)
+    progress.step("download", spec["url"] + (" (failed)" if result["status"] == "failed" else ""),
+                  total)
     return result
 
 
 @task(name="extract")
 def extract_task(spec: dict, fetched: dict, ctx: dict, total: int) -> dict:
     result = stages.extract_stage(spec, fetched, stages.RunContext(**ctx))
-    progress.step("extract", spec["url"], total)
+    progress.step("extract", _item(spec, result, "extract"), total)
     return result
 
 
 @task(name="records")
 def records_task(spec: dict, fetched: dict, extracted: dict, ctx: dict, total: int) -> dict:
     result = stages.records_stage(spec, fetched, extracted, stages.RunContext(**ctx))
-    progress.step("normalise", spec["url"], total)
+    progress.step("normalise", _item(spec, result, "records"), total)
     return result
+
+
+def _item(spec: dict, result: dict, stage: str) -> str | None:
+    """What a stage's progress says of a list: None when an earlier stage failed it."""
+    if result["ok"]:
+        return spec["url"]
+    return f"{spec['url']} (failed)" if result["stage"] == stage else None
 
 
 @task(name="publish")

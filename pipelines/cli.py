@@ -92,6 +92,7 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # nor the client's telemetry, nor its notice
 
 
 def _run_with_progress(**kwargs):
@@ -107,20 +108,29 @@ def _run_with_progress(**kwargs):
     with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False,
                   disable=not console.is_terminal) as bar:
-        def on_step(stage: str, item: str, total: int) -> None:
+        def on_step(stage: str, item: str | None, total: int) -> None:
             if stage not in bars:
                 bars[stage] = bar.add_task(stage, total=total)
             bar.advance(bars[stage])
-            if not console.is_terminal:
-                console.print(f"{stage}: {item}")
+            if not console.is_terminal and item is not None:
+                console.print(f"{stage}: {item}", soft_wrap=True)
 
-        stop = progress.listen(on_step)
+        def on_status(message: str | None) -> None:  # a pulsing bar while we wait
+            if "wait" in bars:
+                bar.update(bars.pop("wait"), total=1, completed=1, visible=False)
+            if message is not None:
+                bars["wait"] = bar.add_task(message.split(" (", 1)[0], total=None)
+                if not console.is_terminal:
+                    console.print(f"prefect: {message}", soft_wrap=True)
+
+        stops = [progress.listen(on_step), progress.listen_status(on_status)]
         try:
             return run_refresh(**kwargs)
         except (RunRefused, SourcesFileError) as exc:
             _fail(str(exc))
         finally:
-            stop()
+            for stop in stops:
+                stop()
 
 
 def _print_summary(outcome) -> None:

@@ -19,6 +19,11 @@ from pathlib import Path
 
 import httpx
 
+from pipelines import progress
+
+STARTING = ("starting a temporary Prefect server (10-30 s; set PREFECT_API_URL to use a running"
+            " one)")
+
 
 class TemporaryServer:
     def __init__(self, process: subprocess.Popen, api_url: str):
@@ -28,18 +33,21 @@ class TemporaryServer:
     def wait_ready(self, timeout: float = 90.0) -> None:
         """Block until the API answers its health check."""
         deadline = time.monotonic() + timeout
-        with httpx.Client(timeout=2.0) as client:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(
-                        f"the temporary Prefect server exited with code {self.process.returncode}")
-                try:
-                    if client.get(f"{self.api_url}/health").status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-        raise RuntimeError(f"the temporary Prefect server did not start within {timeout:.0f} s")
+        try:
+            with httpx.Client(timeout=2.0) as client:
+                while time.monotonic() < deadline:
+                    if self.process.poll() is not None:
+                        raise RuntimeError("the temporary Prefect server exited with code"
+                                           f" {self.process.returncode}")
+                    try:
+                        if client.get(f"{self.api_url}/health").status_code == 200:
+                            return
+                    except httpx.HTTPError:
+                        pass
+                    time.sleep(0.1)
+            raise RuntimeError(f"the temporary Prefect server did not start within {timeout:.0f} s")
+        finally:
+            progress.status(None)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -78,6 +86,7 @@ def wait_until_ready() -> None:
 def stop_temporary_server() -> None:
     global _started
     if _started is not None:
+        progress.status(None)
         _started.stop()
         if os.environ.get("PREFECT_API_URL") == _started.api_url:
             del os.environ["PREFECT_API_URL"]
@@ -105,6 +114,7 @@ def start_temporary_server() -> TemporaryServer | None:
     )
     api_url = f"http://127.0.0.1:{port}/api"
     os.environ["PREFECT_API_URL"] = api_url
+    progress.status(STARTING)
     global _started
     _started = TemporaryServer(process, api_url)
     atexit.register(stop_temporary_server)

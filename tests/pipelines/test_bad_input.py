@@ -185,6 +185,10 @@ def test_download_faults_fail_the_source_alone(site, data_dir, tmp_path, monkeyp
     assert published == 0 and projects == {2023: 21} and sources[2023][0] == "ok"
     assert reason in result.output
     assert not list((data_dir / "raw").glob(".part-*"))
+    bad = f"{site.url}/content/bad.pdf"  # its progress says it failed, and no more
+    assert f"download: {bad} (failed)" in result.output
+    assert f"extract: {bad}" not in result.output and f"normalise: {bad}" not in result.output
+    assert f"normalise: {site.url}/content/fy2023_r1_rl.pdf" in result.output
 
 
 def test_path_traversal_in_the_url_cannot_write_outside_the_raw_store(site, data_dir, tmp_path):
