@@ -22,10 +22,12 @@ class CrossCheck:
     # (table index, row index, column index, ours, camelot's)
 
     def to_dict(self) -> dict:
+        """Tables, rows and columns numbered from 1, as in the warehouse's
+        ``crosscheck_disagreements`` (rows: the table's rows, header and group rows not counted)."""
         return {
             "agreement": round(self.agreement, 4),
             "disagreements": [
-                {"table": t, "row": r, "col": c, "ours": o, "camelot": k}
+                {"table_no": t + 1, "row_no": r + 1, "column_no": c + 1, "ours": o, "camelot": k}
                 for t, r, c, o, k in self.disagreements
             ],
         }

@@ -152,7 +152,9 @@ def _print_summary(outcome) -> None:
             click.echo(f"      reason: {x['error']}")
         if x["disagreements"]:
             click.echo(f"      review: camelot reads {x['disagreements']} cell(s) differently"
-                       f" (agreement {x['crosscheck_agreement']:.1%}); see crosscheck_disagreements")
+                       f" (agreement {x['crosscheck_agreement']:.1%}); see crosscheck_disagreements"
+                       "; acknowledge cells checked against the PDF in"
+                       " crosscheck_acknowledged.csv")
     click.echo(f"projects: {s['projects']}  participants: {s['participants']}"
                f"  organisations: {s['organizations']}")
     for w in s["warnings"]:
@@ -258,6 +260,23 @@ def extract(pdf, fmt, cross_check):
         click.echo(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
     else:
         click.echo(to_csv(doc), nl=False)
+        if doc.crosscheck is not None:  # the CSV is the tables: the verdict goes to stderr
+            for line in _crosscheck_lines(doc):
+                click.echo(line, err=True)
+
+
+def _crosscheck_lines(doc) -> list[str]:
+    """The cross-check's verdict, one line per disagreement, numbered as in the JSON."""
+    found = doc.to_dict()["crosscheck"]
+    lines = [f"cross-check: camelot agrees on {found['agreement']:.1%} of cells;"
+             f" {len(found['disagreements'])} read differently"]
+    for d in found["disagreements"]:
+        table = doc.tables[d["table_no"] - 1]
+        row = table.rows[d["row_no"] - 1]
+        lines.append(f"  table {d['table_no']} row {d['row_no']} (番号 {row.cells[0]!r}),"
+                     f" {table.header[d['column_no'] - 1]!r}: ours {d['ours']!r},"
+                     f" camelot {d['camelot']!r}")
+    return lines
 
 
 # ---------------------------------------------------------------- query

@@ -22,6 +22,8 @@ from pipelines.publish import CURATED, WAREHOUSE
 TOP_FILES = (WAREHOUSE, "registry_discovered.json", "crawl_state.json", *DECISION_FILES)
 STATE_FILES = ("registry_discovered.json", "crawl_state.json")  # a crawl changes them even
 # when nothing is published
+# written by people in the bucket, read by a refresh, never uploaded back
+READ_ONLY_FILES = ("crosscheck_acknowledged.csv",)
 
 
 def is_remote(data_dir: str | os.PathLike) -> bool:
@@ -54,10 +56,10 @@ class RemoteDataDir:
                 if name.endswith(".pdf") and target.exists():
                     continue
                 self.fs.get(path, str(target))
-        for name in TOP_FILES:
+        for name in TOP_FILES + READ_ONLY_FILES:
             if self.fs.exists(f"{self.root}/{name}"):
                 self.fs.get(f"{self.root}/{name}", str(self.local / name))
-            elif name in DECISION_FILES:  # removed in the bucket: not a decision any more
+            elif name in DECISION_FILES + READ_ONLY_FILES:  # removed in the bucket: no more
                 (self.local / name).unlink(missing_ok=True)
         local_curated = self.local / CURATED
         if local_curated.exists():

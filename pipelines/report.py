@@ -119,7 +119,9 @@ def gather(con: duckdb.DuckDBPyConnection) -> dict:
         "sources": _rows(con, """
             SELECT fiscal_year, call_round, status, fetch_status, origin, rows_extracted,
                    rows_expected, rows_published, pages, bytes, sha256, fetched_at, url, press_url,
-                   error, crosscheck_agreement
+                   error, crosscheck_agreement, review_needed,
+                   (SELECT count(*) FROM crosscheck_disagreements d
+                    WHERE d.source_id = sources.source_id AND NOT d.acknowledged) AS open_cells
             FROM sources ORDER BY fiscal_year DESC, call_round"""),
         "runs": _rows(con, """
             SELECT run_id, started_at, finished_at, command, sources_seen, sources_new,
@@ -372,6 +374,18 @@ def _status(value: str | None) -> str:
     return f'<span class="badge {kind}">{esc(v)}</span>'
 
 
+def _review(source: dict) -> str:
+    """A list the cross-check flagged: how many cells wait for a person, and where to look."""
+    if not source["review_needed"]:
+        return ""
+    agreement = source["crosscheck_agreement"]
+    return (f' <span class="badge warn review">review: {source["open_cells"]} cell(s)</span>'
+            f'<div class="url">camelot reads {source["open_cells"]} cell(s) differently'
+            + (f" (agreement {agreement:.1%})" if agreement is not None else "")
+            + "; see crosscheck_disagreements, acknowledge checked cells in"
+              " crosscheck_acknowledged.csv</div>")
+
+
 def _list(values) -> str:
     return esc(", ".join(str(v) for v in values or [] if v is not None))
 
@@ -479,7 +493,8 @@ def render(data: dict, *, data_dir: Path | None = None, generated: datetime | No
     sources = _table(
         ["FY", "round", "status", "fetch", "rows extracted / expected / published", "pages",
          "fetched", "URL and error"],
-        [[str(s["fiscal_year"]), str(s["call_round"]), _status(s["status"]), esc(s["fetch_status"] or "–"),
+        [[str(s["fiscal_year"]), str(s["call_round"]), _status(s["status"]) + _review(s),
+          esc(s["fetch_status"] or "–"),
           f'{_fmt(s["rows_extracted"])} / {_fmt(s["rows_expected"])} / {_fmt(s["rows_published"])}',
           esc(_fmt(s["pages"])), esc(_fmt(s["fetched_at"])),
           f'<div class="url">{esc(s["url"])}</div>'

@@ -106,8 +106,9 @@ SOURCES = _table(TableSpec(
         Column("published_sha256", S, "SHA-256 of the PDF version whose rows are published."),
         Column("crosscheck_agreement", F64, "Share of cells on which camelot's independent reading"
                " agrees with ours (null when the cross-check did not run)."),
-        Column("review_needed", B, "True when the cross-check disagreed on some cell: see"
-               " crosscheck_disagreements."),
+        Column("review_needed", B, "True when the cross-check disagreed on some cell not yet"
+               " acknowledged: see crosscheck_disagreements (acknowledge a reviewed cell in"
+               " DATA_DIR/crosscheck_acknowledged.csv)."),
     ),
     primary_key=("source_id",),
 ))
@@ -267,6 +268,9 @@ CROSSCHECK_DISAGREEMENTS = _table(TableSpec(
         Column("page_first", I16, "First page the row lies on."),
         Column("ours", S, "Our reading of the cell (what is published)."),
         Column("camelot", S, "camelot's reading of the cell."),
+        Column("acknowledged", B, "True when a person checked the cell against the PDF and"
+               " confirmed our reading (a row of DATA_DIR/crosscheck_acknowledged.csv for this"
+               " PDF version and these two readings): it no longer flags the list for review."),
     ),
     primary_key=("source_id", "table_no", "row_no", "column_name"),
     references=(('source_id', 'sources.source_id'),),

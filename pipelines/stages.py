@@ -15,6 +15,7 @@ from pathlib import Path
 
 from extractors.errors import ExtractionError
 from extractors.model import document_from_dict
+from pipelines import acknowledgements
 from pipelines import decisions as decision_files
 from pipelines import publish as publishing
 from pipelines.coverage import release_rows
@@ -177,6 +178,8 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         source_rows.extend(kept["sources"])
         disagreements.extend(kept["crosscheck_disagreements"])
         org_parts.append({o["org_id"]: o for o in kept["organizations"]})
+    acknowledgements.apply(source_rows, disagreements,
+                           acknowledgements.load(Path(ctx.data_dir), warnings))
     organizations = with_activity(merge_organizations(org_parts), tables["projects"],
                                   tables["participants"])
     decided = decision_files.load(ctx.decisions)
@@ -197,8 +200,9 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         "sources": [{**{k: s[k] for k in ("source_id", "fiscal_year", "call_round", "url",
                                           "status", "error", "rows_extracted", "rows_published",
                                           "fetch_status", "crosscheck_agreement")},
-                     "disagreements": sum(1 for d in disagreements
-                                          if d["source_id"] == s["source_id"])}
+                     "disagreements": sum(1 for d in disagreements  # not yet acknowledged
+                                          if d["source_id"] == s["source_id"]
+                                          and not d["acknowledged"])}
                     for s in source_rows],
         "projects": len(tables["projects"]),
         "participants": len(tables["participants"]),
@@ -210,13 +214,13 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
 
 
 def _disagreement_row(spec: SourceSpec, tables: list[dict], d: dict) -> dict:
-    table = tables[d["table"]]
-    row = table["rows"][d["row"]]
+    table = tables[d["table_no"] - 1]
+    row = table["rows"][d["row_no"] - 1]
     return {
         "source_id": spec.source_id, "fiscal_year": spec.fiscal_year,
-        "call_round": spec.call_round, "table_no": d["table"] + 1, "row_no": d["row"] + 1,
+        "call_round": spec.call_round, "table_no": d["table_no"], "row_no": d["row_no"],
         "list_no_raw": row["cells"][0] if row["cells"] else None,
-        "column_name": table["header"][d["col"]], "page_first": min(row["pages"]),
+        "column_name": table["header"][d["column_no"] - 1], "page_first": min(row["pages"]),
         "ours": d["ours"], "camelot": d["camelot"],
     }
 

@@ -53,6 +53,7 @@ def test_markdown_cells_are_escaped():
 
 def test_c3p_docs_writes_the_file(tmp_path):
     out = tmp_path / "docs" / "dd.md"
+    out.parent.mkdir()  # an --output folder must exist: c3p docs never creates one
     result = CliRunner().invoke(main, ["docs", "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("# Data dictionary")
