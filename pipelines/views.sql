@@ -42,7 +42,7 @@ COMMENT ON COLUMN v_projects.domestic_cities IS 'Japanese local governments of t
 COMMENT ON COLUMN v_projects.domestic_lg_codes IS '全国地方公共団体コード of domestic_cities, same order.';
 COMMENT ON COLUMN v_projects.partner_cities IS 'Partner cities or regions abroad (gazetteer Japanese name, else as printed).';
 COMMENT ON COLUMN v_projects.partner_cities_en IS 'English names of partner_cities, same order (null when not in the gazetteer).';
-COMMENT ON COLUMN v_projects.field_codes IS 'Target fields as codes of the contract''s taxonomy (labels: table fields); null for lists without 対象分野.';
+COMMENT ON COLUMN v_projects.field_codes IS 'Target fields as codes of the contract''s taxonomy (labels: table fields), in cell order; NULL, not an empty list, for lists without 対象分野 (FY2019 and older: coalesce(field_codes, []) for an empty list).';
 COMMENT ON COLUMN v_projects.participants IS 'Co-applicants and partner organisations (canonical name, else as printed), in cell order.';
 COMMENT ON COLUMN v_projects.participant_count IS 'Number of rows in participants for the project.';
 COMMENT ON COLUMN v_projects.summary IS '事業概要 as printed (FY2020+ lists).';

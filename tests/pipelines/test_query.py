@@ -241,3 +241,12 @@ def test_the_sandbox_still_reads_tables_views_and_catalogue(warehouse):
     result = query(warehouse, "SELECT (SELECT count(*) FROM v_projects) AS v,"
                    " (SELECT count(*) FROM duckdb_tables()) > 0 AS catalogue", "--format", "csv")
     assert result.output.splitlines() == ["v,catalogue", "45,true"]
+
+
+def test_field_codes_of_a_list_without_fields_is_null_as_documented(warehouse):
+    result = query(warehouse, "SELECT count(*) FILTER (WHERE field_codes IS NULL) AS nulls,"
+                   " count(*) AS n FROM v_projects", "--format", "csv")
+    assert result.output.splitlines() == ["nulls,n", "45,45"]
+    described = invoke("describe", "v_projects", "--data-dir", warehouse, "--format", "json")
+    comment = {r["column"]: r["comment"] for r in json.loads(described.output)}["field_codes"]
+    assert "NULL, not an empty list" in comment
