@@ -86,3 +86,18 @@ def cross_check(path: str | Path, doc: Document) -> CrossCheck:
                 else:
                     out.append((ti, ri, ci, ours, cam))
     return CrossCheck(agree / total if total else 1.0, out)
+
+
+def verdict_lines(doc: Document) -> list[str]:
+    """The cross-check's verdict for people: one line, then one per cell read differently
+    (numbered from 1, as in the JSON)."""
+    found = doc.crosscheck.to_dict()
+    lines = [f"cross-check: camelot agrees on {found['agreement']:.1%} of cells;"
+             f" {len(found['disagreements'])} read differently"]
+    for d in found["disagreements"]:
+        table = doc.tables[d["table_no"] - 1]
+        row = table.rows[d["row_no"] - 1]
+        lines.append(f"  table {d['table_no']} row {d['row_no']} (番号 {row.cells[0]!r}),"
+                     f" {table.header[d['column_no'] - 1]!r}: ours {d['ours']!r},"
+                     f" camelot {d['camelot']!r}")
+    return lines

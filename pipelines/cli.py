@@ -261,22 +261,10 @@ def extract(pdf, fmt, cross_check):
     else:
         click.echo(to_csv(doc), nl=False)
         if doc.crosscheck is not None:  # the CSV is the tables: the verdict goes to stderr
-            for line in _crosscheck_lines(doc):
+            from extractors.crosscheck import verdict_lines
+
+            for line in verdict_lines(doc):
                 click.echo(line, err=True)
-
-
-def _crosscheck_lines(doc) -> list[str]:
-    """The cross-check's verdict, one line per disagreement, numbered as in the JSON."""
-    found = doc.to_dict()["crosscheck"]
-    lines = [f"cross-check: camelot agrees on {found['agreement']:.1%} of cells;"
-             f" {len(found['disagreements'])} read differently"]
-    for d in found["disagreements"]:
-        table = doc.tables[d["table_no"] - 1]
-        row = table.rows[d["row_no"] - 1]
-        lines.append(f"  table {d['table_no']} row {d['row_no']} (番号 {row.cells[0]!r}),"
-                     f" {table.header[d['column_no'] - 1]!r}: ours {d['ours']!r},"
-                     f" camelot {d['camelot']!r}")
-    return lines
 
 
 # ---------------------------------------------------------------- query
@@ -290,33 +278,11 @@ def _sandbox(data_dir):
 
 
 def _emit(rel, scratch, fmt, max_rows, excel=False, output=None) -> None:
-    """Write a result in ``fmt`` to stdout (or ``output``); note on stderr what was left out."""
     from pipelines import query as q
 
-    if rel is None:  # a statement without a result (e.g. SET): nothing to show
-        return
-    if fmt in ("csv", "json") or output is not None:
-        sys.stdout.flush()
-        target = open(output, "wb") if output is not None else sys.stdout.buffer
-        try:
-            if fmt == "csv":
-                q.write_csv(rel.limit(max_rows) if max_rows else rel, scratch)
-                q.copy_out(scratch, target, excel)
-            elif fmt == "json":
-                target.write(q.json_text(rel.limit(max_rows) if max_rows else rel).encode("utf-8"))
-            else:
-                target.write(q.render(rel, fmt, max_rows, 10**6).text.encode("utf-8"))
-        finally:
-            if output is not None:
-                target.close()
-        return
-    import shutil
-
-    shown = q.render(rel, fmt, q.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
-                     shutil.get_terminal_size((120, 24)).columns)
-    click.echo(shown.text, nl=False)
-    if shown.note():
-        click.echo(f"note: {shown.note()}", err=True)
+    note = q.write_result(rel, scratch, fmt, max_rows, excel, output)
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
 def _output_option(help_text):
@@ -332,7 +298,7 @@ def _check_output(ctx, param, value):
 
 
 FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["table", "line", "markdown", "csv", "json"]),
+    "--format", "fmt", type=click.Choice(["table", "line", "markdown", "csv", "json"]),  # FORMATS
     default="table", show_default=True,
     help="table: DuckDB's box layout fitted to the terminal; line: one 'column = value' per"
          " line (wide rows); markdown; csv (DuckDB's writer); json (an array of objects).")
@@ -362,26 +328,15 @@ def query(sql, sql_file, name, list_names, data_dir, fmt, max_rows, excel, outpu
     extensions or settings changes)."""
     from pipelines import query as q
 
-    if excel:
-        fmt = "csv"
-    if sql == "-":
-        sql = sys.stdin.read()
-    if list_names or name:
-        where = sql_file.name if sql_file else "docs/queries.sql"
-        found = q.questions(sql_file.read() if sql_file else q.default_questions_text())
-        if list_names:
-            for item in found.values():
-                click.echo(f"{item.name}: {item.question}")
-            return
-        if sql is not None:
-            raise click.UsageError("give either SQL or --name, not both")
-        sql = q.pick(found, name, where).sql
-    elif sql_file is not None:
-        if sql is not None:
-            raise click.UsageError("give either SQL or -f FILE, not both")
-        sql = sql_file.read()
-    elif sql is None:
-        raise click.UsageError("no SQL given: c3p query \"SQL\", -f FILE, - (stdin) or --name NAME")
+    if list_names:
+        text = sql_file.read() if sql_file else q.default_questions_text()
+        for item in q.questions(text).values():
+            click.echo(f"{item.name}: {item.question}")
+        return
+    sql = q.choose_sql(sys.stdin.read() if sql == "-" else sql,
+                       sql_file.read() if sql_file else None,
+                       sql_file.name if sql_file else None, name)
+    fmt = "csv" if excel else fmt
     with _sandbox(data_dir) as (con, scratch):
         _emit(q.run(con, sql), scratch, fmt, max_rows, excel, output)
 
@@ -433,7 +388,8 @@ def status(data_dir, fmt):
 @main.command()
 @DATA_DIR_OPTION
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              callback=_check_output, help="Where to write the HTML (default DATA_DIR/report.html).")
+              callback=_check_output,
+              help="Where to write the HTML (default DATA_DIR/report.html).")
 def report(data_dir, output):
     """A self-contained HTML report of the warehouse."""
     from pipelines.report import write_report

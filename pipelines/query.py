@@ -18,6 +18,7 @@ import contextlib
 import io
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
@@ -28,8 +29,7 @@ import duckdb
 from pipelines.errors import CommandError, explain
 
 WAREHOUSE_FILE = "warehouse.duckdb"  # the same name as pipelines.publish.WAREHOUSE
-FORMATS = ("table", "line", "markdown", "csv", "json")
-HUMAN_FORMATS = ("table", "line", "markdown")
+FORMATS = ("table", "line", "markdown", "csv", "json")  # the CLI's --format choices
 DEFAULT_MAX_ROWS = 40  # rows a terminal layout shows unless told (the DuckDB CLI's default)
 NULL_TEXT = "NULL"  # how the terminal layouts show NULL ('' shows as nothing)
 UTF8_BOM = "\ufeff"
@@ -63,10 +63,6 @@ def connect(warehouse: Path, writable_file: Path | None = None) -> duckdb.DuckDB
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRelation | None:
@@ -119,6 +115,24 @@ def pick(found: dict[str, Question], name: str, where: str) -> Question:
     return found[name]
 
 
+def choose_sql(sql: str | None, file_text: str | None, file_name: str | None,
+               name: str | None) -> str:
+    """The SQL to run: given as text, read from a file, or a named question (of the file,
+    else of docs/queries.sql). Exactly one source; usage errors exit 2."""
+    if name is not None:
+        if sql is not None:
+            raise QueryError("give either SQL or --name, not both", 2)
+        found = questions(file_text if file_text is not None else default_questions_text())
+        return pick(found, name, file_name or "docs/queries.sql").sql
+    if file_text is not None:
+        if sql is not None:
+            raise QueryError("give either SQL or -f FILE, not both", 2)
+        return file_text
+    if sql is None:
+        raise QueryError('no SQL given: c3p query "SQL", -f FILE, - (stdin) or --name NAME', 2)
+    return sql
+
+
 # ---------------------------------------------------------------- catalogue
 
 
@@ -149,8 +163,9 @@ def describe_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return (
         "SELECT c.column_name AS column, c.data_type AS type, c.is_nullable AS nullable,"
         " coalesce(list_contains(k.cols, c.column_name), false) AS primary_key, c.comment"
-        " FROM duckdb_columns() c LEFT JOIN (SELECT table_name, flatten(list(constraint_column_names))"
-        " AS cols FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+        " FROM duckdb_columns() c LEFT JOIN (SELECT table_name,"
+        " flatten(list(constraint_column_names)) AS cols"
+        " FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
         " GROUP BY table_name) k ON k.table_name = c.table_name"
         f" WHERE c.table_name = {_literal(table)} AND NOT c.internal ORDER BY c.column_index")
 
@@ -210,8 +225,8 @@ def render(rel: duckdb.DuckDBPyRelation, fmt: str, max_rows: int | None, width: 
     values = _as_text(rel).limit(limit).fetchall()
     if fmt == "line":
         pad = max((_width(c) for c in columns), default=0)
-        blocks = ["\n".join(f"{' ' * (pad - _width(c))}{c} = {_null(v)}" for c, v in zip(columns, row))
-                  for row in values]
+        blocks = ["\n".join(f"{' ' * (pad - _width(c))}{c} = {_null(v)}"
+                            for c, v in zip(columns, row)) for row in values]
         text = "\n\n".join(blocks) + ("\n\n" if blocks else "") + f"{_rows(total)}\n"
         return Rendered(text, total, limit)
     lines = ["| " + " | ".join(_md(c) for c in columns) + " |",
@@ -226,7 +241,8 @@ def _rows(n: int) -> str:
 
 def _as_text(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
     """Every column as DuckDB writes it as text (lists as [a, b], structs as {'k': v})."""
-    return rel.project(", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in rel.columns))
+    return rel.project(", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}"
+                                 for c in rel.columns))
 
 
 def _null(value: str | None) -> str:
@@ -234,13 +250,46 @@ def _null(value: str | None) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r\n", "<br>").replace("\n", "<br>")
 
 
 def _width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def write_result(rel: duckdb.DuckDBPyRelation | None, scratch: Path, fmt: str,
+                 max_rows: int | None, excel: bool = False,
+                 output: Path | None = None) -> str | None:
+    """Write a result in ``fmt`` to stdout (or ``output``); returns a note of what a terminal
+    layout left out, or None. ``max_rows`` None: 40 rows on a terminal, all in csv/json."""
+    if rel is None:  # a statement without a result (e.g. SET): nothing to show
+        return None
+    if fmt not in ("csv", "json") and output is None:
+        width = shutil.get_terminal_size((120, 24)).columns
+        shown = render(rel, fmt, DEFAULT_MAX_ROWS if max_rows is None else max_rows, width)
+        sys.stdout.write(shown.text)
+        return shown.note()
+    if max_rows:
+        rel = rel.limit(max_rows)
+    sys.stdout.flush()
+    target = open(output, "wb") if output is not None else sys.stdout.buffer
+    try:
+        if fmt == "csv":
+            write_csv(rel, scratch)
+            copy_out(scratch, target, excel)
+        elif fmt == "json":
+            target.write(json_text(rel).encode("utf-8"))
+        else:
+            target.write(render(rel, fmt, max_rows, 10**6).text.encode("utf-8"))
+    finally:
+        if output is not None:
+            target.close()
+        else:
+            target.flush()
+    return None
 
 
 def write_csv(rel: duckdb.DuckDBPyRelation, path: Path) -> None:

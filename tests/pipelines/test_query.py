@@ -250,3 +250,10 @@ def test_field_codes_of_a_list_without_fields_is_null_as_documented(warehouse):
     described = invoke("describe", "v_projects", "--data-dir", warehouse, "--format", "json")
     comment = {r["column"]: r["comment"] for r in json.loads(described.output)}["field_codes"]
     assert "NULL, not an empty list" in comment
+
+
+def test_the_cli_offers_every_format_the_library_writes():
+    from pipelines.query import FORMATS
+
+    fmt = next(p for p in main.commands["query"].params if p.name == "fmt")
+    assert tuple(fmt.type.choices) == FORMATS
