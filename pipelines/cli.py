@@ -516,6 +516,7 @@ def reject(ctx, question_id, note):
 @click.option("--dry-run", is_flag=True, help="Show the deployments and schedules, serve nothing.")
 def serve(data_dir, dry_run):
     """Register and serve the Prefect deployments with their schedules (blocks)."""
+    _quiet_prefect()
     from flows import deployments
 
     from pipelines.remote import is_remote
