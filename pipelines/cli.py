@@ -297,11 +297,13 @@ def _check_output(ctx, param, value):
     return value
 
 
-FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["table", "line", "markdown", "csv", "json"]),  # FORMATS
-    default="table", show_default=True,
-    help="table: DuckDB's box layout fitted to the terminal; line: one 'column = value' per"
-         " line (wide rows); markdown; csv (DuckDB's writer); json (an array of objects).")
+def _format_option(choices=("table", "line", "markdown", "csv", "json")):
+    return click.option(
+        "--format", "fmt", default="table", show_default=True, type=click.Choice(choices),
+        help="table: DuckDB's box layout fitted to the terminal; line: one 'column = value'"
+             " per line (wide rows); markdown; csv (DuckDB's writer); json (an array of"
+             " objects)" + ("; xlsx (an Excel workbook, with --output FILE.xlsx)."
+                            if "xlsx" in choices else "."))
 MAX_ROWS_OPTION = click.option(
     "--max-rows", type=click.IntRange(min=0), default=None,
     help="Show at most N rows (default 40 in table/line/markdown, all in csv/json; 0: all);"
@@ -316,7 +318,7 @@ MAX_ROWS_OPTION = click.option(
               help="Run the named question of docs/queries.sql (or of -f FILE).")
 @click.option("--list", "list_names", is_flag=True, help="List the named questions and exit.")
 @DATA_DIR_OPTION
-@FORMAT_OPTION
+@_format_option(("table", "line", "markdown", "csv", "json", "xlsx"))  # query.FORMATS
 @MAX_ROWS_OPTION
 @click.option("--excel", is_flag=True,
               help="CSV for Excel: a UTF-8 byte-order mark first (implies --format csv).")
@@ -343,7 +345,7 @@ def query(sql, sql_file, name, list_names, data_dir, fmt, max_rows, excel, outpu
 
 @main.command()
 @DATA_DIR_OPTION
-@FORMAT_OPTION
+@_format_option()
 def tables(data_dir, fmt):
     """The warehouse's tables (with row counts) and views, with their comments."""
     from pipelines import query as q
@@ -355,7 +357,7 @@ def tables(data_dir, fmt):
 @main.command()
 @click.argument("table")
 @DATA_DIR_OPTION
-@FORMAT_OPTION
+@_format_option()
 def describe(table, data_dir, fmt):
     """The columns of TABLE (a table or view): type, nullability, primary key, comment."""
     from pipelines import query as q

@@ -29,7 +29,7 @@ import duckdb
 from pipelines.errors import CommandError, explain
 
 WAREHOUSE_FILE = "warehouse.duckdb"  # the same name as pipelines.publish.WAREHOUSE
-FORMATS = ("table", "line", "markdown", "csv", "json")  # the CLI's --format choices
+FORMATS = ("table", "line", "markdown", "csv", "json", "xlsx")  # the CLI's --format choices
 DEFAULT_MAX_ROWS = 40  # rows a terminal layout shows unless told (the DuckDB CLI's default)
 NULL_TEXT = "NULL"  # how the terminal layouts show NULL ('' shows as nothing)
 UTF8_BOM = "\ufeff"
@@ -267,6 +267,11 @@ def write_result(rel: duckdb.DuckDBPyRelation | None, scratch: Path, fmt: str,
     layout left out, or None. ``max_rows`` None: 40 rows on a terminal, all in csv/json."""
     if rel is None:  # a statement without a result (e.g. SET): nothing to show
         return None
+    if fmt == "xlsx":
+        if output is None:
+            raise QueryError("--format xlsx writes a file: give --output FILE.xlsx", 2)
+        write_xlsx(rel.limit(max_rows) if max_rows else rel, output)
+        return None
     if fmt not in ("csv", "json") and output is None:
         width = shutil.get_terminal_size((120, 24)).columns
         shown = render(rel, fmt, DEFAULT_MAX_ROWS if max_rows is None else max_rows, width)
@@ -290,6 +295,36 @@ def write_result(rel: duckdb.DuckDBPyRelation | None, scratch: Path, fmt: str,
         else:
             target.flush()
     return None
+
+
+# DuckDB types an Excel cell holds as they are; every other value goes in as DuckDB's text
+_EXCEL_TYPES = re.compile(r"(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER"
+                          r"|UBIGINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|BOOLEAN|DATE)")
+
+
+def write_xlsx(rel: duckdb.DuckDBPyRelation, path: Path) -> None:
+    """The result as an Excel workbook: numbers, booleans and dates as Excel values, lists,
+    structs, timestamps and text as DuckDB writes them; NULL an empty cell."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    columns = list(rel.columns)
+    typed = [bool(_EXCEL_TYPES.fullmatch(str(t).upper())) for t in rel.types]
+    rel = rel.project(", ".join(
+        _ident(c) if keep else f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}"
+        for c, keep in zip(columns, typed)))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "result"
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for row in rel.fetchall():
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else
+                      float(v) if type(v).__name__ == "Decimal" else v for v in row])
+    book.save(path)
 
 
 def write_csv(rel: duckdb.DuckDBPyRelation, path: Path) -> None:

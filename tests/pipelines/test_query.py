@@ -257,3 +257,24 @@ def test_the_cli_offers_every_format_the_library_writes():
 
     fmt = next(p for p in main.commands["query"].params if p.name == "fmt")
     assert tuple(fmt.type.choices) == FORMATS
+
+
+def test_xlsx_keeps_numbers_dates_and_nulls_for_excel(warehouse, tmp_path):
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    out = tmp_path / "result.xlsx"
+    result = query(warehouse, "SELECT list_no, project_id, 1.5::DECIMAL(4, 2) AS d, true AS b,"
+                   " DATE '2024-04-01' AS day, ['x', 'y'] AS l, NULL AS n FROM projects"
+                   " ORDER BY list_no LIMIT 2", "--format", "xlsx", "--output", out)
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows == [("list_no", "project_id", "d", "b", "day", "l", "n"),
+                    (1, "2023-1-01", 1.5, True, datetime(2024, 4, 1), "[x, y]", None),
+                    (2, "2023-1-02", 1.5, True, datetime(2024, 4, 1), "[x, y]", None)]
+
+
+def test_xlsx_needs_an_output_file(warehouse):
+    result = query(warehouse, "SELECT 1", "--format", "xlsx")
+    assert result.exit_code == 2 and "--output FILE.xlsx" in result.output
