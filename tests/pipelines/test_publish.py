@@ -187,8 +187,9 @@ def older_duckdb(tmp_path_factory):
 
 def _rich_rows() -> dict[str, list[dict]]:
     data = rows(3)
-    data["organizations"] = [{"org_id": "org_a", "name": "北九州市", "fiscal_year": 2023,
-                              "aliases": ["北九州市", "北九州市役所"]}]
+    data["organizations"] = [{"org_id": "org_a", "name": "北九州市", "first_fiscal_year": 2023,
+                              "last_fiscal_year": 2023, "project_count": 1, "projects_as_proposer": 1,
+                              "projects_as_participant": 0, "aliases": ["北九州市", "北九州市役所"]}]
     return data
 
 

@@ -30,8 +30,9 @@ def warehouse(tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("query") / "data"
     data = rows(45)
     data["projects"][0]["summary"] = ""  # '' beside the NULL summaries of the others
-    data["organizations"] = [{"org_id": "org_a", "name": "北九州市", "fiscal_year": 2023,
-                              "aliases": ["北九州市", "北九州市役所"]}]
+    data["organizations"] = [{"org_id": "org_a", "name": "北九州市", "first_fiscal_year": 2023,
+                              "last_fiscal_year": 2023, "project_count": 1, "projects_as_proposer": 1,
+                              "projects_as_participant": 0, "aliases": ["北九州市", "北九州市役所"]}]
     publish.publish(data_dir, data, "r1")
     return data_dir
 
