@@ -53,17 +53,40 @@ def publish_task(specs: list, fetched: list, extracted: list, records: list, ctx
 
 @flow(name="c3p-refresh", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def refresh_flow(specs: list[dict], ctx: dict) -> dict:
-    """Fetch, extract and normalise every list, then publish the warehouse atomically.
+    """Fetch every list; extract and normalise those that changed; publish atomically.
 
-    Lists run side by side on two workers (extraction runs in a child process per PDF).
+    A list whose bytes are those its published rows were read from, by this pipeline version,
+    is not read again: its rows are kept as published (``pipelines/carry_over.py``). Lists run
+    side by side on two workers (extraction runs in a child process per PDF).
     """
     n = len(specs)
     fetched = [fetch_task.submit(spec, ctx, n) for spec in specs]
-    extracted = [extract_task.submit(spec, f, ctx, n) for spec, f in zip(specs, fetched)]
-    records = [records_task.submit(spec, f, e, ctx, n)
-               for spec, f, e in zip(specs, fetched, extracted)]
-    return publish_task(specs, [f.result() for f in fetched], [e.result() for e in extracted],
-                        [r.result() for r in records], ctx)
+    extracted: dict[int, object] = {}
+    records: dict[int, object] = {}
+    run = stages.RunContext(**ctx)
+    for i, spec in enumerate(specs):
+        if not stages.may_reuse(spec, run):
+            extracted[i] = extract_task.submit(spec, fetched[i], ctx, n)
+            records[i] = records_task.submit(spec, fetched[i], extracted[i], ctx, n)
+    for i, spec in enumerate(specs):  # published before: the fetch decides, no task when kept
+        if i in extracted:
+            continue
+        reused = stages.reused_stages(spec, fetched[i].result(), run)
+        if reused is None:
+            extracted[i] = extract_task.submit(spec, fetched[i], ctx, n)
+            records[i] = records_task.submit(spec, fetched[i], extracted[i], ctx, n)
+        else:
+            extracted[i], records[i] = reused
+            progress.step("extract", spec["url"] + " (unchanged: rows kept)", n)
+            progress.step("normalise", spec["url"] + " (unchanged: rows kept)", n)
+    return publish_task(specs, [f.result() for f in fetched],
+                        [_value(extracted[i]) for i in range(n)],
+                        [_value(records[i]) for i in range(n)], ctx)
+
+
+def _value(result):
+    """A task's result, or a stage's result computed in the flow."""
+    return result.result() if hasattr(result, "result") else result
 
 
 def run_refresh_flow(specs: list[SourceSpec], ctx: stages.RunContext) -> dict:

@@ -14,6 +14,7 @@ No neologdn/jaconv: they rewrite names (e.g. drop spaces inside Latin names, fol
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -90,17 +91,25 @@ def compare_key(s: str) -> str:
 
 
 # --- SudachiPy, created lazily once ------------------------------------------------------
-_TOKENIZER = None
+# One dictionary per process, one tokenizer per thread: a SudachiPy Tokenizer refuses to be
+# used from two threads at once, and a refresh normalises lists on several task threads.
+_DICTIONARY = None
+_DICTIONARY_LOCK = threading.Lock()
+_LOCAL = threading.local()
 
 
 def tokenizer():
-    """The shared SudachiPy tokenizer (mode C), created on first use only."""
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        from sudachipy import Dictionary  # imported lazily: loading costs ~0.2 s
+    """This thread's SudachiPy tokenizer (mode C), created on first use only."""
+    global _DICTIONARY
+    found = getattr(_LOCAL, "tokenizer", None)
+    if found is None:
+        with _DICTIONARY_LOCK:
+            if _DICTIONARY is None:
+                from sudachipy import Dictionary  # imported lazily: loading costs ~0.2 s
 
-        _TOKENIZER = Dictionary().tokenizer()
-    return _TOKENIZER
+                _DICTIONARY = Dictionary()
+            found = _LOCAL.tokenizer = _DICTIONARY.tokenizer()
+    return found
 
 
 @lru_cache(maxsize=4096)

@@ -146,7 +146,8 @@ def _print_summary(outcome) -> None:
     for x in s["sources"]:
         line = (f"  FY{x['fiscal_year']} round {x['call_round']}: {x['status']:<11}"
                 f" rows {x['rows_extracted'] if x['rows_extracted'] is not None else '-'}"
-                f" published {x['rows_published']}  [{x['fetch_status']}] {x['url']}")
+                f" published {x['rows_published']}  [{x['fetch_status']}"
+                f"{'; rows kept, not re-read' if x.get('reused') else ''}] {x['url']}")
         click.echo(line)
         if x["error"]:
             click.echo(f"      reason: {x['error']}")
@@ -155,6 +156,9 @@ def _print_summary(outcome) -> None:
                        f" (agreement {x['crosscheck_agreement']:.1%}); see crosscheck_disagreements"
                        "; acknowledge cells checked against the PDF in"
                        " crosscheck_acknowledged.csv")
+    if s.get("reused"):
+        click.echo(f"reused: {s['reused']} unchanged list(s) kept as published, not extracted"
+                   " again (same PDF, URL and pipeline version; --force reads them again)")
     click.echo(f"projects: {s['projects']}  participants: {s['participants']}"
                f"  organisations: {s['organizations']}")
     for w in s["warnings"]:

@@ -19,7 +19,7 @@ from pipelines.fetch import FetchError, check_url, conditional_headers, make_cli
 from pipelines.raw_store import RawStore
 from pipelines.remote import RemoteDataDir, is_remote
 from pipelines.sources import SourceSpec, allowed_hosts, load_sources_file
-from pipelines.stages import PIPELINE_VERSION, new_context, previous_sources
+from pipelines.stages import PIPELINE_VERSION, new_context, previous_sources, reusable_lists
 from pipelines import publish as publishing
 
 LOCK_WAIT_S = 5.0
@@ -187,6 +187,8 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
         ctx = new_context(data_dir, command, hosts, cross_check)
         ctx.keep_other_lists = bool(only)
         ctx.decisions_dir, ctx.corrections_file = where.directory, where.corrections_file
+        if not force:  # --force reads every list again
+            ctx.reusable = reusable_lists(previous_sources(data_dir), cross_check, decided.fingerprint)
         ctx.notes.extend(notes)
         started = prefect_server.start_temporary_server()  # None when a server is configured
         try:

@@ -109,6 +109,10 @@ SOURCES = _table(TableSpec(
         Column("review_needed", B, "True when the cross-check disagreed on some cell not yet"
                " acknowledged: see crosscheck_disagreements (acknowledge a reviewed cell in"
                " DATA_DIR/crosscheck_acknowledged.csv)."),
+        Column("pipeline_version", S, "Version of the pipeline that extracted and normalised the"
+               " published rows, with the fingerprint of the decision files applied to them when"
+               " there are any (null when no rows are published). A list whose PDF, URL and"
+               " pipeline version are unchanged keeps these rows without being read again."),
     ),
     primary_key=("source_id",),
 ))

@@ -19,7 +19,7 @@ from pipelines import acknowledgements
 from pipelines import decisions as decision_files
 from pipelines import publish as publishing
 from pipelines.coverage import release_rows
-from pipelines.carry_over import untouched_lists
+from pipelines.carry_over import PublishedList, PublishedLists
 from pipelines.fetch import fetch, make_client
 from pipelines.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.raw_store import RawStore
@@ -42,6 +42,8 @@ class RunContext:
     keep_other_lists: bool = False  # refresh --only: lists not in the run stay as published
     decisions_dir: str = ""  # the analyst's decision files (default: the data directory)
     corrections_file: str = ""
+    # source_id -> what it published, for lists whose rows may be kept when their bytes match
+    reusable: dict[str, dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what discovery found or skipped
 
     @property
@@ -64,6 +66,42 @@ def new_context(data_dir: Path, command: str, allowed_hosts: set[str],
     run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
     return RunContext(str(data_dir), run_id, started.isoformat(timespec="seconds"), command,
                       sorted(allowed_hosts), cross_check)
+
+
+def rows_version(decisions_sha256: str = "") -> str:
+    """What made a list's rows: the pipeline version and, when there are any, the analyst's
+    decision files (corrections are applied in the records stage)."""
+    return f"{PIPELINE_VERSION} decisions {decisions_sha256[:10]}" if decisions_sha256 \
+        else PIPELINE_VERSION
+
+
+def reusable_lists(previous: list[dict], cross_check: bool,
+                   decisions_sha256: str = "") -> dict[str, dict]:
+    """Sources whose published rows a run keeps, without reading the PDF again, when the
+    bytes fetched now are the bytes they were read from: published ok by this pipeline
+    version and these decision files, with the same cross-check setting."""
+    made_by = rows_version(decisions_sha256)
+    return {p["source_id"]: {"sha256": p["published_sha256"], "rows_extracted": p["rows_extracted"]}
+            for p in previous
+            if p["status"] == "ok" and p["published_sha256"]
+            and p.get("pipeline_version") == made_by
+            and (p["crosscheck_agreement"] is not None) == cross_check}
+
+
+def may_reuse(spec: dict, ctx: RunContext) -> bool:
+    """Whether the list's published rows may be kept (then its fetch decides)."""
+    return SourceSpec(**spec).source_id in ctx.reusable
+
+
+def reused_stages(spec: dict, fetched: dict, ctx: RunContext) -> tuple[dict, dict] | None:
+    """The extract and records results of a list whose fetched bytes are those its published
+    rows were read from (None when they are not: the list is read again)."""
+    published = ctx.reusable.get(SourceSpec(**spec).source_id)
+    if published is None or fetched["status"] == "failed" or fetched["sha256"] != published["sha256"]:
+        return None
+    return ({"ok": True, "reused": True},
+            {"ok": True, "reused": True, "rows_extracted": published["rows_extracted"],
+             "warnings": []})
 
 
 def fetch_stage(spec: dict, ctx: RunContext) -> dict:
@@ -129,60 +167,70 @@ def previous_sources(data_dir: Path) -> list[dict]:
 
 def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list[dict],
                          records: list[dict], ctx: RunContext) -> dict:
-    """Reconcile the lists, carry over good rows of failed ones, publish atomically."""
+    """Reconcile the lists and publish atomically: the rows of every list read in this run,
+    plus, as published before (``carry_over``), those of unchanged lists, the previous good
+    version of lists that failed, and under ``--only`` the lists not in the run."""
     sources = [SourceSpec(**s) for s in specs]
-    previous = previous_sources(Path(ctx.data_dir))
-    published_sha = {(p["fiscal_year"], p["call_round"]): p["published_sha256"]
-                     for p in previous if p.get("published_sha256")}
-    verdicts = reconcile(sources, records, previous)
+    published = PublishedLists(Path(ctx.data_dir))
+    decided = decision_files.load(ctx.decisions)
+    verdicts = reconcile(sources, records, published.sources())
 
     tables: dict[str, list[dict]] = {n: [] for n in
                                      ("projects", "participants", "domestic_cities",
                                       "partner_cities", "project_fields", "corrections_applied")}
     org_parts, source_rows, disagreements = [], [], []
     warnings: list[str] = []
+
+    def add(kept: PublishedList) -> None:
+        for name in tables:
+            tables[name].extend(kept.tables[name])
+        org_parts.append(kept.organizations)
+        disagreements.extend(kept.disagreements)
+
+    reused: set[str] = set()
     for spec, f, e, r, verdict in zip(sources, fetched, extracted, records, verdicts):
-        if verdict.status == "ok":
-            rec_path, pub_sha = r["records"], f["sha256"]
+        kept, made_by, previous = None, None, None
+        if verdict.status == "ok" and r.get("reused"):  # unchanged: its rows as published
+            kept = published.of_source(spec.source_id)
+            previous = kept.source
+            reused.add(spec.source_id)
+        elif verdict.status == "ok":
+            data = json.loads(Path(r["records"]).read_text())
+            kept = PublishedList({}, data["tables"], data["organizations"])
+            made_by = rows_version(decided.fingerprint)
+            if e.get("disagreements"):
+                document = json.loads(Path(e["document"]).read_text())
+                kept.disagreements = [_disagreement_row(spec, document["tables"], d)
+                                      for d in e["disagreements"]]
         elif verdict.owns_list:  # its previous good version, if any, stays published
-            rec_path, pub_sha = _carry_over(spec, published_sha.get(spec.list_key), ctx)
-        else:
-            rec_path, pub_sha = None, None
-        rows_published = 0
-        if rec_path:
-            data = json.loads(Path(rec_path).read_text())
-            for name, rows in data["tables"].items():
-                tables[name].extend(rows)
-            org_parts.append(data["organizations"])
-            rows_published = len(data["tables"]["projects"])
+            kept = published.of_list(spec.list_key, as_source=spec.source_id)
+        if kept is not None:
+            add(kept)
+            made_by = made_by or kept.source["pipeline_version"]
         warnings.extend(r.get("warnings", []))
+        pub_rows = kept.tables["projects"] if kept is not None else []
+        from_run = previous or e
         source_rows.append({
             "source_id": spec.source_id, "fiscal_year": spec.fiscal_year,
             "call_round": spec.call_round, "url": spec.url, "press_url": spec.press_url,
             "origin": spec.origin, "sha256": f.get("sha256"), "bytes": f.get("bytes"),
             "fetched_at": datetime.fromisoformat(f["fetched_at"]), "fetch_status": f["status"],
-            "pages": e.get("pages"), "status": verdict.status, "error": verdict.error,
+            "pages": from_run.get("pages"), "status": verdict.status, "error": verdict.error,
             "rows_extracted": r.get("rows_extracted"), "rows_expected": spec.expected_count,
-            "rows_published": rows_published, "published_sha256": pub_sha,
-            "crosscheck_agreement": e.get("crosscheck_agreement"),
-            "review_needed": bool(e.get("disagreements")),
+            "rows_published": len(pub_rows),
+            "published_sha256": pub_rows[0]["source_sha256"] if pub_rows else None,
+            "crosscheck_agreement": from_run.get("crosscheck_agreement"),
+            "review_needed": previous["review_needed"] if previous else bool(e.get("disagreements")),
+            "pipeline_version": made_by if pub_rows else None,
         })
-        if verdict.status == "ok" and e.get("disagreements"):
-            document = json.loads(Path(e["document"]).read_text())
-            disagreements.extend(
-                _disagreement_row(spec, document["tables"], d) for d in e["disagreements"])
     if ctx.keep_other_lists:
-        kept = untouched_lists(Path(ctx.data_dir), {s.list_key for s in sources})
-        for name in tables:
-            tables[name].extend(kept[name])
-        source_rows.extend(kept["sources"])
-        disagreements.extend(kept["crosscheck_disagreements"])
-        org_parts.append({o["org_id"]: o for o in kept["organizations"]})
+        for kept in published.untouched({s.list_key for s in sources}):
+            add(kept)
+            source_rows.append(kept.source)
     acknowledgements.apply(source_rows, disagreements,
                            acknowledgements.load(Path(ctx.data_dir), warnings))
     organizations = with_activity(merge_organizations(org_parts), tables["projects"],
                                   tables["participants"])
-    decided = decision_files.load(ctx.decisions)
     warnings.extend(
         f"possibly one organisation, not merged (decide in organizations.toml, or c3p review):"
         f" {a} ~ {b} ({score})"
@@ -202,8 +250,10 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
                                           "fetch_status", "crosscheck_agreement")},
                      "disagreements": sum(1 for d in disagreements  # not yet acknowledged
                                           if d["source_id"] == s["source_id"]
-                                          and not d["acknowledged"])}
+                                          and not d["acknowledged"]),
+                     "reused": s["source_id"] in reused}
                     for s in source_rows],
+        "reused": len(reused),
         "projects": len(tables["projects"]),
         "participants": len(tables["participants"]),
         "organizations": len(organizations),
@@ -223,18 +273,6 @@ def _disagreement_row(spec: SourceSpec, tables: list[dict], d: dict) -> dict:
         "column_name": table["header"][d["column_no"] - 1], "page_first": min(row["pages"]),
         "ours": d["ours"], "camelot": d["camelot"],
     }
-
-
-def _carry_over(spec: SourceSpec, sha: str | None, ctx: RunContext) -> tuple[str | None, str | None]:
-    """Records of the previously published version of a list whose new version failed."""
-    if not sha or not ctx.raw.has(sha):
-        return None, None
-    name = f"{spec.source_id}.previous"
-    e = _extract_file(str(ctx.raw.path_for(sha)), name, ctx)
-    if not e["ok"]:
-        return None, None
-    r = _records_from_document(spec, e["document"], sha, name, ctx)
-    return (r["records"], sha) if r["ok"] else (None, None)
 
 
 def _runs_rows(ctx: RunContext, source_rows: list[dict], projects: int,
