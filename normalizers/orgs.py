@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
+from collections import Counter
 from functools import lru_cache
 
 from . import municipalities
@@ -218,22 +220,107 @@ def matching_key(name_raw: str) -> str:
 def near_matches(names, threshold: float = 0.85) -> list[tuple[str, str, float]]:
     """Pairs of printed names that resolve to DIFFERENT org_ids yet look alike (matching-key
     similarity >= threshold, or one key containing the other). Reported for review, never
-    merged: a confirmed pair goes into data/org_aliases.csv."""
+    merged: a confirmed pair goes into data/org_aliases.csv.
+
+    The pairs are those of comparing every pair (``near_matches_exhaustive``, the
+    definition), found without doing so: only pairs that can reach the threshold are scored
+    (``_candidate_pairs``), so 10,000 names take seconds, not an hour."""
+    items = _distinct_keys(names)
+    keys = [k for _, k in items]
+    candidates = _candidate_pairs(keys, threshold) if threshold > 0 else \
+        {(i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))}
+    return _scored(items, sorted(candidates), threshold)
+
+
+def near_matches_exhaustive(names, threshold: float = 0.85) -> list[tuple[str, str, float]]:
+    """``near_matches`` by comparing every pair of distinct keys: quadratic, the reference."""
+    items = _distinct_keys(names)
+    n = len(items)
+    return _scored(items, [(i, j) for i in range(n) for j in range(i + 1, n)], threshold)
+
+
+def _distinct_keys(names) -> list[tuple[str, str]]:
+    """(first printed name, folded base name) per non-government org_id, sorted."""
     seen: dict[str, tuple[str, str]] = {}
     for n in names:
         o = resolve_org(n)
         if o.org_type.startswith("local_government"):
             continue
         seen.setdefault(o.org_id, (n, _fold(o.base_name)))
-    items = sorted(seen.values())
+    return sorted(seen.values())
+
+
+def _similarity(ka: str, kb: str) -> float:
+    score = difflib.SequenceMatcher(None, ka, kb).ratio()
+    if min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka):
+        score = max(score, 0.9)
+    return score
+
+
+def _scored(items, pairs, threshold: float) -> list[tuple[str, str, float]]:
     out = []
-    for i, (a, ka) in enumerate(items):
-        for b, kb in items[i + 1:]:
-            if not ka or not kb:
-                continue
-            score = difflib.SequenceMatcher(None, ka, kb).ratio()
-            if min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka):
-                score = max(score, 0.9)
-            if score >= threshold:
-                out.append((a, b, round(score, 3)))
+    for i, j in pairs:
+        (a, ka), (b, kb) = items[i], items[j]
+        if not ka or not kb:
+            continue
+        score = _similarity(ka, kb)
+        if score >= threshold:
+            out.append((a, b, round(score, 3)))
     return sorted(out, key=lambda x: -x[2])
+
+
+def _candidate_pairs(keys: list[str], threshold: float) -> set[tuple[int, int]]:
+    """Index pairs (i < j) that may score >= threshold: a superset of the pairs found.
+
+    - Containment (score 0.9): a key of 4+ characters lies inside another only if that one
+      holds the key's rarest 4-gram: keys are indexed by their 4-grams.
+    - Ratio: SequenceMatcher's ratio is 2·M / (la + lb), M the matched characters, at most
+      the characters the two keys share (as multisets, each occurrence a token). So a pair
+      at the threshold t has lengths within a factor t / (2 - t) of each other and shares
+      at least α_z = ⌈t·lz / (2 - t)⌉ tokens with either key z; two sets sharing α tokens
+      share one among each one's first lz - α + 1 tokens in any fixed order (prefix
+      filtering). With the rarest characters first, those prefixes are short and rare;
+      a pair found so is kept when the characters it shares can reach the threshold.
+    """
+    pairs: set[tuple[int, int]] = set()
+    grams: dict[str, set[int]] = {}
+    for j, k in enumerate(keys):
+        for g in range(len(k) - 3):
+            grams.setdefault(k[g:g + 4], set()).add(j)
+    for i, k in enumerate(keys):
+        if len(k) >= 4:
+            rarest = min((k[g:g + 4] for g in range(len(k) - 3)), key=lambda q: len(grams[q]))
+            pairs.update((min(i, j), max(i, j)) for j in grams[rarest]
+                         if j != i and k in keys[j])
+
+    frequency = Counter(c for k in keys for c in k)
+    ratio = threshold / (2 - threshold)
+    token_sets: list[frozenset] = [frozenset()] * len(keys)
+    index: dict[tuple[str, int], list[int]] = {}  # token -> keys, shortest first
+    start: dict[tuple[str, int], int] = {}  # first entry long enough for the current key
+    for i in sorted(range(len(keys)), key=lambda i: len(keys[i])):
+        k = keys[i]
+        if not k:
+            continue
+        occurrence: Counter = Counter()
+        tokens = []
+        for c in k:
+            occurrence[c] += 1
+            tokens.append((c, occurrence[c]))
+        token_sets[i] = frozenset(tokens)
+        tokens.sort(key=lambda t: (frequency[t[0]], t))
+        shortest = ratio * len(k) - 1e-9
+        found: set[int] = set()
+        for token in tokens[:len(k) - math.ceil(ratio * len(k) - 1e-9) + 1]:
+            members = index.setdefault(token, [])
+            first = start.get(token, 0)
+            while first < len(members) and len(keys[members[first]]) < shortest:
+                first += 1
+            start[token] = first
+            found.update(members[first:])
+            members.append(i)
+        mine = token_sets[i]
+        for j in found:  # M <= the characters both hold (each occurrence a token)
+            if 2 * len(mine & token_sets[j]) >= threshold * (len(k) + len(keys[j])) - 1e-9:
+                pairs.add((i, j) if i < j else (j, i))
+    return pairs

@@ -1,6 +1,8 @@
+import random
+
 import pytest
 
-from normalizers.orgs import near_matches, resolve_org, split_org
+from normalizers.orgs import near_matches, near_matches_exhaustive, resolve_org, split_org
 
 
 @pytest.mark.parametrize("raw,name,form,pos,base,typ", [
@@ -81,3 +83,40 @@ def test_abbreviation_split_from_the_canonical_name(raw, name, abbreviation):
 def test_abbreviation_does_not_change_the_id():
     assert resolve_org("一般社団法人海外環境協力センター（OECC）").org_id == \
         resolve_org("一般社団法人海外環境協力センター").org_id
+def _generated_names(count: int, seed: int) -> list[str]:
+    """Company-like names built from shared parts, with near spellings of each other: a
+    character dropped, changed or doubled, a word added, the legal form moved."""
+    rng = random.Random(seed)
+    parts = ["日本", "東京", "大阪", "環境", "エネルギー", "ソリューション", "テクノ", "グリーン", "開発",
+             "工業", "電力", "エンジニアリング", "コンサルタンツ", "システム", "リサイクル", "Eco", "Energy",
+             "Solutions", "アジア", "パシフィック", "水", "ガス", "太陽光", "バイオ", "サービス"]
+    forms = ["株式会社{}", "{}株式会社", "一般社団法人{}", "{} Co., Ltd.", "{}"]
+    names: list[str] = []
+    while len(names) < count:
+        if names and rng.random() < 0.5:
+            base = rng.choice(names)
+            i = rng.randrange(len(base))
+            change = rng.choice(["drop", "swap", "double", "add"])
+            if change == "drop":
+                name = base[:i] + base[i + 1:]
+            elif change == "swap":
+                name = base[:i] + rng.choice("アイウエオカキクケコ環境電") + base[i + 1:]
+            elif change == "double":
+                name = base[:i] + base[i] + base[i:]
+            else:
+                name = base + rng.choice(parts)
+        else:
+            base = "".join(rng.sample(parts, rng.randint(1, 3)))
+            name = rng.choice(forms).format(base)
+        if name.strip():
+            names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("threshold", [0.85, 0.6])
+def test_near_matches_finds_the_pairs_of_comparing_every_pair_on_generated_names(seed, threshold):
+    names = _generated_names(250, seed)
+    found = near_matches(names, threshold)
+    assert len(found) > 20  # the set has near spellings to find
+    assert found == near_matches_exhaustive(names, threshold)

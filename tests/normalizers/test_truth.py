@@ -7,7 +7,7 @@ import pytest
 
 from normalizers.headers import map_header
 from normalizers.municipalities import check_digit
-from normalizers.orgs import near_matches, resolve_org
+from normalizers.orgs import near_matches, near_matches_exhaustive, resolve_org
 from normalizers.project import normalise_row
 
 TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "truth"
@@ -142,3 +142,9 @@ def test_near_matches_in_truth_are_reported_not_merged():
     assert ("PT. 富士古河E&Cインドネシア", "富士古河E&C", 0.9) in pairs
     for a, b, _ in pairs:
         assert resolve_org(a).org_id != resolve_org(b).org_id
+
+
+@pytest.mark.parametrize("threshold", [0.85, 0.7, 0.5])
+def test_near_matches_finds_the_pairs_of_comparing_every_pair_on_the_samples(threshold):
+    names = _truth_names()
+    assert near_matches(names, threshold) == near_matches_exhaustive(names, threshold)
