@@ -92,7 +92,10 @@ def _value(result):
 def run_refresh_flow(specs: list[SourceSpec], ctx: stages.RunContext) -> dict:
     """Run the flow (a temporary Prefect server starts when none is configured)."""
     prefect_server.wait_until_ready()
-    return refresh_flow([s.to_dict() for s in specs], asdict(ctx))
+    try:
+        return refresh_flow([s.to_dict() for s in specs], asdict(ctx))
+    finally:
+        stages.close_run_client(ctx.run_id)
 
 
 # ---------------------------------------------------------------- scheduled deployments

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -75,7 +76,56 @@ class RawStore:
 
     def last_good(self, url: str) -> ManifestEntry | None:
         """The latest entry for ``url`` that has a stored file."""
-        for entry in reversed(self.entries()):
-            if entry.url == url and entry.sha256 and self.has(entry.sha256):
+        for entry in reversed(_with_file(self.manifest_path).get(url, [])):
+            if self.has(entry.sha256):
                 return entry
         return None
+
+    def last_good_by_url(self) -> dict[str, ManifestEntry]:
+        """``last_good`` of every URL in the manifest, from one reading of it."""
+        found = {}
+        for url, entries in _with_file(self.manifest_path).items():
+            for entry in reversed(entries):
+                if self.has(entry.sha256):
+                    found[url] = entry
+                    break
+        return found
+
+
+# manifest path -> (bytes read so far, url -> its entries that name a stored file, in order).
+# The manifest only grows, so each look-up reads just the lines appended since the last one,
+# not the whole history once per URL.
+_INDEX: dict[Path, tuple[int, dict[str, list[ManifestEntry]]]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _with_file(manifest: Path) -> dict[str, list[ManifestEntry]]:
+    with _INDEX_LOCK:
+        try:
+            size = manifest.stat().st_size
+        except FileNotFoundError:
+            _INDEX.pop(manifest, None)
+            return {}
+        offset, by_url = _INDEX.get(manifest, (0, {}))
+        if size < offset:  # replaced or cut: read it again from the start
+            offset, by_url = 0, {}
+        if size > offset:
+            with open(manifest, "rb") as fh:
+                fh.seek(offset)
+                chunk = fh.read(size - offset)
+            complete = chunk[:chunk.rfind(b"\n") + 1]  # a line still being written waits
+            offset += len(complete)
+            by_url = dict(by_url)  # a new index: readers may still iterate the old one
+            for line in complete.splitlines():
+                entry = _parse(line)
+                if entry is not None and entry.sha256:
+                    by_url[entry.url] = [*by_url.get(entry.url, ()), entry]
+            _INDEX[manifest] = (offset, by_url)
+        return by_url
+
+
+def _parse(line: bytes) -> ManifestEntry | None:
+    try:
+        return ManifestEntry(**json.loads(line.decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError, TypeError):
+        return None  # a line cut by a crash mid-write, or damaged: the next fetch re-records

@@ -17,10 +17,12 @@ from pipelines import decisions as decision_files
 from pipelines import prefect_server, registry, settings
 from pipelines.fetch import FetchError, check_url, conditional_headers, make_client
 from pipelines.raw_store import RawStore
-from pipelines.remote import RemoteDataDir, is_remote
+from pipelines.settings import PIPELINE_VERSION, is_remote
 from pipelines.sources import SourceSpec, allowed_hosts, load_sources_file
-from pipelines.stages import PIPELINE_VERSION, new_context, previous_sources, reusable_lists
-from pipelines import publish as publishing
+
+# The no-op decision imports no more than this (no extractor, no pyarrow, no Prefect): the
+# stages are imported only once something is to be run.
+WAREHOUSE = "warehouse.duckdb"
 
 LOCK_WAIT_S = 5.0
 
@@ -102,26 +104,25 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str],
                     decisions_sha256: str | None = None) -> bool:
     """True when the warehouse was built by this version from exactly these lists, all ok,
     with the same decision files, and every PDF answers 304 Not Modified to a conditional GET."""
-    if not (data_dir / publishing.WAREHOUSE).exists():
+    published = _published_state(data_dir)
+    if published is None:
         return False
-    runs = publishing.read_table(data_dir, "runs")
-    if runs is None or runs.num_rows == 0 or \
-            runs.column("pipeline_version").to_pylist()[-1] != PIPELINE_VERSION:
+    last_version, last_decisions, sources = published
+    if last_version != PIPELINE_VERSION:
         return False
-    if decisions_sha256 is not None and \
-            runs.column("decisions_sha256").to_pylist()[-1] != decisions_sha256:
+    if decisions_sha256 is not None and last_decisions != decisions_sha256:
         return False
-    before = {p["url"]: p for p in previous_sources(data_dir)}
+    before = {p["url"]: p for p in sources}
     if set(before) != {s.url for s in specs}:
         return False
-    store = RawStore(data_dir / "raw")
+    good_by_url = RawStore(data_dir / "raw").last_good_by_url()  # the manifest, read once
     with make_client(timeout=10.0) as client:
         for spec in specs:
             prev = before[spec.url]
             if prev["status"] != "ok" or (prev["fiscal_year"], prev["call_round"]) != spec.list_key \
                     or prev["rows_expected"] != spec.expected_count:
                 return False
-            good = store.last_good(spec.url)
+            good = good_by_url.get(spec.url)
             if good is None or good.sha256 != prev["published_sha256"]:
                 return False
             validators = conditional_headers(good)
@@ -137,6 +138,33 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str],
     return True
 
 
+def _published_state(data_dir: Path) -> tuple[str, str | None, list[dict]] | None:
+    """The pipeline version and decision files' fingerprint of the last publishing run, and
+    the published ``sources`` rows, read from the warehouse file (DuckDB, read-only); None
+    before the first publish (or when the warehouse cannot tell: then a run decides)."""
+    path = data_dir / WAREHOUSE
+    if not path.exists():
+        return None
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None  # unreadable now: a run rebuilds it
+    try:
+        last = con.execute("SELECT pipeline_version, decisions_sha256 FROM runs"
+                           " ORDER BY started_at DESC, run_id DESC LIMIT 1").fetchone()
+        cur = con.execute("SELECT url, fiscal_year, call_round, status, rows_expected,"
+                          " published_sha256 FROM sources")
+        columns = [d[0] for d in cur.description]
+        rows = [dict(zip(columns, r)) for r in cur.fetchall()]
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return (last[0], last[1], rows) if last else None
+
+
 def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discover: bool = True,
                 command: str = "refresh", cross_check: bool = True,
                 force: bool = False, only: list[tuple[int, int]] | None = None,
@@ -148,6 +176,8 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
     published is uploaded at the end (``pipelines/remote.py``).
     """
     if is_remote(data_dir):
+        from pipelines.remote import RemoteDataDir
+
         remote = RemoteDataDir(str(data_dir))
         outcome = run_refresh(remote.pull(), sources_file=sources_file, discover=discover,
                               command=command, cross_check=cross_check, force=force, only=only,
@@ -184,6 +214,8 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
         if not force and nothing_changed(specs, data_dir, hosts, decided.fingerprint):
             return RefreshOutcome({"status": "unchanged", "sources": [], "projects": None},
                                   nothing_changed=True, notes=notes)
+        from pipelines.stages import new_context, previous_sources, reusable_lists
+
         ctx = new_context(data_dir, command, hosts, cross_check)
         ctx.keep_other_lists = bool(only)
         ctx.decisions_dir, ctx.corrections_file = where.directory, where.corrections_file

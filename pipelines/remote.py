@@ -18,16 +18,13 @@ import fsspec
 
 from pipelines.decisions import FILES as DECISION_FILES
 from pipelines.publish import CURATED, WAREHOUSE
+from pipelines.settings import is_remote  # noqa: F401  (part of this module's interface)
 
 TOP_FILES = (WAREHOUSE, "registry_discovered.json", "crawl_state.json", *DECISION_FILES)
 STATE_FILES = ("registry_discovered.json", "crawl_state.json")  # a crawl changes them even
 # when nothing is published
 # written by people in the bucket, read by a refresh, never uploaded back
 READ_ONLY_FILES = ("crosscheck_acknowledged.csv",)
-
-
-def is_remote(data_dir: str | os.PathLike) -> bool:
-    return "://" in str(data_dir)
 
 
 def cache_dir(url: str) -> Path:

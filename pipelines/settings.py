@@ -1,9 +1,12 @@
 """Where things come from and go to: environment, defaults and limits."""
 from __future__ import annotations
 
+import importlib.metadata
 import os
 from pathlib import Path
 from urllib.parse import urljoin
+
+PIPELINE_VERSION = importlib.metadata.version("c3p-warehouse")  # a new version re-publishes
 
 DEFAULT_SITE_URL = "https://www.env.go.jp"
 MAX_PDF_BYTES = 50 * 1024 * 1024  # the real lists are < 1 MB; anything this big is not one
@@ -38,3 +41,8 @@ def resolve(url: str) -> str:
 
 def default_data_dir() -> Path:
     return Path(os.environ.get("C3P_DATA_DIR", "data"))
+
+
+def is_remote(data_dir: str | os.PathLike) -> bool:
+    """Whether the data directory is an fsspec URL (``s3://…``) rather than a folder."""
+    return "://" in str(data_dir)

@@ -5,10 +5,10 @@ documents and records of a run live as files in ``DATA_DIR/.work/<run_id>/``.
 """
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import secrets
 import shutil
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,10 +25,10 @@ from pipelines.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.raw_store import RawStore
 from pipelines.reconcile import reconcile
 from pipelines.records import ListError, build_records, code_tables, merge_organizations, with_activity
+from pipelines.settings import PIPELINE_VERSION
 from pipelines.sources import SourceSpec
 from normalizers.orgs import near_matches
 
-PIPELINE_VERSION = importlib.metadata.version("c3p-warehouse")  # a new version re-publishes
 
 
 @dataclass
@@ -106,9 +106,29 @@ def reused_stages(spec: dict, fetched: dict, ctx: RunContext) -> tuple[dict, dic
 
 def fetch_stage(spec: dict, ctx: RunContext) -> dict:
     """Download one list (conditional GET); a failure is a result, never an exception."""
-    with make_client() as client:
-        result = fetch(spec["url"], ctx.raw, client, set(ctx.allowed_hosts))
+    result = fetch(spec["url"], ctx.raw, run_client(ctx.run_id), set(ctx.allowed_hosts))
     return asdict(result)
+
+
+_CLIENTS: dict[str, object] = {}  # run_id -> the run's HTTP client
+_CLIENTS_LOCK = threading.Lock()
+
+
+def run_client(run_id: str):
+    """One HTTP client (one connection pool, one TLS context) for all downloads of a run;
+    shared by the task threads (httpx clients are thread-safe)."""
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(run_id)
+        if client is None:
+            client = _CLIENTS[run_id] = make_client()
+        return client
+
+
+def close_run_client(run_id: str) -> None:
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.pop(run_id, None)
+    if client is not None:
+        client.close()
 
 
 def extract_stage(spec: dict, fetched: dict, ctx: RunContext) -> dict:
