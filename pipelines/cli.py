@@ -514,6 +514,52 @@ def reject(ctx, question_id, note):
     _answer(ctx, question_id, False, note=note)
 
 
+# ---------------------------------------------------------------- server
+
+
+@main.group()
+def server() -> None:
+    """A Prefect server that outlives one command (optional: without it, each refresh or
+    demo starts a temporary one, which costs seconds)."""
+
+
+@server.command("start")
+def server_start():
+    """Start a standing Prefect server for later commands (returns once it answers)."""
+    from pipelines import standing_server
+
+    try:
+        state, started = standing_server.start()
+    except RuntimeError as exc:
+        _fail(str(exc), 1)
+    verb = "started" if started else "already running"
+    click.echo(f"prefect server {verb}: {state['api_url']} (pid {state['pid']});"
+               " `c3p server stop` stops it")
+
+
+@server.command("stop")
+def server_stop():
+    """Stop the standing Prefect server."""
+    from pipelines import standing_server
+
+    state = standing_server.stop()
+    click.echo(f"prefect server stopped (pid {state['pid']})" if state
+               else "no standing prefect server")
+
+
+@server.command("status")
+def server_status():
+    """Say whether a standing Prefect server runs (exit 1 when none)."""
+    from pipelines import standing_server
+
+    state = standing_server.status()
+    if not state:
+        click.echo("no standing prefect server")
+        sys.exit(1)
+    click.echo(f"prefect server running: {state['api_url']} (pid {state['pid']},"
+               f" since {state['started_at']})")
+
+
 # ---------------------------------------------------------------- serve
 
 

@@ -74,6 +74,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_command(port: int) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of a Prefect API server on 127.0.0.1:``port``
+    (no UI, no telemetry; services as in Prefect's own ephemeral server)."""
+    spec = importlib.util.find_spec("prefect")
+    app_dir = str(Path(spec.origin).parent.parent)
+    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+           "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    argv = [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+            "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "error", "--lifespan", "on"]
+    return argv, env
+
+
 _started: TemporaryServer | None = None
 
 
@@ -101,17 +115,15 @@ def start_temporary_server() -> TemporaryServer | None:
     """
     if _server_configured():
         return None
+    from pipelines import standing_server
+
+    standing = standing_server.running_url()  # `c3p server start` left one running
+    if standing:
+        os.environ["PREFECT_API_URL"] = standing
+        return None
     port = _free_port()
-    spec = importlib.util.find_spec("prefect")
-    app_dir = str(Path(spec.origin).parent.parent)
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-           "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-         "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "error", "--lifespan", "on"],
-        env=env, stdin=subprocess.DEVNULL,
-    )
+    argv, env = server_command(port)
+    process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL)
     api_url = f"http://127.0.0.1:{port}/api"
     os.environ["PREFECT_API_URL"] = api_url
     progress.status(STARTING)
