@@ -228,9 +228,10 @@ def markdown(results: dict, sizes: list[int], cross_check: bool, command: str) -
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
+def write_docs(section: str, heading: str = SECTION) -> None:
+    """Replace the ``heading`` section of docs/benchmarks.md (or append it)."""
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _m: section + "\n", text)
     else:

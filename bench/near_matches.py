@@ -18,14 +18,14 @@ import argparse
 import datetime as dt
 import os
 import random
-import re
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DOCS = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(ROOT / "bench"))
+from growth import write_docs  # noqa: E402
 SECTION = "## Near matches"
 
 KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
@@ -108,14 +108,6 @@ def markdown(rows: list[dict], command: str) -> str:
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _m: section + "\n", text) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="250,1000,5000,10000")
@@ -127,7 +119,7 @@ def main() -> None:
     section = markdown(rows, "python bench/near_matches.py " + " ".join(sys.argv[1:]))
     print(section)
     if args.write_docs:
-        write_docs(section)
+        write_docs(section, SECTION)
 
 
 if __name__ == "__main__":
