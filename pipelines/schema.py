@@ -326,7 +326,8 @@ RUNS = _table(TableSpec(
         Column("projects", I32, "Projects published."),
         Column("status", S, "ok (every source ok), partial (some failed or quarantined) or"
                " failed (none ok).", False),
-        Column("pipeline_version", S, "Version of C3P warehouse that ran."),
+        Column("pipeline_version", S, "Version of C3P warehouse that ran, with a fingerprint of"
+               " the code and data that turn a PDF into rows (<release>+<fingerprint>)."),
         Column("decisions_sha256", S, "SHA-256 over the analyst's decision files the run"
                " applied (corrections.toml, organizations.toml, ...): a change re-publishes."),
     ),

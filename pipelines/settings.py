@@ -1,12 +1,40 @@
 """Where things come from and go to: environment, defaults and limits."""
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import os
 from pathlib import Path
 from urllib.parse import urljoin
 
-PIPELINE_VERSION = importlib.metadata.version("c3p-warehouse")  # a new version re-publishes
+# What turns a PDF into rows: its code and data. Their fingerprint is part of the pipeline
+# version, so an edit there (a new alias in normalizers/data/org_aliases.csv, a fixed rule)
+# makes the next refresh read every list again, as a new release does.
+ROW_MAKERS = ("extractors", "normalizers", "pipelines/records.py", "pipelines/schema.py")
+
+
+def row_makers_fingerprint(root: Path) -> str:
+    """sha1 (10 hex digits) of the ``ROW_MAKERS`` code and data files under ``root``."""
+    digest = hashlib.sha1()
+    for name in ROW_MAKERS:
+        base = root / name
+        files = [base] if base.is_file() else sorted(
+            p for p in base.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".json", ".txt"))
+        for path in files:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _pipeline_version() -> str:
+    fingerprint = row_makers_fingerprint(Path(__file__).resolve().parents[1])
+    return f"{importlib.metadata.version('c3p-warehouse')}+{fingerprint}"
+
+
+def __getattr__(name: str):
+    if name == "PIPELINE_VERSION":  # computed on first use: `c3p query` never needs it
+        globals()["PIPELINE_VERSION"] = value = _pipeline_version()
+        return value
+    raise AttributeError(name)
 
 DEFAULT_SITE_URL = "https://www.env.go.jp"
 MAX_PDF_BYTES = 50 * 1024 * 1024  # the real lists are < 1 MB; anything this big is not one

@@ -7,6 +7,7 @@ again" is observed, not taken from the run summary's word.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -144,3 +145,22 @@ def test_only_lists_published_ok_by_this_version_with_the_same_cross_check_are_r
     assert reusable_lists([_published(pipeline_version="0.0.1")], cross_check=True) == {}
     assert reusable_lists([_published(pipeline_version=None)], cross_check=True) == {}
     assert reusable_lists([_published(published_sha256=None)], cross_check=True) == {}
+
+
+def test_an_edit_to_the_code_or_data_that_make_rows_changes_the_pipeline_version(tmp_path):
+    from pipelines import settings
+
+    for name in ("normalizers/data/org_aliases.csv", "normalizers/orgs.py",
+                 "extractors/cell_text.py", "pipelines/records.py", "pipelines/schema.py",
+                 "pipelines/report.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("v1\n")
+    before = settings.row_makers_fingerprint(tmp_path)
+    (tmp_path / "pipelines/report.py").write_text("v2\n")  # does not make rows
+    assert settings.row_makers_fingerprint(tmp_path) == before
+    for name in ("normalizers/data/org_aliases.csv", "extractors/cell_text.py", "pipelines/records.py"):
+        (tmp_path / name).write_text("v2\n")
+        assert settings.row_makers_fingerprint(tmp_path) != before, name
+        (tmp_path / name).write_text("v1\n")
+    assert settings.PIPELINE_VERSION.endswith("+" + settings.row_makers_fingerprint(
+        Path(settings.__file__).resolve().parents[1]))
