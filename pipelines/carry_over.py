@@ -3,7 +3,7 @@ not read again.
 
 Three cases use it, all from the published Parquet (never by extracting again):
 
-- a list whose PDF (sha256), URL, pipeline version and cross-check setting are unchanged
+- a list whose PDF (sha256), source, pipeline version and cross-check setting are unchanged
   keeps its published rows (``of_source``);
 - a list whose new version failed or was quarantined keeps its previous good version
   (``of_list``);

@@ -158,7 +158,7 @@ def _print_summary(outcome) -> None:
                        " crosscheck_acknowledged.csv")
     if s.get("reused"):
         click.echo(f"reused: {s['reused']} unchanged list(s) kept as published, not extracted"
-                   " again (same PDF, URL and pipeline version; --force reads them again)")
+                   " again (same PDF, place and pipeline version; --force reads them again)")
     click.echo(f"projects: {s['projects']}  participants: {s['participants']}"
                f"  organisations: {s['organizations']}")
     for w in s["warnings"]:

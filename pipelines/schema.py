@@ -111,7 +111,7 @@ SOURCES = _table(TableSpec(
                " DATA_DIR/crosscheck_acknowledged.csv)."),
         Column("pipeline_version", S, "Version of the pipeline that extracted and normalised the"
                " published rows, with the fingerprint of the decision files applied to them when"
-               " there are any (null when no rows are published). A list whose PDF, URL and"
+               " there are any (null when no rows are published). A list whose PDF, place and"
                " pipeline version are unchanged keeps these rows without being read again."),
     ),
     primary_key=("source_id",),

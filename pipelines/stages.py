@@ -30,7 +30,6 @@ from pipelines.sources import SourceSpec
 from normalizers.orgs import near_matches
 
 
-
 @dataclass
 class RunContext:
     data_dir: str
