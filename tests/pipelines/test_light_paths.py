@@ -60,4 +60,6 @@ def test_a_no_op_refresh_loads_no_prefect_pyarrow_or_extractor(site, data_dir, t
     result = run_fresh(*args)
     assert result["exit_code"] == 0, result["output"]
     assert "nothing changed" in result["output"]
-    assert result["loaded"] == []
+    # the decision files are read (and fingerprinted) first, with the normalisers' tables;
+    # nothing else heavy
+    assert [m for m in result["loaded"] if m != "normalizers"] == []
