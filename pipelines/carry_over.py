@@ -7,7 +7,7 @@ from normalizers.phases import stated_phase
 from normalizers.roles import OTHER, role_code
 from pipelines.publish import read_table
 
-PROJECT_TABLES = ("participants", "domestic_cities", "partner_cities", "project_fields")
+PROJECT_TABLES = ("participants", "domestic_cities", "partner_cities", "project_fields", "review")
 
 
 def untouched_lists(data_dir: Path, run_lists: set[tuple[int, int]]) -> dict[str, list[dict]]:
@@ -28,7 +28,8 @@ def untouched_lists(data_dir: Path, run_lists: set[tuple[int, int]]) -> dict[str
                        if p["source_id"] in kept_ids]
     project_ids = {p["project_id"] for p in out["projects"]}
     for name in PROJECT_TABLES:
-        out[name] = [r for r in read_table(data_dir, name).to_pylist()
+        table = read_table(data_dir, name)  # None: a warehouse published before the table existed
+        out[name] = [r for r in (table.to_pylist() if table is not None else [])
                      if r["project_id"] in project_ids]
     _derive_missing(out)
     for name in ("crosscheck_disagreements", "corrections_applied"):

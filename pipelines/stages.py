@@ -119,7 +119,8 @@ def _records_from_document(source: SourceSpec, document_path: str, sha256: str, 
     out.write_text(json.dumps({"tables": recs.tables, "organizations": recs.organizations},
                               ensure_ascii=False))
     return {"ok": True, "records": str(out), "rows_extracted": recs.rows_extracted,
-            "warnings": recs.warnings}
+            "warnings": recs.warnings,
+            "errors": [f"{source.source_id}: {p}" for p in doc.problems]}
 
 
 def previous_sources(data_dir: Path) -> list[dict]:
@@ -138,9 +139,11 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
 
     tables: dict[str, list[dict]] = {n: [] for n in
                                      ("projects", "participants", "domestic_cities",
-                                      "partner_cities", "project_fields", "corrections_applied")}
+                                      "partner_cities", "project_fields", "corrections_applied",
+                                      "review")}
     org_parts, source_rows, disagreements = [], [], []
     warnings: list[str] = []
+    errors: list[str] = []
     for spec, f, e, r, verdict in zip(sources, fetched, extracted, records, verdicts):
         if verdict.status == "ok":
             rec_path, pub_sha = r["records"], f["sha256"]
@@ -156,6 +159,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             org_parts.append(data["organizations"])
             rows_published = len(data["tables"]["projects"])
         warnings.extend(r.get("warnings", []))
+        errors.extend(r.get("errors", []))
         source_rows.append({
             "source_id": spec.source_id, "fiscal_year": spec.fiscal_year,
             "call_round": spec.call_round, "url": spec.url, "press_url": spec.press_url,
@@ -207,8 +211,10 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         "projects": len(tables["projects"]),
         "participants": len(tables["participants"]),
         "organizations": len(organizations),
+        "review": len(tables["review"]),
         "notes": ctx.notes,
         "warnings": warnings,
+        "errors": errors,
         "status": runs[-1]["status"],
     }
 
