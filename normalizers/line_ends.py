@@ -405,7 +405,7 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
         if any(known(j) for j in _joins(item, b_raw)):
             return True, True, "joined, a known name"
         if known(item) and not (names and any(known_prefix(j, False) for j in _joins(item, b_raw))) and (
-                end != WRAPPED or names) and (not names or whole_name(b_item) or end == WRAPPED):
+                end != WRAPPED or names) and (not names or whole_name(b_item) or starts_like_name(sb)):
             return False, end == BROKEN, "a known name, and joining makes none"
     # 4. geometry, with the grammar of names for lists
     if kind == PROSE and end != WRAPPED and sa[-1] in SENTENCE_END:
