@@ -597,7 +597,7 @@ def render(data: dict, *, data_dir: Path | None = None, generated: datetime | No
 </section>
 
 <section id="review">
-<h2>To review: {len(data["review"])} cell reading(s) on disagreeing evidence</h2>
+<h2>Readings to check ({len(data["review"])}): cells published on disagreeing evidence</h2>
 <p>Where a printed line or an item ends was decided on evidence that disagreed; the reading
 published and the other one (table <code>review</code>).</p>
 {review}
