@@ -40,10 +40,15 @@ SAMPLES = [("fy2023_r1_xlsx.pdf", "fy2023_r1.json"), ("fy2023_r1_rl.pdf", "fy202
 
 
 def ours(path):
+    """The cells as the warehouse reads them: the extractor's printed lines, every line end
+    decided by normalizers/line_ends.py (the extractor's own ``cells`` are its default
+    reading, which takes no knowledge of names; see docs/contract.md)."""
     from extractors import extract_document
+    from normalizers.project import decided_cells
 
     doc = extract_document(path)
-    return doc.tables[0].rows and [r.cells for r in doc.tables[0].rows], doc.pages
+    table = doc.tables[0]
+    return table.rows and [decided_cells(table.header, r.lines) for r in table.rows], doc.pages
 
 
 def raw_pdfplumber(path, header):

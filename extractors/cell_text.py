@@ -1,27 +1,35 @@
-"""The text of one cell: printed lines joined where they only wrapped, kept apart where the
-author broke them.
+"""The printed lines of one cell, with a geometric verdict for every line end.
 
-A line wrapped when the next unbreakable unit (a Latin word, or one Japanese glyph with the
-closing punctuation that may not start a line) would not have fit between the line's end
-and the cell's inner right edge. A short line ended on purpose.
+The extractor reports; it does not decide what a line end means. For each end it says what
+the geometry shows (the issue's terms, `LineEnd`):
+
+- ``wrapped``: the next unbreakable unit (a Latin word, or one Japanese glyph with the
+  closing punctuation that may not start a line) could not have fitted between the line's
+  end and the cell's inner right edge: the line ran out of room;
+- ``broken``: it would have fitted with room to spare (or a blank line follows): the line
+  was ended on purpose;
+- ``unsure``: within tolerance — the unit fits exactly, or fits but not with the space an
+  engine that breaks at spaces would have needed before it (東京都　さいたま市).
+
+Cell text (`default_text`) joins ``wrapped`` and ``unsure`` ends and keeps ``broken`` ones
+as ``\\n`` — one documented default; ``normalizers.line_ends`` decides the ends for the
+warehouse with what it knows of names.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .text_layer import Glyph, TextLine
 
+WRAPPED, BROKEN, UNSURE = "wrapped", "broken", "unsure"
 # may not start a line (JIS X 4051 line-start prohibition), so they travel with the glyph before
 _CLOSING = set("、。，．,.）)］]｝}〕〉》」』】〙〗’”ゝゞヽヾーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・：；！？!?")
 _OPENING = set("（(［[｛{〔〈《「『【〘〖‘“")
-_SENTENCE_END = set("。．.！？!?")
-_NUMBERED = re.compile(r"^[（(][0-9０-９一二三四五六七八九十]+[）)]")
-_MARKERS = set("・●○◎■□◆◇▪▫•‣※*-－―✓") | {chr(c) for c in range(0x2460, 0x2474)}
 _SPACES = (" ", "\u3000")
 # Share of the font size by which a unit may still have fitted and yet was wrapped: layout
 # engines keep a right inset a little larger than the left one we can measure.
-FIT_TOLERANCE = 0.1
+FIT_TOLERANCE = 0.15
+BLANK_GAP = 1.6  # a gap of this many line pitches between two lines is a blank line
 
 
 @dataclass(slots=True)
@@ -32,6 +40,18 @@ class PlacedLine:
     inner_right: float
     piece: int  # lines of one cell on different pages have different pieces
     pitch: float
+
+
+@dataclass(slots=True)
+class CellLines:
+    """A cell as printed: its lines (a blank line is ``""``) and the verdict on each end
+    (``ends[i]`` is the end of ``lines[i]``; one fewer than lines)."""
+
+    lines: list[str]
+    ends: list[str]
+
+    def to_dict(self) -> dict:
+        return {"lines": self.lines, "ends": self.ends}
 
 
 def is_latin(ch: str) -> bool:
@@ -78,127 +98,85 @@ def _next_unit_width(glyphs: list[Glyph]) -> float:
     return glyphs[i].x1 - glyphs[0].x0
 
 
-def wrapped(a: PlacedLine, b: PlacedLine) -> bool:
-    """Whether line b continues line a only because a ran out of room."""
+def _katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30fc"
+
+
+def _next_word_width(glyphs: list[Glyph]) -> float:
+    """Width of the katakana word at the start of a line: engines that break Japanese at
+    word boundaries (ICU's dictionary, in LibreOffice) move a loanword as a whole."""
+    n = 0
+    while n < len(glyphs) and _katakana(glyphs[n].text):
+        n += 1
+    return glyphs[n - 1].x1 - glyphs[0].x0 if n else 0.0
+
+
+def verdict(a: PlacedLine, b: PlacedLine) -> str:
+    """What the geometry says of the end of line a, line b following it in the cell."""
     ca, cb = _content(a.line), _content(b.line)
-    if not ca or not cb:
-        return False
     size = max(ca[-1].size, cb[0].size)
-    unit = _next_unit_width(cb)
-    if is_latin(ca[-1].text) and is_latin(cb[0].text):
-        unit += 0.25 * size  # the space the word would have needed
-    return ca[-1].x1 + unit > a.inner_right - FIT_TOLERANCE * size
+    tolerance = FIT_TOLERANCE * size
+    latin = is_latin(ca[-1].text) and is_latin(cb[0].text)
+    unit = _next_unit_width(cb) + (0.25 * size if latin else 0.0)  # a word needs its space
+    room = a.inner_right - (ca[-1].x1 + unit)
+    if room < tolerance:
+        return WRAPPED
+    # the unit fitted, but not with a full-width (Japanese) or word (Latin) space before it,
+    # or the glyph fitted and the katakana word it begins did not
+    if room < (0.35 if latin else 1.0) * size + tolerance:
+        return UNSURE
+    if a.inner_right - (ca[-1].x1 + _next_word_width(cb)) < tolerance:
+        return UNSURE
+    return BROKEN
 
 
-def _starts_with_marker(a: PlacedLine) -> bool:
-    c = _content(a.line)
-    return bool(c) and c[0].text in _MARKERS
-
-
-def _broke_inside_word(a: PlacedLine) -> bool:
-    # A Latin word is only broken when it cannot fit on a line of its own: the line is that
-    # one word, flush against the edge.
-    text = line_text(a.line).strip()
-    return bool(text) and all(is_latin(c) for c in text)  and " " not in text and (
-        _content(a.line)[-1].x1 + 0.5 * _content(a.line)[-1].size > a.inner_right
-    )
-
-
-def _lost_space_wrap(a: PlacedLine, b: PlacedLine) -> bool:
-    """A line that ended a little short between two Japanese words: the next unit did fit,
-    but not with a full-width space before it. An engine that breaks at spaces wrapped
-    there, and the space it broke at left no trace (東京都　さいたま市)."""
-    ca, cb = _content(a.line), _content(b.line)
-    if not ca or not cb:
-        return False
-    last, first = ca[-1].text, cb[0].text
-    if is_latin(last) or is_latin(first) or last in _SENTENCE_END or first in _MARKERS:
-        return False
-    size = max(ca[-1].size, cb[0].size)
-    return ca[-1].x1 + size + _next_unit_width(cb) > a.inner_right - FIT_TOLERANCE * size
-
-
-def _unclosed(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        if ch in _OPENING:
-            depth += 1
-        elif ch in "）)］]｝}〕〉》」』】〙〗" and depth:
-            depth -= 1
-    return depth > 0
-
-
-def _is_fragment(text: str, others: list[str]) -> bool:
-    # a line that is only the common ending of other lines ("株式会社") is the tail of an item
-    return sum(1 for o in others if len(o) > len(text) and o.endswith(text)) >= 1
-
-
-def _ends_item(lines: list[PlacedLine], i: int, item: str, list_like: bool, texts: list[str]) -> bool:
-    """Line i was full; decide whether its end is nevertheless the end of an item."""
-    a, b = texts[i].rstrip(), texts[i + 1].lstrip()
-    if not a or not b or not list_like:
-        return False
-    if is_latin(a[-1]) and is_latin(b[0]):
-        return False
-    if a[-1] in _OPENING or a[-1] in "、，,・" or b[0] in _CLOSING or _unclosed(item):
-        return False
-    if b[0] in _OPENING and not _NUMBERED.match(b):
-        return False  # a parenthesis after a name belongs to it: 株式会社 / （SMTPFC）
-    if "。" in item or "、" in item:
-        return False  # prose, not a list of names
-    from .tokens import break_evidence
-
-    evidence = break_evidence(a, b)
-    if evidence != "boundary":
-        return False
-    return not _is_fragment(b, [t.strip() for j, t in enumerate(texts) if j != i + 1])
-
-
-def join_lines(lines: list[PlacedLine], blank_lines: bool = True) -> str:
-    """Cell text: wrapped lines joined (one space between Latin words), others by '\\n'.
-
-    A full line is a wrap, unless the cell reads as a list (most of its lines end short)
-    and the words on either side of the line end are two noun phrases, not one word cut.
-    """
+def cell_lines(lines: list[PlacedLine], blank_lines: bool = True) -> CellLines:
+    """The printed lines of a cell and the verdict on every line end."""
     lines = [l for l in lines if _content(l.line)]
-    if not lines:
-        return ""
-    texts = [line_text(l.line) for l in lines]
-    geometric = [wrapped(a, b) for a, b in zip(lines, lines[1:])]
-    lost = [not g and _lost_space_wrap(a, b) for g, a, b in zip(geometric, lines, lines[1:])]
-    # list-likeness from the line ends geometry is sure about (not the lost-space guesses)
-    sure = [g for g, l in zip(geometric, lost) if not l]
-    # a lost space is only believed in a cell that is one run of text (no line ended short)
-    one_run = all(sure)
-    full = [g or (l and one_run) for g, l in zip(geometric, lost)]
-    shorts = sum(not g for g in sure)
-    list_like = shorts >= 2 or (shorts == 1 and len(sure) <= 2)
-    parts = [texts[0]]
-    item_start = lines[0]
-    for i, (a, b) in enumerate(zip(lines, lines[1:])):
-        tb = texts[i + 1]
+    texts: list[str] = []
+    ends: list[str] = []
+    for i, a in enumerate(lines):
+        texts.append(line_text(a.line).strip(" "))
+        if i + 1 == len(lines):
+            break
+        b = lines[i + 1]
         blanks = 0
         if blank_lines and a.piece == b.piece and a.pitch > 0:
             gap = b.line.mid_y - a.line.mid_y
-            if gap > 1.6 * a.pitch:
+            if gap > BLANK_GAP * a.pitch:
                 blanks = max(round(gap / a.pitch) - 1, 1)
-        # a marker opening the next line after an item that also opened with one is a new item
-        new_item = bool(_content(b.line)) and _content(b.line)[0].text in _MARKERS and _starts_with_marker(item_start)
-        join = full[i] and not blanks and not new_item and not _ends_item(lines, i, parts[-1], list_like, texts)
-        if join:
-            prev = parts[-1]
-            core = prev.rstrip(" ")
-            last = core[-1:]
-            first = tb.lstrip(" ")[:1]
-            if last == "\u3000":
-                parts[-1] = core + tb.lstrip(" ")
-            elif is_latin(last) and is_latin(first) and last not in "-/" and not _broke_inside_word(a):
-                parts[-1] = core + " " + tb.lstrip(" ")
-            else:
-                parts[-1] = prev + tb
+        if blanks:
+            texts += [""] * blanks
+            ends += [BROKEN] * (blanks + 1)
         else:
-            parts[-1] = parts[-1].rstrip(" ")
-            parts.append("\n" * blanks + tb)
-            item_start = b
-    parts[-1] = parts[-1].rstrip(" ")
-    return "\n".join(p.lstrip(" ") for p in parts)
+            ends.append(verdict(a, b))
+    return CellLines(texts, ends)
+
+
+def join_pair(a: str, b: str) -> str:
+    """Two printed lines read as one: no space between Japanese and anything (Japanese line
+    breaking takes none), one space between two Latin words — none after a hyphen or a slash,
+    none inside a number cut in two, and none when the first line already ended in a space
+    (U+3000 typed at the wrap)."""
+    last, first = a[-1:], b[:1]
+    if is_latin(last) and is_latin(first) and last not in "-/" and not (last.isdigit() and first.isdigit()):
+        return a + " " + b
+    return a + b
+
+
+def default_text(cell: CellLines) -> str:
+    """Cell text: ``wrapped`` and ``unsure`` ends joined, ``broken`` ends kept as ``\\n``."""
+    if not cell.lines:
+        return ""
+    parts = [cell.lines[0]]
+    for end, line in zip(cell.ends, cell.lines[1:]):
+        if end == BROKEN or not parts[-1] or not line:
+            parts.append(line)
+        else:
+            parts[-1] = join_pair(parts[-1], line)
+    return "\n".join(parts)
+
+
+def join_lines(lines: list[PlacedLine], blank_lines: bool = True) -> str:
+    """Cell text of placed lines (`cell_lines` then `default_text`)."""
+    return default_text(cell_lines(lines, blank_lines))

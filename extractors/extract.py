@@ -171,10 +171,11 @@ def extract_document(path: str | Path, *, cross_check: bool = False,
     counts: dict[int, int] = {}
     for t in tables:
         counts[t.page] = counts.get(t.page, 0) + 1
-    logical = join_pages(tables, counts)
+    problems: list[str] = []
+    logical = join_pages(tables, counts, problems)
     if not logical:
         raise NoTable(str(path), f"no ruled table found on any of its {pages} pages")
-    doc = Document(str(path), pages, logical)
+    doc = Document(str(path), pages, logical, problems=problems)
     if cross_check:
         from .crosscheck import cross_check as run_cross_check
 

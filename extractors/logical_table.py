@@ -1,7 +1,7 @@
 """Joining page grids into logical tables.
 
 A page's grid continues the table of the previous page when it has the same columns; a
-repeated header is dropped; a first row whose first cell is empty is the rest of the row
+repeated header is dropped (at a page's top or inside it); a first row whose first cell is empty is the rest of the row
 the page break cut; a row that is one cell across the whole table names the group of the
 rows below it (``section``).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cell_text import PlacedLine, join_lines
+from .cell_text import PlacedLine, cell_lines, default_text, join_lines
 from .model import BBox, Row, Table
 from .page_table import PageRow, PageTable
 
@@ -71,26 +71,65 @@ class _TableBuilder:
             return
         if row.empty:
             return
+        if _texts(pt, row)[:1] == self.header[:1] and _texts(pt, row) == self.header:
+            return  # the header repeated inside a page (platypus repeats it on a split piece)
         self.rows.append(_RowBuilder(_placed(pt, row, 0), [pt.page], self.section, [(pt.page, box)]))
 
     def build(self) -> Table:
-        rows = [
-            Row([join_lines(c) for c in rb.cells], rb.pages, rb.section, rb.bboxes)
-            for rb in self.rows
-        ]
+        rows = []
+        for rb in self.rows:
+            printed = [cell_lines(c) for c in rb.cells]
+            rows.append(Row([default_text(c) for c in printed], rb.pages, rb.section, rb.bboxes,
+                            printed))
         return Table(self.header, self.pages, rows)
 
 
-def _is_continuation(row: PageRow) -> bool:
-    return not row.span and not row.cells[0] and not row.empty
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
 
 
-def join_pages(page_tables: list[PageTable], page_counts: dict[int, int]) -> list[Table]:
+def _peel_header(pt: PageTable, row: PageRow, header: list[str]) -> PageRow | None:
+    """The row without the header lines at its top, when the band begins with the table's
+    header (a header repeated on a page with no rule under it shares its band with the
+    rest of a cut row); None when it does not."""
+    if row.span or not any(h.strip() for h in header):
+        return None
+    cells = []
+    for j, (cell, head) in enumerate(zip(row.cells, header)):
+        want, taken = _squeeze(head), 0
+        while taken < len(cell) and want and \
+                want.startswith(_squeeze(join_lines(_placed_cell(pt, cell[:taken + 1], j, row.span)))):
+            taken += 1
+            if _squeeze(join_lines(_placed_cell(pt, cell[:taken], j, row.span))) == want:
+                break
+        if want and _squeeze(join_lines(_placed_cell(pt, cell[:taken], j, row.span))) != want:
+            return None
+        cells.append(cell[taken:])
+    rest = PageRow(row.top, row.bottom, row.span, cells, row.open_top, row.open_bottom)
+    return rest if not rest.empty else None
+
+
+def _placed_cell(pt: PageTable, lines, col: int, span: bool) -> list[PlacedLine]:
+    return [PlacedLine(l, pt.inner_right(col, span), 0, pt.pitch) for l in lines]
+
+
+def _is_continuation(row: PageRow, previous_open: bool) -> bool:
+    """Whether the first body row of a page is the rest of the previous page's last row:
+    its first cell (the row's number) is empty, or neither the rule under the previous
+    fragment nor the rule above this one was drawn."""
+    if row.span or row.empty:
+        return False
+    return not row.cells[0] or (previous_open and row.open_top)
+
+
+def join_pages(page_tables: list[PageTable], page_counts: dict[int, int],
+               problems: list[str] | None = None) -> list[Table]:
     """Logical tables from the page grids of a document, in reading order.
 
     ``page_counts`` maps a page number to the number of grids found on it: a table only
     continues from the last grid of a page into the first grid of the next page.
     """
+    problems = [] if problems is None else problems
     out: list[Table] = []
     cur: _TableBuilder | None = None
     seen_on_page: dict[int, int] = {}
@@ -108,6 +147,12 @@ def join_pages(page_tables: list[PageTable], page_counts: dict[int, int]) -> lis
         if continues:
             first = next((i for i, r in enumerate(rows) if not r.span and not r.empty), None)
             repeated = first is not None and _texts(pt, rows[first]) == cur.header
+            if first is not None and not repeated:
+                rest = _peel_header(pt, rows[first], cur.header)
+                if rest is not None:  # the header drawn with no rule under it: peeled off
+                    rows = rows[:first] + [rest] + rows[first + 1:]
+                    first -= 1
+                    repeated = True
             if not repeated and not _same_columns(cur.last, pt):
                 continues = False
             elif repeated:
@@ -126,8 +171,13 @@ def join_pages(page_tables: list[PageTable], page_counts: dict[int, int]) -> lis
             at_start = True
             if pt.page not in cur.pages:
                 cur.pages.append(pt.page)
+        previous_open = bool(cur.last.rows) and cur.last.rows[-1].open_bottom
         for i, row in enumerate(rows):
-            cur.add_row(pt, row, continuation=at_start and i == 0 and _is_continuation(row))
+            cont = at_start and i == 0 and _is_continuation(row, previous_open)
+            if not cont and row.open_top and not row.empty and not row.span:
+                problems.append(f"page {pt.page}: a row fragment at the top of the table"
+                                " continues no row of the page before; kept as a row of its own")
+            cur.add_row(pt, row, continuation=cont)
         cur.last = pt
     if cur is not None and cur.rows:
         out.append(cur.build())

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cell_text import CellLines
+
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, per page
 
 
@@ -14,6 +16,7 @@ class Row:
     pages: list[int]  # 1-based page numbers the row lies on
     section: str | None = None  # text of the group row above it, if any
     bboxes: list[tuple[int, BBox]] = field(default_factory=list)  # (page, box) per piece
+    lines: list[CellLines] = field(default_factory=list)  # per cell: printed lines, verdicts
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Document:
     pages: int
     tables: list[Table]
     crosscheck: object | None = None  # crosscheck.CrossCheck when asked for
+    problems: list[str] = field(default_factory=list)  # text the tables could not place
 
     @property
     def crosscheck_agreement(self) -> float | None:
@@ -45,32 +49,18 @@ class Document:
                     "header": t.header,
                     "pages": t.pages,
                     "rows": [
-                        {"section": r.section, "cells": r.cells, "pages": r.pages}
+                        {"section": r.section, "cells": r.cells, "pages": r.pages,
+                         "lines": [c.to_dict() for c in r.lines]}
                         for r in t.rows
                     ],
                 }
                 for t in self.tables
             ],
         }
+        d["problems"] = list(self.problems)
         if self.crosscheck is not None:
             d["crosscheck"] = self.crosscheck.to_dict()
         return d
-
-
-def document_from_dict(d: dict) -> Document:
-    """The inverse of Document.to_dict (cross-check and bboxes are not kept in JSON)."""
-    return Document(
-        file=d["file"],
-        pages=d["pages"],
-        tables=[
-            Table(
-                header=list(t["header"]),
-                pages=list(t["pages"]),
-                rows=[Row(list(r["cells"]), list(r["pages"]), r.get("section")) for r in t["rows"]],
-            )
-            for t in d["tables"]
-        ],
-    )
 
 
 def document_from_dict(data: dict) -> Document:
@@ -82,9 +72,12 @@ def document_from_dict(data: dict) -> Document:
             Table(
                 header=t["header"],
                 pages=t["pages"],
-                rows=[Row(cells=r["cells"], pages=r["pages"], section=r.get("section"))
+                rows=[Row(cells=r["cells"], pages=r["pages"], section=r.get("section"),
+                          lines=[CellLines(list(c["lines"]), list(c["ends"]))
+                                 for c in r.get("lines", [])])
                       for r in t["rows"]],
             )
             for t in data["tables"]
         ],
+        problems=list(data.get("problems", [])),
     )

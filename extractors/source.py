@@ -20,6 +20,7 @@ from pdfminer.pdffont import PDFCIDFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.utils import apply_matrix_rect
 
+from .code_points import repair
 from .content_stream import fast_content
 from .text_layer import Glyph
 
@@ -140,6 +141,7 @@ class _Aggregator(PDFPageAggregator):
         adv = textwidth * fontsize * scaling
         if not text:
             return adv
+        text = repair(text)
         if font.is_vertical():
             (vx, vy) = font.char_disp(cid)
             vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001

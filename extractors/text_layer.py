@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pdfminer.layout import LTChar, LTPage
 
+from .code_points import repair
 from .layout_tree import leaves
 
 
@@ -77,7 +78,7 @@ def page_glyphs(layout: LTPage) -> list[Glyph]:
             if not text:
                 continue
             out.append(
-                Glyph(text, obj.x0 - px0, obj.x1 - px0, ptop - obj.y1, ptop - obj.y0,
+                Glyph(repair(text), obj.x0 - px0, obj.x1 - px0, ptop - obj.y1, ptop - obj.y0,
                       obj.size, obj.fontname)
             )
     return out

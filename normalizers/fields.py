@@ -1,7 +1,8 @@
 """対象分野 cells -> ProjectField rows with a field_code (taxonomy: data/field_taxonomy.csv
 maps printed labels to codes; data/field_codes.csv gives each code its Japanese and English label).
 
-Items are separated by line breaks, 「、」 and 「，」 (not by ・: 「フロン回収・破壊」 is one label).
+Items are the cell's items (normalizers.line_ends), separated further by 「、」 and 「，」 (not
+by ・: 「フロン回収・破壊」 is one label).
 Unknown labels get field_code "other", keep their text in field_raw and raise a warning;
 「その他」 printed as such is "other" without a warning.
 """
@@ -12,7 +13,8 @@ from functools import lru_cache
 
 from ._data import read_csv
 from .model import ProjectField
-from .text import clean, open_brackets
+from .line_ends import FIELDS, Reading, read_cell
+from .text import clean, split_outside_brackets
 
 
 
@@ -43,42 +45,19 @@ def _table() -> dict[str, str]:
     return out
 
 
-def _segment(label: str) -> list[str] | None:
-    """「再生可能エネルギー廃棄物処理」 (two lines the extractor joined) -> the known labels it
-    is made of, exactly (no characters left over), or None."""
-    s = label
-    best: dict[int, list[str] | None] = {0: []}
-    keys = {}
-    for r in read_csv("field_taxonomy.csv"):
-        keys[_fold(r["label"])] = r["label"]
-    f = _fold(s)
-    # positions in the folded text; map back through the raw text character by character
-    raw_pos = [i for i, ch in enumerate(s) if not ch.isspace()]
-    for i in range(len(f)):
-        if best.get(i) is None:
-            continue
-        for k in keys:
-            if f.startswith(k, i) and (i + len(k)) not in best:
-                best[i + len(k)] = best[i] + [(i, i + len(k))]
-    spans = best.get(len(f))
-    if not spans or len(spans) < 2 or len(raw_pos) != len(f):
-        return None
-    return [s[raw_pos[a]: raw_pos[b - 1] + 1] for a, b in spans]
-
-
-def split_fields(cell: str) -> list[str]:
-    items: list[str] = []
-    for p in (x.strip(" \u3000・") for x in re.split(r"[\n、，]+", cell or "")):
-        if not p:
-            continue
-        if items and open_brackets(items[-1]) > 0:
-            items[-1] += p  # 「デジタル技術（」+「DX）」
-        else:
-            items.append(p)
+def split_fields(cell, extra: dict | None = None) -> list[str]:
+    """Labels as printed: items by normalizers.line_ends (a taxonomy label is known), then
+    「、」 and 「，」 outside brackets."""
+    reading = cell if isinstance(cell, Reading) else read_cell(
+        cell, FIELDS, known=lambda t: is_known(t, extra))
     out: list[str] = []
-    for p in items:
-        out.extend((_segment(p) if field_code(p) is None else None) or [p])
+    for item in reading.items:
+        out += [p for p in (x.strip(" \u3000・") for x in split_outside_brackets(item, "、，")) if p]
     return out
+
+
+def is_known(label: str, extra: dict | None = None) -> bool:
+    return field_code(label, extra) is not None
 
 
 def field_code(label: str, extra: dict | None = None) -> str | None:
@@ -87,9 +66,9 @@ def field_code(label: str, extra: dict | None = None) -> str | None:
     return (extra or {}).get(k) or _table().get(k)
 
 
-def resolve_fields(cell: str, extra: dict | None = None) -> tuple[list[ProjectField], list[str]]:
+def resolve_fields(cell, extra: dict | None = None) -> tuple[list[ProjectField], list[str]]:
     out, warnings = [], []
-    for i, raw in enumerate(split_fields(cell), start=1):
+    for i, raw in enumerate(split_fields(cell, extra), start=1):
         code = field_code(raw, extra)
         if code is None:
             warnings.append(f"target field {raw!r} not in the taxonomy: stored as 'other'"

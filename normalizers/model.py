@@ -68,6 +68,17 @@ class ProjectField:
 
 
 @dataclass
+class ReviewNote:
+    """A reading published on evidence that disagreed: for a person to check."""
+
+    column: str  # the header as printed
+    lines: list[str]  # the cell's printed lines
+    chosen: str  # the reading published
+    alternative: str | None  # the reading the other way
+    reason: str
+
+
+@dataclass
 class ProjectEntities:
     list_no: int | None
     list_no_raw: str
@@ -87,3 +98,4 @@ class ProjectEntities:
     group: str | None
     phase: int | None = None  # フェーズ2 / 第2期 stated in 事業名 or 事業概要
     warnings: list[str] = field(default_factory=list)
+    review: list[ReviewNote] = field(default_factory=list)

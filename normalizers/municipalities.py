@@ -98,15 +98,18 @@ def government_prefix(text: str) -> tuple[Municipality, str] | None:
 _SEP = re.compile(r"[\n、，,・/／]+")
 
 
-def split_domestic(cell: str) -> list[str]:
+def split_domestic(cell) -> list[str]:
     """Split a 国内都市 cell into government names as printed.
 
     Separators: line breaks, 、，,・/ and white space. A part with no separator that holds
     several governments (「東京都さいたま市」: the space was lost in the PDF) is cut where
     SudachiPy's place-name tokens (mode C) line up with reference names; 「神奈川県横浜市」
     (prefecture + one of its own municipalities) stays one."""
+    from .line_ends import CITIES, Reading, read_cell
+
+    reading = cell if isinstance(cell, Reading) else read_cell(cell, CITIES, known=is_known)
     out: list[str] = []
-    for part in _SEP.split(cell.strip()):
+    for part in _SEP.split(reading.text.strip()):
         for piece in re.split(r"\s+", part.strip()):
             if piece:
                 out.extend(_cut(piece))
@@ -131,10 +134,14 @@ def _cut(piece: str) -> list[str]:
     return res
 
 
-def resolve_domestic(cell: str) -> tuple[list[DomesticCity], list[str]]:
+def is_known(name: str) -> bool:
+    return lookup(name) is not None
+
+
+def resolve_domestic(cell) -> tuple[list[DomesticCity], list[str]]:
     """DomesticCity rows for a 国内都市 cell, plus warnings for names not resolved."""
     cities, warnings = [], []
-    for i, raw in enumerate(split_domestic(cell or ""), start=1):
+    for i, raw in enumerate(split_domestic(cell if cell is not None else ""), start=1):
         m = lookup(raw)
         if m is None:
             warnings.append(f"domestic city {raw!r}: no unique 団体コード")

@@ -1,9 +1,8 @@
 """Co-applicant cells -> one Participant per organisation.
 
 Splitting, in order:
-1. line breaks (the author's own; wraps are already joined by the extractor). A line that
-   cannot stand alone is joined back to the one before: it starts with a closing bracket,
-   it is only a legal form (「株式会社」), or the previous line left a bracket open;
+1. items: where a printed line ends an item is decided by normalizers.line_ends (from the
+   extractor's verdicts, the grammar of names and the organisations known to the programme);
 2. a bullet at line start (・ • ● ○ ■ □ ◆ ◇ - ＊) is removed — only at line start, so the
    ・ inside 「エア・ウォーター株式会社」 stays;
 3. 「、」 and 「，」 separate names inside a line; the ASCII comma never does (English names:
@@ -16,82 +15,22 @@ Splitting, in order:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from ._data import read_csv
 from .model import DomesticCity, Participant
-from .orgs import LEGAL_FORMS, split_legal_form, split_org
+from .line_ends import PARTICIPANTS, Reading, read_cell, role_label
+from .orgs import split_org
 from .roles import OTHER, role_code
-from .text import clean, is_wrap, split_outside_brackets
+from .text import split_outside_brackets
 
 _BULLET = re.compile(r"^\s*[・•●○■□◆◇▪▫‣＊*]\s*|^\s*-\s+")
-_LABEL = re.compile(r"^\s*[【\[〔(（<＜]?\s*([^：:】\]〕)）>＞\n]{2,16}?)\s*[】\]〕)）>＞]?\s*[：:]\s*(.*)$")
-
-
-@lru_cache(maxsize=1)
-def _labels() -> dict[str, str]:
-    return {clean(r["label"]).replace(" ", ""): r["role"] for r in read_csv("role_labels.csv")}
-
-
-def role_label(line: str) -> tuple[str, str] | None:
-    """(role, rest of line) when the line starts with a known role label."""
-    m = _LABEL.match(line)
-    if not m:
-        return None
-    label = clean(m.group(1)).replace(" ", "")
-    role = _labels().get(label)
-    if role is None:
-        return None
-    return role, m.group(2)
-
-
-_LATIN_LINE = re.compile(r"^[\x20-\x7e]+$")
-_LATIN_END_FORM = re.compile(r"(Co\.,?\s*Ltd\.?|Ltd\.?|LLC|Inc\.?|Corp\.?|Corporation|Company|JSC|PLC|GmbH|Bhd\.?|Tbk\.?|\))\s*$", re.I)
-
-
-def _is_continuation(prev: str, line: str) -> bool:
-    t = clean(line)
-    if role_label(t) or _BULLET.match(line):
-        return False
-    if is_wrap(prev, line):
-        return True
-    if t in LEGAL_FORMS or re.fullmatch(r"\((株|有|合|一社|一財|公社|公財)\)", t):
-        return True
-    # an English name wrapped: both lines Latin, the first without its legal form yet
-    p = clean(_BULLET.sub("", prev, count=1))
-    return bool(_LATIN_LINE.match(p) and _LATIN_LINE.match(t) and not _LATIN_END_FORM.search(p)
-                and split_legal_form(p)[0] is None and not re.match(r"(PT|CV)\.?\s", t))
-
-
 def _split_commas(line: str) -> list[str]:
     return split_outside_brackets(line, "、，")
 
 
-_SUFFIX_FORMS = "|".join(f for f in LEGAL_FORMS if f.endswith("会社"))
-_MERGED = re.compile(rf"^(.+?(?:{_SUFFIX_FORMS}))((?:(?!{_SUFFIX_FORMS}).)+(?:{_SUFFIX_FORMS}))$")
-
-
-def _unmerge(name: str) -> list[str]:
-    """「東京センチュリー株式会社ダイキン工業株式会社」 (two lines the extractor joined) -> two
-    names: only when both halves end in a suffix legal form and neither starts with one."""
-    m = _MERGED.match(name)
-    if m and not any(m.group(1).startswith(f) or m.group(2).startswith(f) for f in LEGAL_FORMS):
-        return [m.group(1), m.group(2)]
-    return [name]
-
-
-def split_cell(cell: str, default_role: str) -> list[tuple[str, str]]:
-    """(name as printed, role) pairs of a co-applicant cell."""
-    lines: list[str] = []
-    for raw in (cell or "").replace("\r\n", "\n").split("\n"):
-        if not raw.strip():
-            lines.append("")
-            continue
-        if lines and lines[-1] and _is_continuation(lines[-1], raw):
-            sep = " " if re.search(r"[A-Za-z.,]$", lines[-1]) and re.match(r"\s*[A-Za-z(]", raw) else ""
-            lines[-1] = lines[-1].rstrip() + sep + raw.strip()
-        else:
-            lines.append(raw)
+def split_cell(cell, default_role: str) -> list[tuple[str, str]]:
+    """(name as printed, role) pairs of a co-applicant cell: the extractor's printed lines
+    with their verdicts, plain text, or a Reading already made (normalizers.line_ends)."""
+    reading = cell if isinstance(cell, Reading) else read_cell(cell, PARTICIPANTS)
+    lines = reading.items
     out: list[tuple[str, str]] = []
     role = default_role
     for line in lines:
@@ -103,12 +42,12 @@ def split_cell(cell: str, default_role: str) -> list[tuple[str, str]]:
             role, text = lab
         for name in _split_commas(text):
             name = _BULLET.sub("", name, count=1).strip(" \u3000\t")
-            for n in (_unmerge(name) if name else []):
-                out.append((n, role))
+            if name:
+                out.append((name, role))
     return out
 
 
-def build_participants(cell: str, default_role: str,
+def build_participants(cell, default_role: str,
                        domestic: list[DomesticCity] | None = None) -> tuple[list[Participant], list[str]]:
     """Participants of one row (seq from 1) and warnings.
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from ._data import read_csv
 from .model import PartnerCity
-from .text import clean, is_wrap, split_outside_brackets
+from .line_ends import PLACES, Reading, read_cell
+from .text import clean, split_outside_brackets
 
 
 def _fold(s: str) -> str:
@@ -54,21 +55,23 @@ def lookup(name: str, extra: dict | None = None) -> dict | None:
     return (extra or {}).get(k) or _index().get(k)
 
 
-def split_places(cell: str, extra: dict | None = None) -> list[str]:
-    out = split_outside_brackets(cell or "", "\n、，", "(（", ")）")
+def split_places(cell, extra: dict | None = None) -> list[str]:
+    """Place names as printed: items by normalizers.line_ends (a name in the gazetteer is
+    known), then 「、」 and 「，」 outside brackets."""
+    reading = cell if isinstance(cell, Reading) else read_cell(
+        cell, PLACES, known=lambda t: is_known(t, extra))
     parts: list[str] = []
-    for p in (x.strip(" \u3000・") for x in out):
-        if not p:
-            continue
-        # a line the extractor broke inside a name (「レムチャバン港およびバ」+「ンコク港…」, 「…回廊」+「（EEC）」)
-        if parts and is_wrap(parts[-1], p, use_tokens=True) and not lookup(p, extra):
-            parts[-1] += p
-        else:
-            parts.append(p)
+    for item in reading.items:
+        parts += [p for p in (x.strip(" \u3000・") for x in
+                              split_outside_brackets(item, "、，", "(（", ")）")) if p]
     return parts
 
 
-def resolve_partners(cell: str, country_code: str | None = None,
+def is_known(name: str, extra: dict | None = None) -> bool:
+    return lookup(name, extra) is not None
+
+
+def resolve_partners(cell, country_code: str | None = None,
                      extra: dict | None = None) -> tuple[list[PartnerCity], list[str]]:
     cities, warnings = [], []
     for i, raw in enumerate(split_places(cell, extra), start=1):

@@ -90,7 +90,7 @@ def compare_key(s: str) -> str:
     return drop_cjk_spaces(clean(s))
 
 
-# --- SudachiPy, created lazily once ------------------------------------------------------
+# --- SudachiPy: the project's one tokenizer ---------------------------------------------------
 # One dictionary per process, one tokenizer per thread: a SudachiPy Tokenizer refuses to be
 # used from two threads at once, and a refresh normalises lists on several task threads.
 _DICTIONARY = None
@@ -112,18 +112,20 @@ def tokenizer():
     return found
 
 
+def _tokenize(s: str):
+    """(surface, part_of_speech, is_oov) triples, mode C, from this thread's tokenizer; plain
+    tuples, so nothing of SudachiPy's leaves the call."""
+    from sudachipy import SplitMode
+
+    return tuple((m.surface(), tuple(m.part_of_speech()), m.is_oov())
+                 for m in tokenizer().tokenize(s, SplitMode.C))
+
+
 @lru_cache(maxsize=4096)
 def tokens(s: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(surface, part_of_speech) pairs, mode C. Surfaces only: normalized_form() is never
-    used for names."""
-    from sudachipy import SplitMode
-
-    return tuple((m.surface(), tuple(m.part_of_speech())) for m in tokenizer().tokenize(s, SplitMode.C))
-
-
-# --- line-wrap decisions ------------------------------------------------------------------
-# characters a Japanese line may not start with (行頭禁則) : a line starting with one is a wrap
-KINSOKU_START = set("ーッンぁぃぅぇぉっゃゅょゎァィゥェォャュョヮヵヶ）)]」』】〕、。，．・:：")
+    used for names. Safe from several threads."""
+    return tuple((surface, pos) for surface, pos, _oov in _tokenize(s))
 
 
 def split_outside_brackets(text: str, separators: str, opening: str = "(（[「",
@@ -146,32 +148,3 @@ def split_outside_brackets(text: str, separators: str, opening: str = "(（[「"
 
 def open_brackets(s: str) -> int:
     return sum(s.count(c) for c in "(（[「【〔") - sum(s.count(c) for c in ")）]」】〕")
-
-
-def token_crosses(prev: str, line: str) -> bool:
-    """True when SudachiPy (mode C) reads a known word (not out-of-vocabulary) across the
-    line break between `prev` and `line` (「バ」+「ンコク港」 -> バンコク): the break is a wrap."""
-    from sudachipy import SplitMode
-
-    a, b = clean(prev), clean(line)
-    if not a or not b:
-        return False
-    cut = len(a)
-    for m in tokenizer().tokenize(a + b, SplitMode.C):
-        if m.begin() < cut < m.end():
-            return not m.is_oov()
-    return False
-
-
-def is_wrap(prev: str, line: str, use_tokens: bool = False) -> bool:
-    """Whether `line` continues `prev` (a wrap, not the author's own line break): a bracket
-    left open, a line-start-forbidden character, a line that is only a bracketed
-    abbreviation 「(SMTPFC)」, or (use_tokens) a dictionary word across the break."""
-    p, t = clean(prev), clean(line)
-    if not p or not t:
-        return False
-    if open_brackets(p) > 0 or t[0] in KINSOKU_START:
-        return True
-    if re.fullmatch(r"\([A-Za-z0-9&.\- ]{1,15}\)", t):
-        return True
-    return use_tokens and token_crosses(p, t)

@@ -22,7 +22,7 @@ from normalizers.phases import stated_phase
 from normalizers.roles import OTHER, role_code
 from pipelines.publish import read_table
 
-PROJECT_TABLES = ("participants", "domestic_cities", "partner_cities", "project_fields")
+PROJECT_TABLES = ("participants", "domestic_cities", "partner_cities", "project_fields", "review")
 ORG_FIELDS = ("org_id", "name", "legal_form", "legal_form_position", "base_name", "org_type")
 
 
@@ -63,7 +63,8 @@ class PublishedLists:
                 owner.tables["projects"].append(p)
                 list_of_project[p["project_id"]] = owner
         for name in PROJECT_TABLES:
-            for r in read_table(self.data_dir, name).to_pylist():
+            table = read_table(self.data_dir, name)  # None: published before the table existed
+            for r in (table.to_pylist() if table is not None else []):
                 owner = list_of_project.get(r["project_id"])
                 if owner is not None:
                     owner.tables[name].append(r)
@@ -127,7 +128,7 @@ def _attributed(published: PublishedList, source_id: str) -> PublishedList:
     if published.source["source_id"] == source_id:
         return published
     tables = {name: list(rows) for name, rows in published.tables.items()}
-    for name in ("projects", "corrections_applied"):
+    for name in ("projects", "corrections_applied", "review"):
         tables[name] = [{**r, "source_id": source_id} for r in tables[name]]
     return PublishedList(published.source, tables, published.organizations,
                          [{**d, "source_id": source_id} for d in published.disagreements])

@@ -161,8 +161,13 @@ def _print_summary(outcome) -> None:
                    " again (same PDF, place and pipeline version; --force reads them again)")
     click.echo(f"projects: {s['projects']}  participants: {s['participants']}"
                f"  organisations: {s['organizations']}")
+    if s.get("review"):
+        click.echo(f"review: {s['review']} cell reading(s) published on disagreeing evidence;"
+                   " see the review table")
     for w in s["warnings"]:
         click.echo(f"warning: {w}")
+    for e in s.get("errors", []):
+        click.echo(f"error: {e}")
     click.echo(f"status: {s['status']}")
 
 

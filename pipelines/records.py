@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from extractors.cell_text import CellLines, default_text
 from extractors.model import Document, Row
 from normalizers.countries import country_table
 from normalizers.fields import field_table
@@ -11,7 +12,7 @@ from normalizers.decisions import apply_decisions
 from normalizers.headers import UnknownHeader, map_header
 from normalizers.model import Organization, ProjectEntities
 from normalizers.orgs import resolve_org
-from normalizers.project import normalise_row
+from normalizers.project import decided_cells, normalise_row
 from normalizers.roles import role_table
 from pipelines.corrections import correct_list
 from pipelines.decisions import DecisionSet
@@ -32,9 +33,11 @@ class ListRecords:
 
 
 def adoption_rows(doc: Document, layouts: dict | None = None
-                  ) -> tuple[list[tuple[dict[str, str], Row]], list[str]]:
-    """The list's rows as canonical-field dicts, from every table whose header maps (the
-    analyst's layouts first), and a warning for each other table (skipped, never silently)."""
+                  ) -> tuple[list[tuple[dict, Row]], list[str]]:
+    """The list's rows, from every table whose header maps (the analyst's layouts first),
+    and a warning for each other table (skipped, never silently). Each row as a dict of
+    canonical field -> printed cell (lines with verdicts) and as a Row whose cells are the
+    texts read (line ends decided)."""
     out: list[tuple[dict[str, str], Row]] = []
     refusals = []
     for table in doc.tables:
@@ -45,13 +48,22 @@ def adoption_rows(doc: Document, layouts: dict | None = None
             refusals.append(f"table on page(s) {pages} with {len(table.rows)} row(s) skipped: {exc}")
             continue
         for row in table.rows:
-            fields = {c: text for c, text in zip(canonical, row.cells) if c}
-            out.append((fields, row))
+            printed = [_printed(text, lines) for text, lines in
+                       zip(row.cells, row.lines or [None] * len(row.cells))]
+            fields = {c: cell for c, cell in zip(canonical, printed) if c}
+            # the row as the warehouse reads it: every line end decided (normalizers.line_ends)
+            out.append((fields, replace(row, cells=decided_cells(table.header, printed, canonical))))
     if not out:
         if refusals:
             raise ListError("; ".join(r.split(" skipped: ", 1)[1] for r in refusals))
         raise ListError("no table with rows in the PDF")
     return out, refusals
+
+
+def _printed(text: str, lines: CellLines | None) -> CellLines | str:
+    """The cell's printed lines with their verdicts, when the extractor reported them for
+    this text (normalizers.line_ends decides their ends); else the text itself."""
+    return lines if lines is not None and default_text(lines) == text else text
 
 
 def project_id(fiscal_year: int, call_round: int, list_no: int) -> str:
@@ -80,7 +92,8 @@ def build_records(
 
     out = ListRecords(rows_extracted=len(entities), warnings=list(skipped))
     tables = {name: [] for name in
-              ("projects", "participants", "domestic_cities", "partner_cities", "project_fields")}
+              ("projects", "participants", "domestic_cities", "partner_cities", "project_fields",
+               "review")}
     printed = [(e.project_name, e.summary) for e, _ in entities]
     tables["corrections_applied"], stale = correct_list(
         entities, decisions.corrections, fiscal_year=fiscal_year, call_round=call_round,
@@ -138,6 +151,12 @@ def build_records(
         for f in e.fields:
             tables["project_fields"].append({
                 **common, "seq": f.seq, "field_raw": f.field_raw, "field_code": f.field_code,
+            })
+        for note in e.review:
+            tables["review"].append({
+                **common, "source_id": source_id, "page": min(row.pages) if row.pages else None,
+                "column_name": note.column, "printed_lines": note.lines,
+                "chosen": note.chosen, "alternative": note.alternative, "reason": note.reason,
             })
         out.warnings.extend(f"{pid}: {w}" for w in e.warnings)
     for org_id, old in former_ids.items():

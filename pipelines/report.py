@@ -131,7 +131,19 @@ def gather(con: duckdb.DuckDBPyConnection) -> dict:
             SELECT project_id, fiscal_year, project_name, proposer_name, country_code,
                    domestic_cities, partner_cities, field_codes
             FROM v_projects ORDER BY fiscal_year DESC, call_round, list_no, project_id"""),
+        "review": _review_rows(con),
     }
+
+
+def _review_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Cell readings published on disagreeing evidence (none in a warehouse built before
+    the review table existed)."""
+    try:
+        return _rows(con, """
+            SELECT project_id, page, column_name, chosen, alternative, reason
+            FROM review ORDER BY fiscal_year DESC, project_id, column_name""")
+    except duckdb.CatalogException:
+        return []
 
 
 def _country_colours(year_country: list[dict]) -> dict[str, str]:
@@ -503,6 +515,13 @@ def render(data: dict, *, data_dir: Path | None = None, generated: datetime | No
           + (f'<div class="url">sha256 {esc(s["sha256"][:16])}…</div>' if s["sha256"] else "")]
          for s in data["sources"]], row_cls="source-row")
 
+    review = _table(
+        ["project", "page", "column", "published", "other reading", "why"],
+        [[esc(r["project_id"]), esc(_fmt(r["page"])), esc(r["column_name"]),
+          esc(r["chosen"]).replace("\n", "<br>"),
+          esc(r["alternative"] or "–").replace("\n", "<br>"), esc(r["reason"])]
+         for r in data.get("review", [])])
+
     def duration(r):
         if r["finished_at"] and r["started_at"]:
             return f'{(r["finished_at"] - r["started_at"]).total_seconds():.0f} s'
@@ -575,6 +594,13 @@ def render(data: dict, *, data_dir: Path | None = None, generated: datetime | No
 <section id="sources">
 <h2>Sources (adoption-list PDFs)</h2>
 {sources}
+</section>
+
+<section id="review">
+<h2>Readings to check ({len(data["review"])}): cells published on disagreeing evidence</h2>
+<p>Where a printed line or an item ends was decided on evidence that disagreed; the reading
+published and the other one (table <code>review</code>).</p>
+{review}
 </section>
 
 <section id="runs">

@@ -312,6 +312,27 @@ CORRECTIONS_APPLIED = _table(TableSpec(
     partitioned=False,  # small, and readable even when empty
 ))
 
+REVIEW = _table(TableSpec(
+    "review",
+    "One row per cell whose reading was published on evidence that disagreed (where a"
+    " printed line or an item ends, decided by normalizers/line_ends.py): the reading chosen"
+    " and the other one, for a person to check; also participants that are neither known"
+    " organisations nor read as whole names.",
+    (
+        Column("source_id", S, "The list (sources.source_id).", False),
+        FY,
+        Column("page", I16, "First page of the PDF the row lies on."),
+        Column("project_id", S, "The project (projects.project_id).", False),
+        Column("column_name", S, "Column header as printed.", False),
+        Column("printed_lines", pa.list_(S), "The cell's lines as printed, top to bottom."),
+        Column("chosen", S, "The reading published (items separated by line breaks)."),
+        Column("alternative", S, "The reading with every doubted line end decided the other"
+               " way (null when the doubt is about a name, not a line end)."),
+        Column("reason", S, "Why the evidence disagreed.", False),
+    ),
+    references=(('project_id', 'projects.project_id'), ('source_id', 'sources.source_id')),
+))
+
 RUNS = _table(TableSpec(
     "runs",
     "One row per refresh that published: when it ran and what it saw.",

@@ -176,7 +176,8 @@ def _records_from_document(source: SourceSpec, document_path: str, sha256: str, 
     out.write_text(json.dumps({"tables": recs.tables, "organizations": recs.organizations},
                               ensure_ascii=False))
     return {"ok": True, "records": str(out), "rows_extracted": recs.rows_extracted,
-            "warnings": recs.warnings}
+            "warnings": recs.warnings,
+            "errors": [f"{source.source_id}: {p}" for p in doc.problems]}
 
 
 def previous_sources(data_dir: Path) -> list[dict]:
@@ -196,9 +197,11 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
 
     tables: dict[str, list[dict]] = {n: [] for n in
                                      ("projects", "participants", "domestic_cities",
-                                      "partner_cities", "project_fields", "corrections_applied")}
+                                      "partner_cities", "project_fields", "corrections_applied",
+                                      "review")}
     org_parts, source_rows, disagreements = [], [], []
     warnings: list[str] = []
+    errors: list[str] = []
 
     def add(kept: PublishedList) -> None:
         for name in tables:
@@ -227,6 +230,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             add(kept)
             made_by = made_by or kept.source["pipeline_version"]
         warnings.extend(r.get("warnings", []))
+        errors.extend(r.get("errors", []))
         pub_rows = kept.tables["projects"] if kept is not None else []
         from_run = previous or e
         source_rows.append({
@@ -276,8 +280,10 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         "projects": len(tables["projects"]),
         "participants": len(tables["participants"]),
         "organizations": len(organizations),
+        "review": len(tables["review"]),
         "notes": ctx.notes,
         "warnings": warnings,
+        "errors": errors,
         "status": runs[-1]["status"],
     }
 

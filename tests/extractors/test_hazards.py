@@ -10,6 +10,7 @@ import pytest
 from extractors import extract_document, to_csv
 from extractors.errors import EncryptedPDF, ExtractionError, NoTable, NoTextLayer, NotAPDF
 from extractors.text_compare import same_strict
+from normalizers.project import decided_cells
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "extractors"
 
@@ -28,7 +29,8 @@ def _check_against_truth(name: str):
     assert len(table.rows) == len(truth["rows"])
     for got, want in zip(table.rows, truth["rows"]):
         assert got.section == want["section"]
-        for g, w in zip(got.cells, want["cells"]):
+        # the cell as read: printed lines, their ends decided by normalizers.line_ends
+        for g, w in zip(decided_cells(table.header, got.lines), want["cells"]):
             assert same_strict(g, w), (g, w)
     return table
 
@@ -155,3 +157,70 @@ def test_cross_check_with_camelot_agrees_on_a_sample():
     doc = extract_document(root / "pipelines" / "samples" / "fy2019_r1_xlsx.pdf", cross_check=True)
     assert doc.crosscheck.agreement == 1.0 and doc.crosscheck_agreement == 1.0
     assert doc.to_dict()["crosscheck"]["agreement"] == 1.0
+
+
+@pytest.mark.parametrize("name", ["row_fragment_without_closing_rule",
+                                  "row_fragment_without_header_or_rule"])
+def test_row_fragment_below_the_last_rule_is_part_of_its_row(name):
+    # printed by Chromium: the row cut by the page break has no rule under its first
+    # fragment (and, without a repeated header, none above its rest)
+    doc = _extract(name)
+    truth = json.loads((FIX / f"{name}.json").read_text(encoding="utf-8"))
+    table = doc.tables[0]
+    assert [r.cells[0] for r in table.rows] == [r["cells"][0] for r in truth["rows"]]
+    split = [r for r in table.rows if len(r.pages) > 1]
+    assert len(split) == 1 and split[0].pages == [1, 2]
+    for got, want in zip(table.rows, truth["rows"]):
+        for col, g, w in zip(table.header, decided_cells(table.header, got.lines), want["cells"]):
+            assert same_strict(g, w), (col, g, w)
+    assert not doc.problems
+
+
+def test_fragment_that_continues_no_row_is_reported():
+    from extractors.logical_table import join_pages
+    from extractors.page_table import PageRow, PageTable
+    from extractors.text_layer import Glyph, TextLine
+
+    def line(text, x, y):
+        glyphs = [Glyph(ch, x + 8 * i, x + 8 * (i + 1), y, y + 8, 8.0, "F") for i, ch in enumerate(text)]
+        return TextLine(glyphs, y, y + 8)
+
+    xs = [0.0, 40.0, 200.0]
+    head = PageRow(0, 20, False, [[line("番号", 2, 5)], [line("事業名", 42, 5)]])
+    one = PageRow(20, 40, False, [[line("1", 2, 25)], [line("事業A", 42, 25)]])
+    p1 = PageTable(1, xs, 0, 40, 2.0, 10.0, [head, one])
+    # page 2 starts with a fragment drawn without a rule above it, while row 1 was closed
+    stray = PageRow(0, 20, False, [[line("2", 2, 5)], [line("事業B", 42, 5)]], open_top=True)
+    p2 = PageTable(2, xs, 0, 20, 2.0, 10.0, [stray])
+    problems: list[str] = []
+    tables = join_pages([p1, p2], {1: 1, 2: 1}, problems)
+    assert [r.cells for r in tables[0].rows] == [["1", "事業A"], ["2", "事業B"]]  # kept, not lost
+    assert problems and problems[0].startswith("page 2:")
+
+
+TRUTH = FIX.parents[0] / "truth"
+
+
+@pytest.mark.parametrize("name,truth", [
+    # printed by reportlab platypus (the layout-fuzz benchmark's rl_platypus-fy2023_r1-0014 and
+    # rl_platypus-fy2019_r1-0002): the piece of a row split at a page end is drawn as a table of
+    # its own, 6 pt to the left, with the header repeated above it and no rule under that header
+    ("split_row_piece_shifted_header_repeated", "fy2023_r1"),
+    ("split_row_piece_shifted_group_rows", "fy2019_r1"),
+])
+def test_split_row_piece_drawn_shifted_is_one_row(name, truth):
+    doc = _extract(name)
+    want = json.loads((TRUTH / f"{truth}.json").read_text(encoding="utf-8"))
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert table.header == want["columns"]
+    first = want["columns"][0]
+    assert [r.cells[0] for r in table.rows] == [r["cells"][first] for r in want["rows"]]
+    assert any(len(r.pages) > 1 for r in table.rows)
+    for got, row in zip(table.rows, want["rows"]):
+        assert got.section == row.get("group")
+        cells = decided_cells(table.header, got.lines)
+        for col in ("提案者", "実施主体（代表事業者）", "対象国", "国"):
+            if col in table.header:
+                j = table.header.index(col)
+                assert same_strict(cells[j], row["cells"][col]), (col, cells[j])

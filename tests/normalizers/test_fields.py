@@ -1,4 +1,5 @@
 from normalizers._data import read_csv
+from normalizers.line_ends import PrintedCell
 from normalizers.fields import FIELD_CODES, resolve_fields
 
 
@@ -28,7 +29,11 @@ def test_taxonomy_codes_valid():
 
 
 def test_joined_and_broken_lines_repaired():
-    fields, w = resolve_fields("再生可能エネルギー廃棄物処理\nデジタル技術（\nDX）\nフロン回収・破壊DX")
+    # printed lines as the extractor reports them: full lines (wrapped) between two labels,
+    # a label cut inside its brackets
+    cell = PrintedCell(("再生可能エネルギー", "廃棄物処理", "デジタル技術（", "DX）", "フロン回収・破壊", "DX"),
+                       ("wrapped", "broken", "broken", "broken", "wrapped"))
+    fields, w = resolve_fields(cell)
     assert [f.field_raw for f in fields] == ["再生可能エネルギー", "廃棄物処理", "デジタル技術（DX）", "フロン回収・破壊", "DX"]
     assert not w
 

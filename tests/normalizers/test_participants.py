@@ -1,4 +1,5 @@
 from normalizers.municipalities import resolve_domestic
+from normalizers.line_ends import PrintedCell
 from normalizers.participants import build_participants, split_cell
 
 
@@ -47,10 +48,14 @@ def test_no_inference_when_a_department_of_the_city_is_printed():
     assert parts[1].department == "Y-PORTセンター"
 
 
-def test_extractor_damage_repaired():
-    cell = ("東京センチュリー株式会社ダイキン工業株式会社\n三井住友トラスト・パナソニックファイナンス株式会社\n（SMTPFC）\n"
-            "・Johnson Controls-Hitachi\nAir Conditioning Vietnam LLC (JCH)\nPT. Gikoko Kogyo Indonesia\n"
-            "Kansai Energy Solutions (Vietnam) Co., Ltd.\nJNK Co., Ltd.")
+def test_full_lines_between_names_and_wrapped_names():
+    # what the extractor reports: two names whose first ended at the cell's edge (wrapped),
+    # an abbreviation and an English name wrapped onto the next line
+    cell = PrintedCell(
+        ("東京センチュリー株式会社", "ダイキン工業株式会社", "三井住友トラスト・パナソニックファイナンス株式会社", "（SMTPFC）",
+         "・Johnson Controls-Hitachi", "Air Conditioning Vietnam LLC (JCH)", "PT. Gikoko Kogyo Indonesia",
+         "Kansai Energy Solutions (Vietnam) Co., Ltd.", "JNK Co., Ltd."),
+        ("wrapped", "broken", "wrapped", "wrapped", "wrapped", "broken", "broken", "broken"))
     assert [n for n, _ in split_cell(cell, "r")] == [
         "東京センチュリー株式会社", "ダイキン工業株式会社", "三井住友トラスト・パナソニックファイナンス株式会社（SMTPFC）",
         "Johnson Controls-Hitachi Air Conditioning Vietnam LLC (JCH)", "PT. Gikoko Kogyo Indonesia",
@@ -58,5 +63,6 @@ def test_extractor_damage_repaired():
 
 
 def test_prefix_form_merge_not_guessed():
-    # 「株式会社電業社機械製作所グリーンブルー株式会社」 cannot be cut without a dictionary: kept whole
+    # 「株式会社電業社機械製作所グリーンブルー株式会社」 printed on one line cannot be cut without a
+    # dictionary: kept whole
     assert len(split_cell("株式会社電業社機械製作所グリーンブルー株式会社", "r")) == 1

@@ -27,7 +27,15 @@ def test_extract_json_follows_the_contract():
     expected = truth("fy2019_r1")
     assert table["header"] == expected["columns"] and table["pages"] == [1, 2]
     assert [r["section"] for r in table["rows"]] == [r["group"] for r in expected["rows"]]
-    assert all(set(r) == {"section", "cells", "pages"} for r in table["rows"])
+    assert all(set(r) == {"section", "cells", "pages", "lines"} for r in table["rows"])
+    assert doc["problems"] == []
+    for row in table["rows"]:  # per cell its printed lines and a verdict per line end
+        assert len(row["lines"]) == len(row["cells"])
+        for cell in row["lines"]:
+            assert len(cell["ends"]) == max(len(cell["lines"]) - 1, 0)
+            assert set(cell["ends"]) <= {"wrapped", "broken", "unsure"}
+    wrapped = next(c for r in table["rows"] for c in r["lines"] if "wrapped" in c["ends"])
+    assert wrapped["lines"][0] and wrapped["lines"][1]
 
 
 def test_extract_csv_has_a_leading_section_column():

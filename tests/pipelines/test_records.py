@@ -112,3 +112,41 @@ def test_a_table_that_is_not_the_list_is_skipped_with_a_warning():
     [warning] = records.warnings
     assert warning.startswith("table on page(s) 3 with 17 row(s) skipped:")
     assert "お問い合わせ先" in warning
+
+
+def _one_row_document(co_applicants):
+    from extractors.cell_text import CellLines, default_text
+    from extractors.model import Document, Row, Table
+
+    header = ["番号", "提案者", "共同応募者", "事業名"]
+    lines = [CellLines(["1"], []), CellLines(["株式会社テスト総研"], []), co_applicants,
+             CellLines(["テスト事業"], [])]
+    row = Row([default_text(c) for c in lines], [3], None, [], lines)
+    return Document("x.pdf", 3, [Table(header, [3], [row])])
+
+
+def test_a_doubtful_line_end_is_published_and_listed_for_review():
+    from extractors.cell_text import CellLines
+
+    # the first line fits the cell exactly, and neither line is a known name: one name or two?
+    cell = CellLines(["株式会社ミナミ", "北辰テクノ"], ["unsure"])
+    recs = build_records(_one_row_document(cell), fiscal_year=2030, call_round=1,
+                         source_id="src_x", sha256="0" * 64)
+    assert [p["name_raw"] for p in recs.tables["participants"]] == ["株式会社ミナミ北辰テクノ"]
+    [note] = recs.tables["review"]
+    assert note["project_id"] == "2030-1-01" and note["source_id"] == "src_x" and note["page"] == 3
+    assert note["fiscal_year"] == 2030 and note["column_name"] == "共同応募者"
+    assert note["printed_lines"] == ["株式会社ミナミ", "北辰テクノ"]
+    assert note["chosen"] == "株式会社ミナミ北辰テクノ"
+    assert note["alternative"] == "株式会社ミナミ\n北辰テクノ"
+    assert "exactly" in note["reason"]
+
+
+def test_sure_line_ends_are_not_listed_for_review():
+    from extractors.cell_text import CellLines
+
+    cell = CellLines(["株式会社ミナミ", "化成", "北辰テクノ株式会社"], ["wrapped", "broken"])
+    recs = build_records(_one_row_document(cell), fiscal_year=2030, call_round=1,
+                         source_id="src_x", sha256="0" * 64)
+    assert [p["name_raw"] for p in recs.tables["participants"]] == ["株式会社ミナミ化成", "北辰テクノ株式会社"]
+    assert recs.tables["review"] == []
