@@ -24,7 +24,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,8 @@ import tempfile
 import time
 from importlib import resources
 from pathlib import Path
+
+from benchmarks_doc import replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -197,13 +198,8 @@ def markdown(r: dict) -> str:
 
 
 def write_docs(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace this benchmark's section of docs/benchmarks.md (or append it)."""
+    replace_section(SECTION, section, DOCS)
 
 
 def main() -> None:

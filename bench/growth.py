@@ -43,6 +43,8 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from benchmarks_doc import replace_section
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Growth with the archive"
@@ -229,14 +231,8 @@ def markdown(results: dict, sizes: list[int], cross_check: bool, command: str) -
 
 
 def write_docs(section: str, heading: str = SECTION) -> None:
-    """Replace the ``heading`` section of docs/benchmarks.md (or append it)."""
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace this benchmark's section of docs/benchmarks.md (or append it)."""
+    replace_section(heading, section, DOCS)
 
 
 def main() -> None:
