@@ -10,8 +10,9 @@ from dataclasses import asdict
 from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipelines import prefect_server, progress, stages
-from pipelines.sources import SourceSpec
+from pipelines import prefect_server, progress
+from pipelines.run import stages
+from pipelines.sources.spec import SourceSpec
 
 
 @task(name="fetch", retries=2, retry_delay_seconds=1)
@@ -56,7 +57,7 @@ def refresh_flow(specs: list[dict], ctx: dict) -> dict:
     """Fetch every list; extract and normalise those that changed; publish atomically.
 
     A list whose bytes are those its published rows were read from, by this pipeline version,
-    is not read again: its rows are kept as published (``pipelines/carry_over.py``). Lists run
+    is not read again: its rows are kept as published (``pipelines/run/carry_over.py``). Lists run
     side by side on two workers (extraction runs in a child process per PDF).
     """
     n = len(specs)
@@ -110,7 +111,7 @@ def scheduled_refresh(data_dir: str = "data", sources_file: str | None = None,
     """The annual refresh: discover, download what changed, publish (a no-op when nothing did)."""
     from pathlib import Path
 
-    from pipelines.refresh import run_refresh
+    from pipelines.run.refresh import run_refresh
 
     outcome = run_refresh(data_dir, sources_file=sources_file, discover=discover,
                           command="scheduled-refresh")
@@ -122,9 +123,9 @@ def discovery_check(data_dir: str = "data") -> dict:
     """The lighter check: crawl the press releases; refresh only when a new list appeared."""
     from pathlib import Path
 
-    from pipelines import registry
-    from pipelines.refresh import resolve_sources, run_refresh
-    from pipelines.remote import RemoteDataDir, is_remote
+    from pipelines.sources import registry
+    from pipelines.run.refresh import resolve_sources, run_refresh
+    from pipelines.warehouse.remote import RemoteDataDir, is_remote
 
     remote = RemoteDataDir(data_dir) if is_remote(data_dir) else None
     local = remote.pull() if remote else Path(data_dir)

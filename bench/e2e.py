@@ -6,7 +6,7 @@ Measures, each command in its own subprocess (so imports and the temporary Prefe
 are included, as for a user):
 
 1. ``c3p demo`` cold: a fresh data directory.
-2. ``c3p refresh`` of the two sample lists served from 127.0.0.1 (pipelines.local_server)
+2. ``c3p refresh`` of the two sample lists served from 127.0.0.1 (pipelines.demo.local_server)
    through a ``--sources`` file: the first run downloads and publishes, the second must answer
    "nothing changed" (conditional GETs, 304) without starting Prefect.
 3. ``c3p query`` on the warehouse, for scale.
@@ -80,7 +80,7 @@ def c3p(*args: str, env: dict | None = None) -> dict:
 
 
 def measure() -> dict:
-    from pipelines.local_server import LocalSite
+    from pipelines.demo.local_server import LocalSite
 
     env = {"PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     out: dict = {}
@@ -100,7 +100,7 @@ def measure() -> dict:
 
         site_dir = tmp / "site"
         (site_dir / "content").mkdir(parents=True)
-        samples = resources.files("pipelines") / "samples"
+        samples = resources.files("pipelines.demo") / "samples"
         for name, *_ in LISTS:
             (site_dir / "content" / name).write_bytes(samples.joinpath(name).read_bytes())
         with LocalSite(site_dir) as site:

@@ -183,7 +183,7 @@ def main(repeat: int = 1) -> str:
         results = {name: measure(name, lp, repeat) for name in READERS}
     lines = ["| sample | reader | strict | lenient | pages/s |", "|---|---|---:|---:|---:|"]
     for pdf, truth_name in SAMPLES:
-        path = ROOT / "pipelines" / "samples" / pdf
+        path = ROOT / "pipelines" / "demo" / "samples" / pdf
         truth = json.loads((ROOT / "tests/fixtures/truth" / truth_name).read_text())
         for name, fn in [("ours", lambda p: ours(p)),
                          ("pdfplumber extract_tables", lambda p: raw_pdfplumber(p, truth["columns"])),

@@ -4,7 +4,7 @@
 
 A synthetic archive of N lists is made of the shipped sample PDFs at distinct URLs, fiscal
 years and rounds (each copy made distinct by a trailing PDF comment, so the raw store holds
-N files), served by ``pipelines.local_server.LocalSite`` on 127.0.0.1 and refreshed through a
+N files), served by ``pipelines.demo.local_server.LocalSite`` on 127.0.0.1 and refreshed through a
 ``--sources`` file, each command in its own subprocess as a user runs it. Measured per
 command: wall time, CPU seconds (user + system of the whole process tree: the command, the
 temporary Prefect server, the extraction fork server and its children), peak RSS (the largest
@@ -104,7 +104,7 @@ class Archive:
     def __init__(self, site_dir: Path, count: int):
         self.content = site_dir / "content"
         self.content.mkdir(parents=True)
-        samples = resources.files("pipelines") / "samples"
+        samples = resources.files("pipelines.demo") / "samples"
         bodies = [samples.joinpath(name).read_bytes() for name in SAMPLES]
         self.lists = []
         for i in range(count):
@@ -140,7 +140,7 @@ def _reused(out: str) -> int | None:
 
 
 def measure(codes: dict[str, Path], sizes: list[int], cross_check: bool) -> dict:
-    from pipelines.local_server import LocalSite
+    from pipelines.demo.local_server import LocalSite
 
     largest = max(sizes)
     results: dict[str, dict[str, dict]] = {label: {} for label in codes}

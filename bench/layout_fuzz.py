@@ -21,7 +21,7 @@ imported from sys.path, not from this file's checkout: PYTHONPATH chooses the co
 Per layout: strict cells (exact text with the author's line breaks, white space between two
 Japanese characters insignificant; extractors.text_compare), rows found (matched by list
 number), participants exact per project (name as printed + role, as
-tests/pipelines/test_records.py compares them), and, when the records have a ``review``
+tests/pipelines/warehouse/test_records.py compares them), and, when the records have a ``review``
 table, how many wrong projects went unflagged. Each layout's misses are sorted into the
 failure classes 1-7 of issue 9 (see ``classify``).
 """
@@ -215,7 +215,7 @@ def score_pdf(pdf: str, truth: dict) -> dict:
     from extractors import extract_document
     from extractors.text_compare import strict_key
     from normalizers.text import drop_cjk_spaces
-    from pipelines.records import adoption_rows, build_records, project_id
+    from pipelines.warehouse.records import adoption_rows, build_records, project_id
 
     warnings.filterwarnings("ignore")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)

@@ -34,7 +34,7 @@ TOLERANCE = 0.5  # pt
 
 def pdfs() -> list[Path]:
     fixtures = sorted((ROOT / "tests" / "fixtures" / "extractors").glob("*.pdf"))
-    samples = sorted((ROOT / "pipelines" / "samples").glob("*.pdf"))
+    samples = sorted((ROOT / "pipelines" / "demo" / "samples").glob("*.pdf"))
     return fixtures + samples
 
 

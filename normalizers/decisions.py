@@ -2,7 +2,7 @@
 values, organisation merges and splits, extra gazetteer entries, header and field labels.
 
 Pure functions over plain data: reading and validating the decision files is
-``pipelines/decisions.py``'s job. Every decision keeps what was printed (``*_raw``) and
+``pipelines/decisions/files.py``'s job. Every decision keeps what was printed (``*_raw``) and
 changes only the normalised form beside it.
 """
 from __future__ import annotations

@@ -47,7 +47,7 @@ def _local_data_dir(value: str | None) -> Path:
     value = _data_dir(value)
     if "://" not in value:  # no fsspec import on the local path: `c3p query` stays quick
         return Path(value)
-    from pipelines.remote import RemoteDataDir
+    from pipelines.warehouse.remote import RemoteDataDir
 
     return RemoteDataDir(value).pull()
 
@@ -100,8 +100,8 @@ def _run_with_progress(**kwargs):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipelines import progress
-    from pipelines.refresh import RunRefused, run_refresh
-    from pipelines.sources import SourcesFileError
+    from pipelines.run.refresh import RunRefused, run_refresh
+    from pipelines.sources.spec import SourcesFileError
 
     console = Console(stderr=True)
     bars: dict[str, int] = {}
@@ -217,13 +217,13 @@ def demo(data_dir, cross_check):
     """The whole flow offline on the sample lists, served from 127.0.0.1."""
     from importlib import resources
 
-    from pipelines.local_server import LocalSite
+    from pipelines.demo.local_server import LocalSite
 
     _quiet_prefect()
     from pipelines.prefect_server import start_temporary_server
 
     start_temporary_server()  # its start overlaps with ours
-    samples = resources.files("pipelines") / "samples"
+    samples = resources.files("pipelines.demo") / "samples"
     with tempfile.TemporaryDirectory(prefix="c3p-demo-site-") as site_dir:
         content = Path(site_dir) / "content"
         content.mkdir()
@@ -281,13 +281,13 @@ def extract(pdf, fmt, cross_check):
 
 def _sandbox(data_dir):
     """The query sandbox on the warehouse: ``(connection, scratch file for CSV)``."""
-    from pipelines import query as q
+    from pipelines.warehouse import query as q
 
     return q.session(_local_data_dir(data_dir) / q.WAREHOUSE_FILE)
 
 
 def _emit(rel, scratch, fmt, max_rows, excel=False, output=None) -> None:
-    from pipelines import query as q
+    from pipelines.warehouse import query as q
 
     note = q.write_result(rel, scratch, fmt, max_rows, excel, output)
     if note:
@@ -337,7 +337,7 @@ def query(sql, sql_file, name, list_names, data_dir, fmt, max_rows, excel, outpu
 
     The connection is sandboxed: it reads the warehouse and nothing else (no files, URLs,
     extensions or settings changes)."""
-    from pipelines import query as q
+    from pipelines.warehouse import query as q
 
     if list_names:
         text = sql_file.read() if sql_file else q.default_questions_text()
@@ -357,7 +357,7 @@ def query(sql, sql_file, name, list_names, data_dir, fmt, max_rows, excel, outpu
 @_format_option()
 def tables(data_dir, fmt):
     """The warehouse's tables (with row counts) and views, with their comments."""
-    from pipelines import query as q
+    from pipelines.warehouse import query as q
 
     with _sandbox(data_dir) as (con, scratch):
         _emit(q.run(con, q.tables_sql(con)), scratch, fmt, 0)
@@ -369,7 +369,7 @@ def tables(data_dir, fmt):
 @_format_option()
 def describe(table, data_dir, fmt):
     """The columns of TABLE (a table or view): type, nullability, primary key, comment."""
-    from pipelines import query as q
+    from pipelines.warehouse import query as q
 
     with _sandbox(data_dir) as (con, scratch):
         rel = q.run(con, q.describe_sql(con, table))
@@ -385,7 +385,7 @@ def describe(table, data_dir, fmt):
 def status(data_dir, fmt):
     """Completeness: every adoption list the registry or the crawler knows, and what reached
     the warehouse (no network, no Prefect)."""
-    from pipelines.coverage import coverage_table, last_crawl, render
+    from pipelines.warehouse.coverage import coverage_table, last_crawl, render
 
     local = _local_data_dir(data_dir)
     click.echo(render(coverage_table(local), fmt))
@@ -403,7 +403,7 @@ def status(data_dir, fmt):
               help="Where to write the HTML (default DATA_DIR/report.html).")
 def report(data_dir, output):
     """A self-contained HTML report of the warehouse."""
-    from pipelines.report import write_report
+    from pipelines.report.page import write_report
 
     data_dir = _local_data_dir(data_dir)
     if not (data_dir / "warehouse.duckdb").exists():
@@ -418,7 +418,7 @@ def report(data_dir, output):
               help="Where to write it; its folder must exist.")
 def docs(output):
     """Regenerate the data dictionary from the warehouse's table and column comments."""
-    from pipelines.data_dictionary import write_data_dictionary
+    from pipelines.warehouse.data_dictionary import write_data_dictionary
 
     path = write_data_dictionary(output)
     click.echo(f"data dictionary: {path}")
@@ -428,7 +428,7 @@ def docs(output):
 
 
 def _review_location(data_dir, decisions_dir, corrections_file):
-    from pipelines import decisions
+    from pipelines.decisions import files as decisions
 
     local = _local_data_dir(data_dir)
     return local, decisions.locate(local, decisions_dir, corrections_file)
@@ -446,8 +446,8 @@ def review(ctx, data_dir, decisions_dir, corrections_file, fmt):
     organisations, unmapped field labels, unknown places, stale corrections, lists not
     published; with the printed text and where it is (file, page). Answer with
     `c3p review accept ID` / `c3p review reject ID` (or edit the decision files)."""
-    from pipelines import decisions
-    from pipelines.review import ReviewError, as_rows, open_questions
+    from pipelines.decisions import files as decisions
+    from pipelines.report.review import ReviewError, as_rows, open_questions
 
     ctx.obj = (data_dir, decisions_dir, corrections_file)
     if ctx.invoked_subcommand is not None:
@@ -477,10 +477,10 @@ def review(ctx, data_dir, decisions_dir, corrections_file, fmt):
 
 
 def _answer(ctx, qid, accept, **options):
-    from pipelines import decisions
-    from pipelines.review import ReviewError, answer
+    from pipelines.decisions import files as decisions
+    from pipelines.report.review import ReviewError, answer
 
-    from pipelines.remote import RemoteDataDir, is_remote
+    from pipelines.warehouse.remote import RemoteDataDir, is_remote
 
     data_dir = _data_dir(ctx.obj[0])
     local, where = _review_location(*ctx.obj)
@@ -576,7 +576,7 @@ def serve(data_dir, dry_run):
     _quiet_prefect()
     from flows import deployments
 
-    from pipelines.remote import is_remote
+    from pipelines.warehouse.remote import is_remote
 
     data_dir = _data_dir(data_dir)
     if not is_remote(data_dir):

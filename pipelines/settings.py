@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 # What turns a PDF into rows: its code and data. Their fingerprint is part of the pipeline
 # version, so an edit there (a new alias in normalizers/data/org_aliases.csv, a fixed rule)
 # makes the next refresh read every list again, as a new release does.
-ROW_MAKERS = ("extractors", "normalizers", "pipelines/records.py", "pipelines/schema.py")
+ROW_MAKERS = ("extractors", "normalizers", "pipelines/warehouse/records.py", "pipelines/warehouse/schema.py")
 
 
 def row_makers_fingerprint(root: Path) -> str:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.local_server import LocalSite
+from pipelines.demo.local_server import LocalSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLES = Path(str(resources.files("pipelines") / "samples"))
+SAMPLES = Path(str(resources.files("pipelines.demo") / "samples"))
 
 
 def sample_pdf(name: str) -> Path:
@@ -76,3 +76,19 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def rows(n_projects: int, year: int = 2023) -> dict[str, list[dict]]:
+    """Minimal publishable rows: ``n_projects`` projects of one list, its source and a run."""
+    from datetime import datetime, timezone
+    projects = [{
+        "project_id": f"{year}-1-{i:02d}", "fiscal_year": year, "call_round": 1, "list_no": i,
+        "project_name": f"事業{i}", "source_id": "src_x",
+    } for i in range(1, n_projects + 1)]
+    return {
+        "projects": projects,
+        "sources": [{"source_id": "src_x", "fiscal_year": year, "call_round": 1, "url": "http://x",
+                     "status": "ok", "fetched_at": datetime(2026, 1, 1, tzinfo=timezone.utc)}],
+        "runs": [{"run_id": "r", "started_at": datetime(2026, 1, 1, tzinfo=timezone.utc),
+                  "status": "ok"}],
+    }

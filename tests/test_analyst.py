@@ -21,9 +21,9 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from pipelines import publish
+from pipelines.warehouse import publish
 from pipelines.cli import main
-from pipelines.schema import TABLES
+from pipelines.warehouse.schema import TABLES
 from tests.conftest import truth
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -77,7 +77,7 @@ def assert_empty_table_reads(data_dir, table):
     import pandas as pd
     import polars as pl
 
-    from pipelines.schema import TABLES
+    from pipelines.warehouse.schema import TABLES
 
     assert sql(data_dir, f"SELECT count(*) FROM {table}") == [(0,)]
     glob = str(data_dir / "curated" / table / "**" / "*.parquet")
@@ -123,7 +123,7 @@ def test_no_op_also_with_a_server_that_only_sends_last_modified(site, data_dir, 
 
 
 def test_failed_sources_are_recorded_and_the_rest_published(site, data_dir, tmp_path):
-    site.faults["/content/html.pdf"] = lambda h: __import__("pipelines.local_server").local_server.send_bytes(
+    site.faults["/content/html.pdf"] = lambda h: __import__("pipelines.demo.local_server").demo.local_server.send_bytes(
         h, 200, b"<!DOCTYPE html><html>maintenance</html>", "text/html")
     result = refresh(site, data_dir, tmp_path, [
         {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
@@ -150,7 +150,7 @@ def test_demo_runs_the_whole_flow(data_dir):
 
 def test_demo_source_ids_are_stable_across_runs(data_dir):
     """The demo serves on a new random port every run: the ids analysts join on stay."""
-    from pipelines.sources import source_id
+    from pipelines.sources.spec import source_id
 
     ids = []
     for _ in range(2):

@@ -20,7 +20,7 @@ from extractors.text_layer import page_glyphs
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "extractors"
 READABLE = sorted(p for p in FIX.glob("*.pdf") if p.stem not in ("encrypted", "not_a_pdf")) + sorted(
-    (ROOT / "pipelines" / "samples").glob("*.pdf"))
+    (ROOT / "pipelines" / "demo" / "samples").glob("*.pdf"))
 
 
 def _pdfminer_objects(streams) -> list:
@@ -105,7 +105,7 @@ def test_what_it_does_not_reproduce_goes_to_pdfminer(data):
 
 
 def test_pdfminer_is_left_as_it_was():
-    path = ROOT / "pipelines" / "samples" / "fy2019_r1_xlsx.pdf"
+    path = ROOT / "pipelines" / "demo" / "samples" / "fy2019_r1_xlsx.pdf"
     before = (pdfinterp.PDFContentParser, psparser.log, pdfinterp.log)
     with open_pdf(path) as doc:
         page_layout(path, doc.pages[0])
@@ -114,7 +114,7 @@ def test_pdfminer_is_left_as_it_was():
 
 
 def test_pages_in_parallel_processes_read_the_same_document():
-    path = ROOT / "pipelines" / "samples" / "fy2023_r1_rl.pdf"
+    path = ROOT / "pipelines" / "demo" / "samples" / "fy2023_r1_rl.pdf"
     one = extract_document(path, workers=1)
     two = extract_document(path, workers=2)
     assert two.to_dict() == one.to_dict()

@@ -154,7 +154,7 @@ def test_missing_and_truncated_files_raise_extraction_error(tmp_path):
 
 def test_cross_check_with_camelot_agrees_on_a_sample():
     root = Path(__file__).resolve().parents[2]
-    doc = extract_document(root / "pipelines" / "samples" / "fy2019_r1_xlsx.pdf", cross_check=True)
+    doc = extract_document(root / "pipelines" / "demo" / "samples" / "fy2019_r1_xlsx.pdf", cross_check=True)
     assert doc.crosscheck.agreement == 1.0 and doc.crosscheck_agreement == 1.0
     assert doc.to_dict()["crosscheck"]["agreement"] == 1.0
 

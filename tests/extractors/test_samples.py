@@ -12,7 +12,7 @@ from extractors.text_compare import same_strict, strict_key
 from normalizers.project import decided_cells
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "pipelines" / "samples"
+SAMPLES = ROOT / "pipelines" / "demo" / "samples"
 TRUTH = ROOT / "tests" / "fixtures" / "truth"
 
 CASES = [

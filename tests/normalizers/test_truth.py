@@ -24,7 +24,7 @@ def _rows():
 def _normalise(columns, row):
     canon = map_header(columns)
     fields = {canon[i]: row["cells"][h] for i, h in enumerate(columns) if canon[i]}
-    # called the way pipelines/records.py calls it: the role comes from the header keys
+    # called the way pipelines/warehouse/records.py calls it: the role comes from the header keys
     return normalise_row(fields, row.get("group"))
 
 

@@ -8,10 +8,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipelines import publish
+from pipelines.warehouse import publish
 from pipelines.cli import main
 from tests.conftest import sample_pdf, truth
-from tests.pipelines.test_publish import rows
+from tests.conftest import rows
 
 
 def invoke(*args):

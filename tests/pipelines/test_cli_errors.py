@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipelines import publish
+from pipelines.warehouse import publish
 from pipelines.cli import main
-from tests.pipelines.test_publish import rows
+from tests.conftest import rows
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from extractors import extract_document
 from extractors.text_compare import same_strict
 from normalizers.text import drop_cjk_spaces
-from pipelines.records import adoption_rows, build_records, project_id
+from pipelines.warehouse.records import adoption_rows, build_records, project_id
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures"
 TRUTH = json.loads((ROOT / "truth" / "fy2023_r1.json").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ import pytest
 from extractors import extract_document
 from extractors.text_compare import strict_key
 from normalizers.text import drop_cjk_spaces
-from pipelines.records import adoption_rows, build_records, project_id
+from pipelines.warehouse.records import adoption_rows, build_records, project_id
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "fixtures" / "layouts"
 

@@ -1,0 +1,1 @@
+"""The analyst's decision files (corrections, organisations, places, layouts, field labels, acknowledgements)."""

@@ -1,0 +1,1 @@
+"""Downloading: conditional HTTP fetches and the raw store of PDFs."""

@@ -1,1 +1,0 @@
-../docs/queries.sql

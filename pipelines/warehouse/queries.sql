@@ -1,0 +1,1 @@
+../../docs/queries.sql

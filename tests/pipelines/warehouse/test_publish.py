@@ -1,0 +1,214 @@
+"""The atomic publish: Parquet + DuckDB written beside the old, swapped in."""
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from datetime import datetime, timezone
+
+import duckdb
+import pyarrow.dataset as ds
+import pytest
+
+from tests.conftest import rows
+from pipelines.warehouse import publish
+from pipelines.warehouse.schema import TABLES
+
+
+def count(data_dir, table="projects"):
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_every_table_lands_as_hive_parquet_and_duckdb_with_comments(tmp_path):
+    publish.publish(tmp_path, rows(3), "r1")
+    for name, spec in TABLES.items():
+        assert (tmp_path / "curated" / name).is_dir(), name
+    assert (tmp_path / "curated/projects/fiscal_year=2023/part-0.parquet").exists()
+    dataset = ds.dataset(tmp_path / "curated/projects", partitioning="hive")
+    assert dataset.to_table().num_rows == 3
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    n = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE comment IS NULL AND NOT internal"
+        " AND table_name NOT LIKE 'v_%'").fetchone()[0]
+    assert n == 0, "every column has a comment"
+    hive = con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning=true)",
+                       [str(tmp_path / "curated/projects/**/*.parquet")]).fetchone()[0]
+    assert hive == 3
+    con.close()
+    assert publish.read_table(tmp_path, "projects").num_rows == 3
+
+
+def test_failure_before_swap_leaves_previous_version(tmp_path, monkeypatch):
+    publish.publish(tmp_path, rows(3), "r1")
+
+    def broken(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(publish, "_write_duckdb", broken)
+    with pytest.raises(RuntimeError):
+        publish.publish(tmp_path, rows(5), "r2")
+    assert count(tmp_path) == 3
+    assert publish.read_table(tmp_path, "projects").num_rows == 3
+
+
+KILLER = """
+import sys
+from pipelines.warehouse import publish
+from tests.conftest import rows
+i = 0
+while True:
+    i += 1
+    publish.publish(sys.argv[1], rows(3 if i % 2 else 5), f"run{i}")
+"""
+
+
+def test_a_run_killed_at_any_point_leaves_a_readable_version(tmp_path):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    publish.publish(tmp_path, rows(3), "first")
+    random.seed(7)
+    root = Path(__file__).parents[3]
+    for attempt in range(6):
+        proc = subprocess.Popen([sys.executable, "-c", KILLER, str(tmp_path)], cwd=root)
+        time.sleep(random.uniform(0.8, 2.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert count(tmp_path) in (3, 5)
+        for name in TABLES:
+            assert publish.read_table(tmp_path, name) is not None, name
+        assert publish.read_table(tmp_path, "projects").num_rows in (3, 5)
+    publish.publish(tmp_path, rows(4), "after")
+    assert count(tmp_path) == 4 and publish.read_table(tmp_path, "projects").num_rows == 4
+    assert [p.name for p in (tmp_path / ".versions").iterdir()] == ["after"]
+
+
+def test_reader_holding_the_old_warehouse_keeps_a_consistent_view(tmp_path):
+    publish.publish(tmp_path, rows(3), "r1")
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    publish.publish(tmp_path, rows(5), "r2")
+    assert con.execute("SELECT count(*) FROM projects").fetchone()[0] == 3
+    con.close()
+    assert count(tmp_path) == 5
+
+
+def test_every_table_with_no_rows_reads_through_its_glob(tmp_path):
+    """No rows (a first publish, or lists without that column): one empty file per table
+    with the whole schema, found by the glob analysts use; a table with rows has none."""
+    publish.publish(tmp_path, rows(2), "r1")  # projects has rows, the other per-project tables none
+    con = duckdb.connect()
+    try:
+        for name, spec in TABLES.items():
+            glob = str(tmp_path / "curated" / name / "**" / "*.parquet")
+            cur = con.execute("SELECT * FROM read_parquet(?, hive_partitioning=true)", [glob])
+            got = cur.fetchall()
+            assert sorted(d[0] for d in cur.description) == sorted(c.name for c in spec.columns), name
+            assert len(got) == publish.read_table(tmp_path, name).num_rows, name
+            empty = tmp_path / "curated" / name / f"{name}.parquet"
+            if spec.partitioned:
+                assert empty.exists() == (not got), name
+    finally:
+        con.close()
+    assert not (tmp_path / "curated/projects/projects.parquet").exists()
+    assert publish.read_table(tmp_path, "participants").num_rows == 0
+
+
+def test_tables_published_before_a_column_was_added_read_with_it_null(tmp_path):
+    publish.publish(tmp_path, rows(2), "run1")
+    runs = tmp_path / "curated" / "runs" / "runs.parquet"
+    import pyarrow.parquet as pq
+
+    pq.write_table(pq.read_table(runs).drop_columns(["decisions_sha256"]), runs)  # an older file
+    table = publish.read_table(tmp_path, "runs")
+    assert table.column("decisions_sha256").to_pylist() == [None]
+    assert table.column("run_id").to_pylist() == ["r"]
+
+
+# ---------------------------------------------------------------- the file any DuckDB opens
+
+# The oldest DuckDB the contract promises (publish.OLDEST_DUCKDB_READER) and the last 1.x line.
+OLDER_DUCKDBS = [publish.OLDEST_DUCKDB_READER, "1.5.6"]
+
+READ_EVERYTHING = r"""
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+names = [r[0] for r in con.execute(
+    "SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+print(json.dumps({
+    "version": duckdb.__version__,
+    "counts": {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names},
+    "comments": con.execute("SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL"
+                            " AND NOT internal").fetchone()[0],
+    "aliases": con.execute("SELECT aliases FROM organizations ORDER BY org_id").fetchall(),
+}))
+"""
+
+
+@pytest.fixture(scope="session")
+def older_duckdb(tmp_path_factory):
+    """``older_duckdb(version)``: a folder holding that DuckDB release, installed once a session
+    from the package registry (put first on PYTHONPATH to run it)."""
+    installed: dict[str, Path] = {}
+
+    def install(version: str) -> Path:
+        if version not in installed:
+            target = tmp_path_factory.mktemp(f"duckdb-{version}")
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                            "--disable-pip-version-check", "--target", str(target),
+                            f"duckdb=={version}"], check=True, timeout=600)
+            installed[version] = target
+        return installed[version]
+    return install
+
+
+def _rich_rows() -> dict[str, list[dict]]:
+    data = rows(3)
+    data["organizations"] = [{"org_id": "org_a", "name": "北九州市", "first_fiscal_year": 2023,
+                              "last_fiscal_year": 2023, "project_count": 1, "projects_as_proposer": 1,
+                              "projects_as_participant": 0, "aliases": ["北九州市", "北九州市役所"]}]
+    return data
+
+
+@pytest.mark.parametrize("version", OLDER_DUCKDBS)
+def test_an_older_duckdb_opens_the_published_warehouse(tmp_path, older_duckdb, version):
+    publish.publish(tmp_path, _rich_rows(), "r1")
+    path = tmp_path / "warehouse.duckdb"
+    out = subprocess.run([sys.executable, "-c", READ_EVERYTHING, str(path)], capture_output=True,
+                         text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(older_duckdb(version))})
+    assert out.returncode == 0, out.stderr
+    old = json.loads(out.stdout)
+    assert old["version"] == version
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        assert set(TABLES) < set(names) and any(n.startswith("v_") for n in names)
+        assert old["counts"] == {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]
+                                 for n in names}
+        assert old["comments"] == con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL AND NOT internal"
+        ).fetchone()[0] > 0
+    finally:
+        con.close()
+    assert old["counts"]["projects"] == 3
+    assert old["aliases"] == [[["北九州市", "北九州市役所"]]]
+
+
+def test_the_warehouse_header_names_a_storage_version_duckdb_1_reads(tmp_path):
+    """DuckDB 1.1-1.5 read storage versions 64-68; 2.x's default writes one they refuse."""
+    publish.publish(tmp_path, rows(1), "r1")
+    with open(tmp_path / "warehouse.duckdb", "rb") as f:
+        magic, storage_version = struct.unpack("<8x4sQ", f.read(20))
+    assert magic == b"DUCK" and storage_version == 64
