@@ -1,7 +1,8 @@
-"""The atomic publish: new Parquet and DuckDB written beside the old, then swapped in.
+"""The atomic publish: a whole new version (Parquet, DuckDB, ``version.json``) written beside
+the published one, then switched in with one rename (``pipelines/warehouse/versions.py``).
 
-A run that fails or is killed at any point leaves the previous warehouse and Parquet
-readable; ``recover`` (run at the start of every publish) clears what it left behind.
+A run that fails or is killed at any point leaves the previous version published, whole and
+readable; ``versions.clean`` (at the start and the end of every publish) removes what it left.
 """
 from __future__ import annotations
 
@@ -15,11 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipelines import settings
+from pipelines.warehouse import versions
 from pipelines.warehouse.schema import TABLES, TableSpec
-
-WAREHOUSE = "warehouse.duckdb"
-CURATED = "curated"
-VERSIONS = ".versions"
+from pipelines.warehouse.versions import CURATED, VERSIONS, WAREHOUSE  # noqa: F401  (interface)
 # warehouse.duckdb is written for DuckDB 1.1 readers (storage version 64), so every DuckDB
 # from 1.1.0 on opens it, 1.x and 2.x alike: DuckDB 2.x's own default format is unreadable
 # by 1.x ("we can only read versions between 64 and 68"). 1.0 cannot read the primary-key
@@ -109,61 +109,31 @@ def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
         con.close()
 
 
-def _live_versions(data_dir: Path) -> set[str]:
-    """Version folders the table links point at (the published Parquet)."""
-    live = set()
-    curated = data_dir / CURATED
-    if curated.exists():
-        for link in curated.iterdir():
-            if link.is_symlink():
-                live.add(Path(os.readlink(link)).parent.name)
-    return live
-
-
 def recover(data_dir: Path) -> None:
-    """Clear what a killed or failed run left: unpublished versions and half-made links.
-
-    Nothing published is touched: every table link always points at a complete version.
-    """
-    data_dir = Path(data_dir)
-    curated = data_dir / CURATED
-    if curated.exists():
-        for tmp in curated.glob(".*.link"):
-            tmp.unlink()
-    live = _live_versions(data_dir)
-    versions = data_dir / VERSIONS
-    if versions.exists():
-        for version in versions.iterdir():
-            if version.name not in live:
-                shutil.rmtree(version, ignore_errors=True)
+    """Clear what a killed or failed run left (``versions.clean``); the published version
+    is never touched."""
+    versions.clean(Path(data_dir))
 
 
-def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str) -> None:
-    """Write every table to Parquet and DuckDB in a new version folder, then swap them in.
+def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str,
+            writer_wait_s: float | None = None) -> None:
+    """Write every table to Parquet and DuckDB in ``.versions/<run_id>/`` with its
+    ``version.json``, put it on disk (fsync), then switch ``current`` to it (one rename).
 
-    ``curated/<table>`` is a symbolic link to ``.versions/<run>/<table>``, replaced
-    atomically (``os.replace``), so a reader never finds a table missing or half written;
-    ``warehouse.duckdb`` is replaced the same way. The previous version's folder is removed
-    once nothing points at it.
+    Readers keep their paths: ``curated/<table>/…`` and ``warehouse.duckdb`` lead through
+    ``current``. A process holding the published warehouse read-write is waited for
+    (``writer_wait_s``, default ``settings.writer_wait_s()``), then ``WarehouseBusy``: nothing
+    published. The previous version is removed once the switch succeeded.
     """
     data_dir = Path(data_dir)
     recover(data_dir)
-    version = data_dir / VERSIONS / run_id
+    version = versions.version_dir(data_dir, run_id)
     version.mkdir(parents=True)
     tables = {name: arrow_table(spec, rows.get(name, [])) for name, spec in TABLES.items()}
     for name, spec in TABLES.items():
-        _write_parquet(spec, tables[name], version / name)
+        _write_parquet(spec, tables[name], version / CURATED / name)
     _write_duckdb(version / WAREHOUSE, tables)
-
-    curated = data_dir / CURATED
-    curated.mkdir(exist_ok=True)
-    for name in TABLES:
-        live = curated / name
-        if live.exists() and not live.is_symlink():  # a plain folder from an older layout
-            shutil.rmtree(live)
-        tmp = curated / f".{name}.link"
-        tmp.unlink(missing_ok=True)
-        os.symlink(Path("..") / VERSIONS / run_id / name, tmp)
-        os.replace(tmp, live)
-    os.replace(version / WAREHOUSE, data_dir / WAREHOUSE)
-    recover(data_dir)
+    versions.write_version_file(version, run_id, {n: t.num_rows for n, t in tables.items()})
+    versions.fsync_tree(version)
+    versions.switch(data_dir, run_id,
+                    settings.writer_wait_s() if writer_wait_s is None else writer_wait_s)

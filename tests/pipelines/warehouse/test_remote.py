@@ -37,4 +37,4 @@ def test_refresh_query_and_no_op_on_an_fsspec_data_dir(site, tmp_path, monkeypat
                                        "--data-dir", url, "--format", "csv"])
     assert answer.output.splitlines() == ["n", "17"]
     again = CliRunner().invoke(main, args)
-    assert again.exit_code == 0 and "nothing changed" in again.output
+    assert again.exit_code == 0 and "nothing changed" in again.output, again.output
