@@ -6,14 +6,16 @@ readable; ``versions.clean`` (at the start and the end of every publish) removes
 """
 from __future__ import annotations
 
-import os
-import shutil
+import io
+import json
+import math
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from pipelines import settings
@@ -35,8 +37,30 @@ _SQL_TYPES = {
 
 
 def arrow_table(spec: TableSpec, rows: list[dict]) -> pa.Table:
-    """Rows as an Arrow table of the spec's exact types (no object columns)."""
-    return pa.Table.from_pylist(rows, schema=spec.arrow_schema)
+    """Rows as an Arrow table of the spec's exact types (a key a row lacks is null).
+
+    Built by Arrow's own JSON reader from one JSON line per row, column types from the
+    schema: ``pa.Table.from_pylist`` and ``pa.array`` import pandas (pyarrow checks every
+    Python sequence against pandas' types), which publishing does not need. JSON carries these
+    types exactly (a double's shortest repr reads back bit for bit)."""
+    schema = spec.arrow_schema
+    if not rows:
+        return pa.table([pa.nulls(0, f.type) for f in schema], schema=schema)
+    names = [c.name for c in spec.columns]
+    text = "".join(json.dumps({n: _json_value(r.get(n)) for n in names}, ensure_ascii=False,
+                              allow_nan=False) + "\n" for r in rows).encode("utf-8")
+    table = pa_json.read_json(
+        io.BytesIO(text), read_options=pa_json.ReadOptions(block_size=len(text) + 1),
+        parse_options=pa_json.ParseOptions(explicit_schema=schema))
+    return table.select(names).cast(schema)
+
+
+def _json_value(value):
+    if isinstance(value, datetime):  # the schema's timestamps are to the second, UTC
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value}")
+    return value
 
 
 def read_table(data_dir: Path, name: str) -> pa.Table | None:
@@ -60,22 +84,20 @@ def read_table(data_dir: Path, name: str) -> pa.Table | None:
     return pa.concat_tables(parts) if parts else arrow_table(spec, [])
 
 
-def _write_parquet(spec: TableSpec, table: pa.Table, root: Path) -> None:
+def _write_parquet(spec: TableSpec, rows: list[dict], root: Path) -> None:
     root.mkdir(parents=True)
     options = dict(compression="zstd", use_dictionary=True, write_statistics=True)
-    if not spec.partitioned:
-        pq.write_table(table, root / f"{spec.name}.parquet", **options)
+    if not spec.partitioned or not rows:  # no rows: one empty file with the whole schema,
+        pq.write_table(arrow_table(spec, rows), root / f"{spec.name}.parquet", **options)  # for globs
         return
-    if table.num_rows == 0:  # one empty file with the whole schema, so that globs find it
-        pq.write_table(table, root / f"{spec.name}.parquet", **options)
-        return
-    years = sorted(set(table.column("fiscal_year").to_pylist()))
-    body = table.drop_columns(["fiscal_year"])
-    for year in years:
-        mask = pc.equal(table.column("fiscal_year"), year)
+    by_year: dict[int, list[dict]] = {}
+    for r in rows:
+        by_year.setdefault(r["fiscal_year"], []).append(r)
+    for year in sorted(by_year):
         part = root / f"fiscal_year={year}"
         part.mkdir()
-        pq.write_table(body.filter(mask), part / "part-0.parquet", **options)
+        pq.write_table(arrow_table(spec, by_year[year]).drop_columns(["fiscal_year"]),
+                       part / "part-0.parquet", **options)
 
 
 def _sql_literal(text: str) -> str:
@@ -131,7 +153,7 @@ def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str,
     version.mkdir(parents=True)
     tables = {name: arrow_table(spec, rows.get(name, [])) for name, spec in TABLES.items()}
     for name, spec in TABLES.items():
-        _write_parquet(spec, tables[name], version / CURATED / name)
+        _write_parquet(spec, rows.get(name, []), version / CURATED / name)
     _write_duckdb(version / WAREHOUSE, tables)
     versions.write_version_file(version, run_id, {n: t.num_rows for n, t in tables.items()})
     versions.fsync_tree(version)

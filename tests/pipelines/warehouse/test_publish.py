@@ -358,3 +358,30 @@ def test_the_warehouse_header_names_a_storage_version_duckdb_1_reads(tmp_path):
     with open(tmp_path / "warehouse.duckdb", "rb") as f:
         magic, storage_version = struct.unpack("<8x4sQ", f.read(20))
     assert magic == b"DUCK" and storage_version == 64
+
+
+def test_arrow_tables_are_built_exactly_as_from_python_rows():
+    import pyarrow as pa
+
+    data = _rich_rows()
+    data["sources"][0]["crosscheck_agreement"] = 0.1 + 0.2  # a double without a short decimal
+    for name, spec in TABLES.items():
+        given = data.get(name, [])
+        built = publish.arrow_table(spec, given)
+        assert built.schema.equals(spec.arrow_schema), name
+        assert built.equals(pa.Table.from_pylist(given, schema=spec.arrow_schema)), name
+    assert publish.arrow_table(TABLES["sources"], data["sources"]).column(
+        "crosscheck_agreement").to_pylist() == [0.1 + 0.2]
+
+
+def test_publishing_does_not_import_pandas(tmp_path):
+    """Issue 15: the writer builds Arrow tables without pyarrow's pandas checks."""
+    script = ("import sys\nfrom pipelines.warehouse import publish\nfrom tests.conftest import rows\n"
+              "publish.publish(sys.argv[1], rows(3), 'r1')\n"
+              "publish.publish(sys.argv[1], rows(5), 'r2')\n"
+              "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                         text=True, cwd=Path(__file__).parents[3], timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+    assert count(tmp_path) == 5
