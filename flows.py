@@ -13,7 +13,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import prefect_server, progress
 from pipelines.run import stages
-from pipelines.run.refresh import Plan, RefreshOutcome, planned
+from pipelines.run.refresh import Plan, RefreshOutcome, RunRefused, planned
 from pipelines.warehouse import remote
 from pipelines.warehouse.versions import WarehouseBusy
 
@@ -116,9 +116,12 @@ def _in_this_flow(plan: Plan) -> dict:
     """Execute a plan's tasks inside the scheduled flow that made it (no flow run nested)."""
     ctx = plan.context()
     try:
-        return _refresh([s.to_dict() for s in plan.specs], asdict(ctx))
+        summary = _refresh([s.to_dict() for s in plan.specs], asdict(ctx))
     finally:
         stages.close_run_client(ctx.run_id)
+    if summary.get("status") == "refused":  # the scheduled run fails, visibly
+        raise RunRefused(summary["error"])
+    return summary
 
 
 # ---------------------------------------------------------------- scheduled deployments

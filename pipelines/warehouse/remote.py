@@ -26,7 +26,7 @@ from pipelines.warehouse.versions import CURATED, VERSION_FILE, WAREHOUSE
 TOP_FILES = ("registry_discovered.json", "crawl_state.json", *DECISION_FILES)
 # the published version, uploaded after its tables (version.json last: it names them)
 VERSION_FILES = (WAREHOUSE, VERSION_FILE)
-PULLED = "pulled"  # the local copy's version made from the bucket's published tables
+PULLED = "pulled"  # prefix of the local copy's versions made from the bucket's tables
 STATE_FILES = ("registry_discovered.json", "crawl_state.json")  # a crawl changes them even
 # when nothing is published
 # written by people in the bucket, read by a refresh, never uploaded back
@@ -76,8 +76,8 @@ class RemoteDataDir:
         if not self.fs.exists(f"{self.root}/{WAREHOUSE}"):
             return
         versions.clean(self.local)
-        version = versions.version_dir(self.local, PULLED)
-        shutil.rmtree(version, ignore_errors=True)
+        name = f"{PULLED}-{os.urandom(4).hex()}"  # beside the local copy's current version
+        version = versions.version_dir(self.local, name)
         version.mkdir(parents=True)
         for name in VERSION_FILES:
             if self.fs.exists(f"{self.root}/{name}"):
@@ -87,7 +87,7 @@ class RemoteDataDir:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.fs.get_file(path, str(target))
         versions.fsync_tree(version)
-        versions.switch(self.local, PULLED, wait_s=0.0)
+        versions.switch(self.local, name, wait_s=0.0)
 
     def push(self) -> None:
         """Upload new raw files, the manifest, the published tables and the warehouse."""

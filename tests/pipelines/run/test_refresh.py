@@ -219,3 +219,31 @@ def test_only_the_cli_imports_flows():
             if "flows" in names:
                 importers.append(path.relative_to(ROOT).as_posix())
     assert sorted(set(importers)) == ["pipelines/cli.py"]
+
+
+def test_the_scheduled_refresh_runs_its_plan_in_its_own_flow_run(site, data_dir, tmp_path):
+    """No flow run nested in another: the scheduled flow's tasks are its own."""
+    import flows
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (FlowRunFilter, FlowRunFilterParentFlowRunId,
+                                                TaskRunFilter, TaskRunFilterFlowRunId)
+    from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
+
+    toml = sources(site, tmp_path, FY2019, FY2023)
+    state = flows.scheduled_refresh(data_dir=str(data_dir), sources_file=str(toml),
+                                    discover=False, return_state=True)
+    summary = state.result()
+    assert summary["nothing_changed"] is False and summary["status"] == "ok"
+    assert_one_whole_version(data_dir)
+    run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        nested = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id])),
+            sort=FlowRunSort.ID_DESC, limit=50)
+        tasks = client.read_task_runs(task_run_filter=TaskRunFilter(
+            flow_run_id=TaskRunFilterFlowRunId(any_=[run_id])), sort=TaskRunSort.ID_DESC, limit=50)
+    assert nested == []
+    assert sum(t.name.startswith("fetch") for t in tasks) == 2
+    assert sum(t.name.startswith("publish") for t in tasks) == 1
+    again = flows.scheduled_refresh(data_dir=str(data_dir), sources_file=str(toml), discover=False)
+    assert again["nothing_changed"] is True
