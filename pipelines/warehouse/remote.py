@@ -76,8 +76,8 @@ class RemoteDataDir:
         if not self.fs.exists(f"{self.root}/{WAREHOUSE}"):
             return
         versions.clean(self.local)
-        name = f"{PULLED}-{os.urandom(4).hex()}"  # beside the local copy's current version
-        version = versions.version_dir(self.local, name)
+        run = f"{PULLED}-{os.urandom(4).hex()}"  # beside the local copy's current version
+        version = versions.version_dir(self.local, run)
         version.mkdir(parents=True)
         for name in VERSION_FILES:
             if self.fs.exists(f"{self.root}/{name}"):
@@ -87,7 +87,7 @@ class RemoteDataDir:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.fs.get_file(path, str(target))
         versions.fsync_tree(version)
-        versions.switch(self.local, name, wait_s=0.0)
+        versions.switch(self.local, run, wait_s=0.0)
 
     def push(self) -> None:
         """Upload new raw files, the manifest, the published tables and the warehouse."""
