@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import shutil
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -157,5 +158,9 @@ def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str,
     _write_duckdb(version / WAREHOUSE, tables)
     versions.write_version_file(version, run_id, {n: t.num_rows for n, t in tables.items()})
     versions.fsync_tree(version)
-    versions.switch(data_dir, run_id,
-                    settings.writer_wait_s() if writer_wait_s is None else writer_wait_s)
+    try:
+        versions.switch(data_dir, run_id,
+                        settings.writer_wait_s() if writer_wait_s is None else writer_wait_s)
+    except versions.WarehouseBusy:  # refused before the switch: the new version goes
+        shutil.rmtree(version, ignore_errors=True)
+        raise

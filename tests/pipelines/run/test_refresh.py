@@ -151,6 +151,31 @@ def test_a_refresh_under_an_analyst_s_read_write_connection_refuses_then_complet
     con.close()
 
 
+def test_a_writer_arriving_after_the_plan_makes_the_publish_refuse(site, data_dir, tmp_path,
+                                                                  monkeypatch):
+    """The plan saw no writer; by the publish one holds the file: refused, nothing published."""
+    from pipelines.run import refresh as planning
+
+    assert refresh(site, data_dir, tmp_path, FY2019).exit_code == 0
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir / "warehouse.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    monkeypatch.setenv("C3P_WRITER_WAIT_S", "1")
+    monkeypatch.setattr(planning.versions, "wait_for_no_writer", lambda *a: None)  # came later
+    try:
+        assert writer.stdout.readline().strip() == "holding"
+        refused = refresh(site, data_dir, tmp_path, FY2019, FY2023)
+        assert refused.exit_code == 2, refused.output
+        last = refused.output.strip().splitlines()[-1]
+        assert last.startswith("error: ") and f"PID {writer.pid}" in last
+        assert "Traceback" not in refused.output
+    finally:
+        writer.kill()
+        writer.wait()
+    assert sql(data_dir, "SELECT fiscal_year FROM sources") == [(2019,)]
+    assert len(list((data_dir / ".versions").iterdir())) == 1
+    assert_one_whole_version(data_dir)
+
+
 def test_a_no_op_is_recorded_in_the_manifest_sources_and_runs(site, data_dir, tmp_path):
     assert refresh(site, data_dir, tmp_path, FY2019).exit_code == 0
     [(first_check,)] = sql(data_dir, "SELECT checked_at FROM sources")

@@ -210,6 +210,7 @@ def test_a_writer_holding_the_warehouse_is_waited_for_then_refused_naming_its_pi
         assert f"PID {writer.pid}" in str(refused.value) and "nothing published" in str(refused.value)
         assert refused.value.exit_code == 2
         assert json.loads((tmp_path / "current/version.json").read_text())["run_id"] == "r1"
+        assert [p.name for p in (tmp_path / ".versions").iterdir()] == ["r1"]
     finally:
         writer.kill()  # dies holding its WAL: kill -9, as a crashed notebook
         writer.wait()
