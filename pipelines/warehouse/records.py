@@ -16,10 +16,29 @@ from normalizers.project import decided_cells, normalise_row
 from normalizers.roles import role_table
 from pipelines.decisions.corrections import correct_list
 from pipelines.decisions.files import DecisionSet
+from pipelines.warehouse.schema import TABLES
 
 
 class ListError(Exception):
     """The list's content cannot be published (unknown header, duplicate numbers, ...)."""
+
+
+class SchemaMismatch(AssertionError):
+    """Rows built here do not have exactly the columns of their table in ``schema.py``: a
+    column added to the schema would otherwise be published as null without anyone noticing."""
+
+
+def conform(table: str, rows: list[dict]) -> list[dict]:
+    """``rows`` unchanged when every row has exactly the columns ``schema.TABLES[table]``
+    defines; else SchemaMismatch naming the table and the columns missing or unknown."""
+    columns = {c.name for c in TABLES[table].columns}
+    for row in rows:
+        if row.keys() != columns:
+            missing = sorted(columns - row.keys())
+            extra = sorted(row.keys() - columns)
+            raise SchemaMismatch(f"{table}: rows built without column(s) {missing} and with"
+                                 f" unknown column(s) {extra} (pipelines/warehouse/schema.py)")
+    return rows
 
 
 @dataclass
@@ -39,13 +58,13 @@ def adoption_rows(doc: Document, layouts: dict | None = None
     canonical field -> printed cell (lines with verdicts) and as a Row whose cells are the
     texts read (line ends decided)."""
     out: list[tuple[dict[str, str], Row]] = []
-    refusals = []
+    refusals: list[tuple[str, UnknownHeader]] = []  # (where, why) of each table skipped
     for table in doc.tables:
         try:
             canonical = map_header(table.header, layouts)
         except UnknownHeader as exc:
             pages = ", ".join(map(str, table.pages))
-            refusals.append(f"table on page(s) {pages} with {len(table.rows)} row(s) skipped: {exc}")
+            refusals.append((f"table on page(s) {pages} with {len(table.rows)} row(s)", exc))
             continue
         for row in table.rows:
             printed = [_printed(text, lines) for text, lines in
@@ -55,9 +74,9 @@ def adoption_rows(doc: Document, layouts: dict | None = None
             out.append((fields, replace(row, cells=decided_cells(table.header, printed, canonical))))
     if not out:
         if refusals:
-            raise ListError("; ".join(r.split(" skipped: ", 1)[1] for r in refusals))
+            raise ListError("; ".join(str(exc) for _, exc in refusals))
         raise ListError("no table with rows in the PDF")
-    return out, refusals
+    return out, [f"{where} skipped: {exc}" for where, exc in refusals]
 
 
 def _printed(text: str, lines: CellLines | None) -> CellLines | str:
@@ -162,17 +181,21 @@ def build_records(
     for org_id, old in former_ids.items():
         if org_id in out.organizations:
             out.organizations[org_id]["former_ids"] = sorted(old)
-    out.tables = tables
+    out.tables = {name: conform(name, rows) for name, rows in tables.items()}
     return out
+
+
+# What one list says of an organisation, besides its aliases and former ids (a list carried
+# over from the published warehouse rebuilds its entries from these columns too).
+ORG_ENTRY_FIELDS = ("org_id", "name", "legal_form", "legal_form_position", "base_name",
+                    "org_type", "name_en")
 
 
 def _add_org(out: ListRecords, org: Organization, name_raw: str, fiscal_year: int) -> None:
     entry = out.organizations.get(org.org_id)
     if entry is None:
         entry = out.organizations[org.org_id] = {
-            "org_id": org.org_id, "name": org.name, "legal_form": org.legal_form,
-            "legal_form_position": org.legal_form_position, "base_name": org.base_name,
-            "org_type": org.org_type, "name_en": org.name_en, "aliases": [], "former_ids": [],
+            **{k: getattr(org, k) for k in ORG_ENTRY_FIELDS}, "aliases": [], "former_ids": [],
         }
     if name_raw not in entry["aliases"]:
         entry["aliases"].append(name_raw)
@@ -232,7 +255,7 @@ def with_activity(organizations: list[dict], projects: list[dict],
             "projects_as_proposer": len(proposed.get(org_id, set())),
             "projects_as_participant": len(joined.get(org_id, set())),
         })
-    return out
+    return conform("organizations", out)
 
 
 def code_tables() -> dict[str, list[dict]]:
