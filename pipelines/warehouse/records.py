@@ -52,12 +52,12 @@ class ListRecords:
 
 
 def adoption_rows(doc: Document, layouts: dict | None = None
-                  ) -> tuple[list[tuple[dict, Row]], list[str]]:
+                  ) -> tuple[list[tuple[dict[str, CellLines | str], Row]], list[str]]:
     """The list's rows, from every table whose header maps (the analyst's layouts first),
     and a warning for each other table (skipped, never silently). Each row as a dict of
     canonical field -> printed cell (lines with verdicts) and as a Row whose cells are the
     texts read (line ends decided)."""
-    out: list[tuple[dict[str, str], Row]] = []
+    out: list[tuple[dict[str, CellLines | str], Row]] = []
     refusals: list[tuple[str, UnknownHeader]] = []  # (where, why) of each table skipped
     for table in doc.tables:
         try:
@@ -67,8 +67,9 @@ def adoption_rows(doc: Document, layouts: dict | None = None
             refusals.append((f"table on page(s) {pages} with {len(table.rows)} row(s)", exc))
             continue
         for row in table.rows:
-            printed = [_printed(text, lines) for text, lines in
-                       zip(row.cells, row.lines or [None] * len(row.cells))]
+            cell_lines: list[CellLines | None] = (list(row.lines) if row.lines
+                                                  else [None] * len(row.cells))
+            printed = [_printed(text, lines) for text, lines in zip(row.cells, cell_lines)]
             fields = {c: cell for c, cell in zip(canonical, printed) if c}
             # the row as the warehouse reads it: every line end decided (normalizers.line_ends)
             out.append((fields, replace(row, cells=decided_cells(table.header, printed, canonical))))
@@ -110,7 +111,7 @@ def build_records(
         raise ListError(f"rows without a list number: row(s) {missing}")
 
     out = ListRecords(rows_extracted=len(entities), warnings=list(skipped))
-    tables = {name: [] for name in
+    tables: dict[str, list[dict]] = {name: [] for name in
               ("projects", "participants", "domestic_cities", "partner_cities", "project_fields",
                "review")}
     printed = [(e.project_name, e.summary) for e, _ in entities]
@@ -162,10 +163,10 @@ def build_records(
                 **common, "seq": c.seq, "lg_code": c.lg_code, "name": c.name,
                 "name_raw": c.name_raw, "prefecture": c.prefecture,
             })
-        for c in e.partner_cities:
+        for pc in e.partner_cities:
             tables["partner_cities"].append({
-                **common, "seq": c.seq, "name_raw": c.name_raw, "name_ja": c.name_ja,
-                "name_en": c.name_en, "country_code": c.country_code, "lat": c.lat, "lon": c.lon,
+                **common, "seq": pc.seq, "name_raw": pc.name_raw, "name_ja": pc.name_ja,
+                "name_en": pc.name_en, "country_code": pc.country_code, "lat": pc.lat, "lon": pc.lon,
             })
         for f in e.fields:
             tables["project_fields"].append({
@@ -178,9 +179,9 @@ def build_records(
                 "chosen": note.chosen, "alternative": note.alternative, "reason": note.reason,
             })
         out.warnings.extend(f"{pid}: {w}" for w in e.warnings)
-    for org_id, old in former_ids.items():
+    for org_id, old_ids in former_ids.items():
         if org_id in out.organizations:
-            out.organizations[org_id]["former_ids"] = sorted(old)
+            out.organizations[org_id]["former_ids"] = sorted(old_ids)
     out.tables = {name: conform(name, rows) for name, rows in tables.items()}
     return out
 
