@@ -93,7 +93,8 @@ SOURCES = _table(TableSpec(
         Column("origin", S, "Where the source came from: registry, sources-file or discovered."),
         Column("sha256", S, "SHA-256 of the PDF used; the file is data/raw/<sha256>.pdf."),
         Column("bytes", I64, "Size of the PDF in bytes."),
-        Column("fetched_at", TS, "When the PDF was last fetched or confirmed unchanged (UTC)."),
+        Column("fetched_at", TS, "When the PDF was last fetched or confirmed unchanged by a"
+               " publishing run (UTC); a no-op refresh's check is checked_at."),
         Column("fetch_status", S, "Last fetch: downloaded, unchanged or failed."),
         Column("checked_at", TS, "When the list's server was last asked for it (UTC): the fetch of"
                " a publishing run, or the conditional GET of a no-op refresh (304 Not Modified;"
