@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import struct
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,17 +108,24 @@ _FLOCK = "hhqqi"  # struct flock on Linux: l_type, l_whence, l_start, l_len, l_p
 
 def writer_pid(path: Path) -> int | None:
     """The PID of a process holding ``path`` read-write (DuckDB keeps an fcntl write lock on
-    its file while a read-write connection is open), or None. Readers do not count."""
+    its file while a read-write connection is open), 0 when the PID is not known (not Linux),
+    or None. Readers do not count."""
     try:
         fd = os.open(Path(path).resolve(), os.O_RDONLY)
     except FileNotFoundError:
         return None
     try:
-        query = struct.pack(_FLOCK, fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0)
-        l_type, _, _, _, pid = struct.unpack(_FLOCK, fcntl.fcntl(fd, fcntl.F_GETLK, query))
+        if sys.platform.startswith("linux"):  # F_GETLK names the holder
+            query = struct.pack(_FLOCK, fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0)
+            l_type, _, _, _, pid = struct.unpack(_FLOCK, fcntl.fcntl(fd, fcntl.F_GETLK, query))
+            return pid if l_type != fcntl.F_UNLCK else None
+        try:  # elsewhere struct flock is laid out differently: a shared lock tells, not who
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return None
+        except OSError:
+            return 0
     finally:
         os.close(fd)
-    return pid if l_type != fcntl.F_UNLCK else None
 
 
 def _busy(path: Path, pid: int | None, waited_s: float) -> WarehouseBusy:
@@ -133,7 +141,7 @@ def wait_for_no_writer(data_dir: Path, wait_s: float) -> None:
     seconds raise ``WarehouseBusy`` naming the holder."""
     path = Path(data_dir) / WAREHOUSE
     deadline = time.monotonic() + wait_s
-    while (pid := writer_pid(path)) is not None:
+    while (pid := writer_pid(path)) is not None:  # 0: a writer, PID unknown
         if time.monotonic() >= deadline:
             raise _busy(path, pid, wait_s)
         time.sleep(0.2)
