@@ -60,7 +60,9 @@ def commands(group: click.Group | None = None, path: list[str] | None = None):
     them. A group that runs alone (``c3p review``) has its own row and one per sub-command; a
     group that does not (``c3p server``) has one row naming its sub-commands."""
     if group is None:
-        from pipelines.cli import main as group
+        from pipelines.cli import main
+
+        group = main
     path = path or []
     for name, command in group.commands.items():
         if command.hidden:

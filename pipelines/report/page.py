@@ -35,7 +35,7 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def _escaped(value: object) -> object:
+def _escaped(value: object) -> Markup:
     """Every ``{{ value }}``: None as empty, text escaped as ``html.escape`` does (quotes too)."""
     if isinstance(value, Markup):
         return value

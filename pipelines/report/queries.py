@@ -12,7 +12,11 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 
 def gather(con: duckdb.DuckDBPyConnection) -> dict:
     """Everything the report shows, read from the warehouse on ``con``."""
-    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    def one(sql: str) -> int:
+        row = con.execute(sql).fetchone()
+        assert row is not None  # an aggregate always returns one row
+        return row[0]
+
     return {
         "totals": {
             "projects": one("SELECT count(*) FROM projects"),
