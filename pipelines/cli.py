@@ -328,7 +328,7 @@ MAX_ROWS_OPTION = click.option(
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("sql", required=False)
 @click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"), default=None,
-              help="Read the SQL from FILE (- for stdin); with --name, the questions of FILE.")
+              metavar="FILE", help="Read the SQL from FILE (- for stdin); with --name, the questions of FILE.")
 @click.option("--name", default=None, metavar="NAME",
               help="Run the named question of docs/queries.sql (or of -f FILE).")
 @click.option("--list", "list_names", is_flag=True, help="List the named questions and exit.")

@@ -27,8 +27,10 @@ def _metavar(param: click.Parameter) -> str:
         return param.metavar
     if isinstance(param.type, click.Choice):
         return "|".join(map(str, param.type.choices))
-    if isinstance(param.type, (click.File, click.Path)) and not isinstance(param, click.Argument):
-        return "FILE"
+    if isinstance(param, click.Option) and isinstance(param.type, click.Path):  # as click shows it
+        return "FILE" if not param.type.dir_okay else "DIRECTORY" if not param.type.file_okay else "PATH"
+    if isinstance(param, click.Option) and isinstance(param.type, click.File):
+        return "FILENAME"
     return (param.name or "").upper()
 
 
