@@ -14,12 +14,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
-from pipelines.cli import main
 from pipelines.warehouse import versions
 from pipelines.warehouse.schema import TABLES
-from tests.conftest import write_sources
+from tests import conftest
+from tests.conftest import sql, write_sources
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -34,16 +33,7 @@ def sources(site, tmp_path, *entries) -> Path:
 
 
 def refresh(site, data_dir, tmp_path, *entries):
-    return CliRunner().invoke(main, ["refresh", "--sources", str(sources(site, tmp_path, *entries)),
-                                     "--data-dir", str(data_dir), "--no-cross-check"])
-
-
-def sql(data_dir, query):
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
+    return conftest.refresh(site, data_dir, tmp_path, list(entries), "--no-cross-check")
 
 
 def assert_one_whole_version(data_dir) -> dict:
