@@ -114,13 +114,14 @@ _CIRCLED = set(chr(c) for c in range(0x2460, 0x2474))
 def _longest_unit_width(glyphs: list[Glyph]) -> float:
     """Width of the longest start of a line some engine would not have split: the unit of
     `_unit_end`, then, as long as they follow, a Latin word or number after closing
-    punctuation (「業、IRDA」) and an opening bracket with what it opens after a Latin word
-    (UAX #14's older rule AL × OP: 「BaaS（Battery」)."""
+    punctuation (「業、IRDA」), an opening bracket with what it opens after a Latin word
+    (UAX #14's older rule AL × OP: 「BaaS（Battery」), a Latin word after a circled number
+    (ambiguous width, resolved as a letter: 「⑤RDF」)."""
     i, n = _unit_end(glyphs), len(glyphs)
     while i + 1 < n:
         here, nxt = glyphs[i].text, glyphs[i + 1].text
         glued = (here in _GLUED_CLOSING and (is_latin(nxt) or nxt in _CIRCLED)) or (
-            is_latin(here) and nxt in _OPENING)
+            is_latin(here) and nxt in _OPENING) or (here in _CIRCLED and is_latin(nxt))
         if not glued:
             break
         i += 1 + _unit_end(glyphs[i + 1:])

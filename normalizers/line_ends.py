@@ -373,6 +373,9 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
             return True, True, "「・」 starts the line inside a known name"
         if not item_marked:
             return True, False, "「・」 starts the line, but the name before it is not whole"
+    if kind in (PLACES, CITIES, FIELDS) and sb[0] == "・" and end != BROKEN and known is not None \
+            and any(known(j) for j in _joins(item, b_raw)):
+        return True, True, "「・」 starts the line inside a known name"  # a middle dot, no bullet
     if starts_with_marker(sb) and open_brackets(item) <= 0 and (
             sa[-1] in SENTENCE_END or kind in LISTS or item_marked):
         return False, True, "item marker after an item's end"
