@@ -118,6 +118,10 @@ def _joins(a: str, b: str) -> list[str]:
     return list(dict.fromkeys([join_pair(a, b), a + b, a + " " + b]))
 
 
+# an upper-case run that begins after Japanese text or a bracket, and one that ends before
+# them: the two halves of an abbreviation a breaker that cuts anywhere split
+_ACRONYM_END = re.compile(r"(?:^|[^\x00-\x7f]|[(（])([A-Z]{1,4})$")
+_ACRONYM_START = re.compile(r"[A-Z]{1,4}(?=$|[^\x00-\x7f]|[)）])")
 _FUNCTION_WORDS = {"and", "of", "for", "the", "de", "du", "la", "le", "in", "on", "at", "to", "y", "et"}
 
 
@@ -132,11 +136,14 @@ def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
         a, c = item.rstrip(" "), b.lstrip(" ")
         spelled = options + [a + "\u3000" + c]
         hit = next((j for j in spelled if _bare(j) in _known_spellings()), None) or \
-            next((j for j in spelled if known_prefix(j)), None)
+            next((j for j in spelled if known_prefix(j)), None) or _known_spacing(a, c)
         if hit is not None:
             return hit
+    a, c = item.rstrip(" "), b.lstrip(" ")
+    if _ACRONYM_END.search(a) and _ACRONYM_START.match(c) and \
+            len(_ACRONYM_END.search(a).group(1) + _ACRONYM_START.match(c).group(0)) <= 5:
+        return a + c  # an abbreviation in Japanese text cut in two (「（EE」/「C）」, 「GH」/「G」)
     if kind != PROSE:
-        a, c = item.rstrip(" "), b.lstrip(" ")
         word = re.match(r"[a-z]+", c)
         if a[-1:].isascii() and a[-1:].isalpha() and word and word.group(0) not in _FUNCTION_WORDS:
             return a + c
@@ -145,6 +152,28 @@ def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
         if hit is not None:
             return hit
     return options[0]
+
+
+def _known_spacing(a: str, b: str) -> str | None:
+    """a and b joined as the known organisation whose letters (white space aside) they begin
+    spaces them at the join (「…Soluti」/「on Alliance」 -> 「Solution」), when one is."""
+    head, tail = "".join(_bare(a).split()), "".join(b.split())
+    if len(head) < 4 or not tail:
+        return None
+    for k in sorted(_known_spellings()):
+        letters = "".join(k.split())
+        if not letters.startswith(head + tail[:8]):
+            continue
+        seen = 0  # walk k to the join: the white space k has there is the join's
+        for i, ch in enumerate(k):
+            if not ch.isspace():
+                seen += 1
+            elif seen == len(head):
+                return a + ch + b
+            if seen == len(head) and i + 1 < len(k) and not k[i + 1].isspace():
+                return a + b
+        return None
+    return None
 
 
 def _bare(text: str) -> str:
