@@ -332,6 +332,7 @@ def _foreign_government(text: str) -> bool:
     return org.org_type == "local_government_foreign" and not (dept and _FOREIGN_PLACE.search(dept))
 
 
+@lru_cache(maxsize=8192)
 def closed_name(text: str) -> bool:
     """A whole name whose end is its last word: a suffix legal form, an organisation-type
     ending, or a government (with its department)."""
