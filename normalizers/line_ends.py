@@ -104,7 +104,7 @@ def join_pair(a: str, b: str) -> str:
     number cut in two."""
     a, b = a.rstrip(" "), b.lstrip(" ")
     last, first = a[-1:], b[:1]
-    if first == "-" and b[1:2].isalnum():
+    if first == "-" and (b[1:2].isalnum() or b == "-"):
         return a + b
     if is_latin(last) and is_latin(first) and last not in "-/" and not (last.isdigit() and first.isdigit()):
         return a + " " + b
@@ -469,6 +469,9 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
         if continues_clause(sa, sb):
             return True, True, "geometry: unsure; the line end cuts a word or a clause"
         return True, False, "geometry: unsure, the next glyph fitted; joined as a wrap"
+    if kind == PROSE and end == WRAPPED and _HEADING.match(clean(item)) and clean(item) == clean(a):
+        # a heading that fills its line exactly: wrapped, or ended by its author there
+        return True, False, "a heading (「活動1：…」) fills its line; its end may be the author's"
     if kind == PROSE or kind == NAME:
         return end != BROKEN, True, f"geometry: {end}"
     whole_item = whole_name(item) if names else (known is not None and known(item))
