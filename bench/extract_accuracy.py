@@ -236,7 +236,7 @@ advances differ for non-embedded CID fonts, subset prefixes are stripped from fo
 def write_docs(table: str) -> None:
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    command = " ".join(["/work/main/.venv/bin/python", "bench/extract_accuracy.py", *sys.argv[1:]])
+    command = " ".join([".venv/bin/python", "bench/extract_accuracy.py", *sys.argv[1:]])
     section = (f"## Extraction accuracy\n\nCommand: `{command}`"
                f"  \nDate: {dt.date.today().isoformat()}, {os.cpu_count()} cores.\n\n{table}\n\n{NOTES}\n")
     start = text.find("## Extraction accuracy")
