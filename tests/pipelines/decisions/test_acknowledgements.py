@@ -12,7 +12,7 @@ from pipelines.cli import main
 from tests.conftest import sample_pdf
 from tests.test_flows import refresh, sql
 
-LIST = [{"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023, "call_round": 1,
+LIST = [{"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2023, "call_round": 1,
          "expected_count": 21}]
 
 
