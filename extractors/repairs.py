@@ -20,15 +20,19 @@ _recording = 0  # recorded_repairs blocks running (a stream is reported only ins
 
 
 def _reporting_decompress(original):
-    """pdfminer decodes a corrupt compressed stream as b"" without a word (the page's text
-    silently lost) unless only its checksum is wrong: say so."""
+    """pdfminer calls ``decompress_corrupted`` on a compressed stream zlib refused, and
+    decodes it as far as it goes, or as b"" when that fails, without a word unless only its
+    checksum is wrong (text silently lost): say so."""
     def decompress_corrupted(data: bytes) -> bytes:
         try:
-            return original(data)
+            decoded = original(data)
         except Exception:
             if _recording:
                 _log.warning("corrupt compressed stream: its content is lost")
             raise
+        if _recording:
+            _log.warning("corrupt compressed stream: read only as far as it could be decoded")
+        return decoded
     decompress_corrupted.c3p_reporting = True
     return decompress_corrupted
 

@@ -56,7 +56,7 @@ class ExtractLimits:
     memory_mb: int
 
     def describe(self) -> str:
-        return f"{self.base_s:.0f} s + {self.per_page_s:g} s a page"
+        return f"{self.base_s:g} s + {self.per_page_s:g} s a page"
 
 
 def extract_limits(cross_check: bool) -> ExtractLimits:

@@ -133,3 +133,24 @@ def one_page_pdf(content: bytes, resources: bytes = b"<< >>", more: dict[int, by
         4: pdf_stream(content, compress=compress),
         **(more or {}),
     })
+
+
+def with_page_content_damaged(pdf: bytes, page_no: int) -> bytes:
+    """``pdf`` with bytes in the middle of page ``page_no``'s compressed content stream
+    overwritten: a reader decodes nothing of it (the page's rows are silently lost)."""
+    import io
+    import re
+
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    doc = PDFDocument(PDFParser(io.BytesIO(pdf)))
+    page = list(PDFPage.create_pages(doc))[page_no - 1]
+    ref = page.attrs["Contents"]
+    ref = ref[0] if isinstance(ref, list) else ref
+    assert resolve1(ref).get("Filter") is not None, "needs a compressed content stream"
+    start = re.search(rb"(?<![0-9])%d 0 obj" % ref.objid, pdf).end()
+    data = pdf.index(b"stream", start) + len(b"stream\n") + 40
+    return pdf[:data] + bytes(b ^ 0x5A for b in pdf[data:data + 8]) + pdf[data + 8:]

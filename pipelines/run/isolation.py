@@ -129,7 +129,7 @@ def extract_with_time_limit(path: str, *, cross_check: bool = False,
                     raise ExtractionError(path, _died(proc.exitcode, limits.memory_mb)) from None
                 if time.monotonic() - started > allowed:
                     raise TimeLimitExceeded(
-                        f"extraction stopped after {allowed:.0f} s (time limit for this PDF:"
+                        f"extraction stopped after {allowed:.3g} s (time limit for this PDF:"
                         f" {limits.describe()})") from None
                 continue
             if kind == "pages":
