@@ -119,7 +119,7 @@ def gather(con: duckdb.DuckDBPyConnection) -> dict:
         "sources": _rows(con, """
             SELECT fiscal_year, call_round, status, fetch_status, origin, rows_extracted,
                    rows_expected, rows_published, pages, bytes, sha256, fetched_at, url, press_url,
-                   error, crosscheck_agreement, review_needed,
+                   error, crosscheck_agreement, review_needed, review_reasons,
                    (SELECT count(*) FROM crosscheck_disagreements d
                     WHERE d.source_id = sources.source_id AND NOT d.acknowledged) AS open_cells
             FROM sources ORDER BY fiscal_year DESC, call_round"""),
@@ -387,15 +387,23 @@ def _status(value: str | None) -> str:
 
 
 def _review(source: dict) -> str:
-    """A list the cross-check flagged: how many cells wait for a person, and where to look."""
+    """A list flagged for review: how many cells wait for a person, where to look, and
+    every other reason (``sources.review_reasons``)."""
     if not source["review_needed"]:
         return ""
+    cells = source["open_cells"]
     agreement = source["crosscheck_agreement"]
-    return (f' <span class="badge warn review">review: {source["open_cells"]} cell(s)</span>'
-            f'<div class="url">camelot reads {source["open_cells"]} cell(s) differently'
-            + (f" (agreement {agreement:.1%})" if agreement is not None else "")
-            + "; see crosscheck_disagreements, acknowledge checked cells in"
-              " crosscheck_acknowledged.csv</div>")
+    out = ' <span class="badge warn review">review' + (f": {cells} cell(s)" if cells else "") \
+        + "</span>"
+    if cells:
+        out += (f'<div class="url">camelot reads {cells} cell(s) differently'
+                + (f" (agreement {agreement:.1%})" if agreement is not None else "")
+                + "; see crosscheck_disagreements, acknowledge checked cells in"
+                  " crosscheck_acknowledged.csv</div>")
+    for reason in source.get("review_reasons") or []:
+        if not reason.startswith("camelot reads"):  # the cells: said above
+            out += f'<div class="url">{esc(reason)}</div>'
+    return out
 
 
 def _list(values) -> str:
