@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import queue
 import signal
 import time
 
@@ -54,7 +53,9 @@ def _quiet_stderr() -> None:
     os.close(devnull)
 
 
-def _child(path: str, cross_check: bool, memory_mb: int, out: mp.Queue) -> None:
+def _child(path: str, cross_check: bool, memory_mb: int, out) -> None:
+    """Runs in the child; ``out`` is the sending end of a pipe (no feeder thread: the
+    child stays single-threaded, so its page-reading workers may be forked)."""
     try:
         os.setpgid(0, 0)
     except OSError:
@@ -65,15 +66,15 @@ def _child(path: str, cross_check: bool, memory_mb: int, out: mp.Queue) -> None:
         from extractors import extract_document
         from extractors.extract import page_count
 
-        out.put(("pages", page_count(path), None))
-        out.put(("ok", extract_document(path, cross_check=cross_check).to_dict(), None))
+        out.send(("pages", page_count(path), None))
+        out.send(("ok", extract_document(path, cross_check=cross_check).to_dict(), None))
     except (MemoryError, OutOfMemory):
-        out.put(("error", path, f"out of memory: reading it needs more than the {memory_mb} MiB"
-                                " allowed (C3P_EXTRACT_MEMORY_MB)"))
+        out.send(("error", path, f"out of memory: reading it needs more than the {memory_mb} MiB"
+                                 " allowed (C3P_EXTRACT_MEMORY_MB)"))
     except ExtractionError as exc:
-        out.put(("error", exc.path, exc.reason))
+        out.send(("error", exc.path, exc.reason))
     except Exception as exc:  # an extractor bug must not look like a hang
-        out.put(("error", path, f"extractor crashed: {type(exc).__name__}: {exc}"))
+        out.send(("error", path, f"extractor crashed: {type(exc).__name__}: {exc}"))
 
 
 def _context():
@@ -106,6 +107,12 @@ def _died(exitcode: int | None, memory_mb: int) -> str:
     return f"extractor process died (exit code {exitcode})"
 
 
+def _receive(conn, timeout: float):
+    if not conn.poll(timeout):
+        raise TimeoutError
+    return conn.recv()
+
+
 def extract_with_time_limit(path: str, *, cross_check: bool = False,
                             seconds: float | None = None):
     """The document as ``Document.to_dict()`` (with ``crosscheck`` when asked for);
@@ -113,18 +120,22 @@ def extract_with_time_limit(path: str, *, cross_check: bool = False,
     ``settings.extract_limits``, growing with the pages)."""
     limits = settings.extract_limits(cross_check)
     ctx = _context()
-    out: mp.Queue = ctx.Queue()
+    receive, send = ctx.Pipe(duplex=False)
     # not a daemon: the child may start page-reading workers of its own
-    proc = ctx.Process(target=_child, args=(path, cross_check, limits.memory_mb, out))
+    proc = ctx.Process(target=_child, args=(path, cross_check, limits.memory_mb, send))
     proc.start()
+    send.close()  # the child's end: when the child is gone, reading it ends
     started = time.monotonic()
     allowed = limits.base_s if seconds is None else seconds
     try:
         while True:
             try:
-                kind, a, b = out.get(timeout=0.2)
-            except queue.Empty:
-                if not proc.is_alive() and out.empty():
+                kind, a, b = _receive(receive, 0.2)
+            except EOFError:  # the child died without a word
+                proc.join()
+                raise ExtractionError(path, _died(proc.exitcode, limits.memory_mb)) from None
+            except TimeoutError:
+                if not proc.is_alive() and not receive.poll(0):  # dead, its workers not yet
                     proc.join()
                     raise ExtractionError(path, _died(proc.exitcode, limits.memory_mb)) from None
                 if time.monotonic() - started > allowed:
@@ -139,6 +150,7 @@ def extract_with_time_limit(path: str, *, cross_check: bool = False,
             break
         proc.join(timeout=5)
     finally:
+        receive.close()
         if proc.exitcode != 0:  # hung, crashed or interrupted: nothing of it may linger
             _kill(proc)
     if kind == "error":

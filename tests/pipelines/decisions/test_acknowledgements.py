@@ -82,7 +82,7 @@ def test_a_damaged_acknowledgements_file_is_a_warning_not_a_failure(tmp_path):
 
 
 def test_extract_csv_reports_the_cross_check_numbered_as_the_json(tmp_path):
-    pdf = sample_pdf("fy2023_r1_xlsx.pdf")
+    pdf = sample_pdf("fy2023_r1_rl.pdf")
     as_json = invoke("extract", pdf, "--cross-check")
     assert as_json.exit_code == 0
     disagreements = json.loads(as_json.stdout)["crosscheck"]["disagreements"]
