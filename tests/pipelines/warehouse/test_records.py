@@ -7,7 +7,8 @@ import pytest
 
 from extractors import extract_document
 from normalizers.text import drop_cjk_spaces
-from pipelines.warehouse.records import ListError, build_records, merge_organizations, with_activity
+from pipelines.warehouse.records import (ListError, SchemaMismatch, build_records,
+                                        merge_organizations, with_activity)
 from tests.conftest import sample_pdf, truth
 
 
@@ -150,3 +151,21 @@ def test_sure_line_ends_are_not_listed_for_review():
                          source_id="src_x", sha256="0" * 64)
     assert [p["name_raw"] for p in recs.tables["participants"]] == ["株式会社ミナミ化成", "北辰テクノ株式会社"]
     assert recs.tables["review"] == []
+
+
+@pytest.mark.parametrize("table", ["projects", "participants", "organizations"])
+def test_a_column_added_to_the_schema_but_not_built_is_refused(monkeypatch, table):
+    """records.py builds exactly the schema's columns: a new column nobody fills is an error
+    naming it, not a column published as null."""
+    from dataclasses import replace
+
+    from pipelines.warehouse import schema
+
+    spec = schema.TABLES[table]
+    added = schema.Column("new_column", schema.S, "A column nobody builds yet.")
+    monkeypatch.setitem(schema.TABLES, table, replace(spec, columns=(*spec.columns, added)))
+    doc = extract_document(sample_pdf("fy2023_r1_xlsx.pdf"))
+    with pytest.raises(SchemaMismatch, match=rf"{table}: rows built without column\(s\) \['new_column'\]"):
+        records = build_records(doc, fiscal_year=2023, call_round=1, source_id="s", sha256="f" * 64)
+        with_activity(merge_organizations([records.organizations]), records.tables["projects"],
+                      records.tables["participants"])
