@@ -175,9 +175,13 @@ def _records_from_document(source: SourceSpec, document_path: str, sha256: str, 
     except ListError as exc:
         return {"ok": False, "error": str(exc), "stage": "records"}
     found = integrity.check_list(source, data, [p["list_no"] for p in recs.tables["projects"]])
+    # the cross-check's cells as published, made while the document is at hand (it is read
+    # once: the publish reads only this file)
+    disagreements = [_disagreement_row(source, data["tables"], d)
+                     for d in (data.get("crosscheck") or {}).get("disagreements", [])]
     out = ctx.work_dir / f"{name}.records.json"
-    out.write_text(json.dumps({"tables": recs.tables, "organizations": recs.organizations},
-                              ensure_ascii=False))
+    out.write_text(json.dumps({"tables": recs.tables, "organizations": recs.organizations,
+                               "disagreements": disagreements}, ensure_ascii=False))
     return {"ok": True, "records": str(out), "rows_extracted": recs.rows_extracted,
             "warnings": recs.warnings, "quarantine": found.quarantine,
             "review_reasons": found.review,
@@ -222,12 +226,9 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             reused.add(spec.source_id)
         elif verdict.status == "ok":
             data = json.loads(Path(r["records"]).read_text())
-            kept = PublishedList({}, data["tables"], data["organizations"])
+            kept = PublishedList({}, data["tables"], data["organizations"],
+                                 data["disagreements"])
             made_by = rows_version(decided.fingerprint)
-            if e.get("disagreements"):
-                document = json.loads(Path(e["document"]).read_text())
-                kept.disagreements = [_disagreement_row(spec, document["tables"], d)
-                                      for d in e["disagreements"]]
         elif verdict.owns_list:  # its previous good version, if any, stays published
             kept = published.of_list(spec.list_key, as_source=spec.source_id)
         if kept is not None:
