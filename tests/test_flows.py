@@ -6,30 +6,13 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from tests.conftest import truth, write_sources
+from tests.conftest import COUNTRY, refresh, sql, truth
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
-def refresh(site, data_dir, tmp_path, entries, *extra):
-    sources = write_sources(tmp_path / "sources.toml",
-                            [{**e, "url": site.url + e["url"]} for e in entries])
-    return CliRunner().invoke(main, ["refresh", "--sources", str(sources),
-                                     "--data-dir", str(data_dir), *extra])
-
-
-def sql(data_dir, query, *params):
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(query, params).fetchall()
-    finally:
-        con.close()
-
-
 FY2023 = truth("fy2023_r1")
 FY2019 = truth("fy2019_r1")
-COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
-           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
 
 
 # the open cross-check cells of each untouched sample: none in the spreadsheet's PDF (where

@@ -9,7 +9,7 @@ from extractors import extract_document
 from normalizers.text import drop_cjk_spaces
 from pipelines.warehouse.records import (ListError, SchemaMismatch, build_records,
                                         merge_organizations, with_activity)
-from tests.conftest import sample_pdf, truth
+from tests.conftest import COUNTRY, sample_pdf, truth
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +34,6 @@ def test_same_list_gives_the_same_records_every_time(fy2023):
 NO_TRACE = {("fy2023_r1_rl.pdf", 10): ("Solution Alliance", "Solution　Alliance")}
 
 
-COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
-           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
 SAMPLES = [("fy2023_r1_xlsx.pdf", "fy2023_r1", 2023), ("fy2023_r1_rl.pdf", "fy2023_r1", 2023),
            ("fy2019_r1_xlsx.pdf", "fy2019_r1", 2019)]
 
