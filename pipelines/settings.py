@@ -46,6 +46,7 @@ EXTRACT_TIME_LIMIT_S = 120.0  # per PDF: a parser hung on a hostile file is stop
 EXTRACT_TIME_PER_PAGE_S = 1.0  # ...plus this per page (twice this with the cross-check)
 EXTRACT_MEMORY_MB = 3072  # address space of the extraction child (RLIMIT_AS)
 CROSSCHECK_FLOOR = 0.9  # a list camelot agrees with on fewer cells is quarantined
+WRITER_WAIT_S = 30.0  # how long a refresh waits for a read-write holder of warehouse.duckdb
 USER_AGENT = "c3p-warehouse/0.1 (+https://github.com/; adoption-list ETL)"
 
 
@@ -97,3 +98,13 @@ def default_data_dir() -> Path:
 def is_remote(data_dir: str | os.PathLike) -> bool:
     """Whether the data directory is an fsspec URL (``s3://…``) rather than a folder."""
     return "://" in str(data_dir)
+
+
+def writer_wait_s() -> float:
+    """Seconds a refresh waits for another process to close ``warehouse.duckdb`` read-write
+    before it refuses (``C3P_WRITER_WAIT_S``, default ``WRITER_WAIT_S``)."""
+    value = os.environ.get("C3P_WRITER_WAIT_S", "").strip()
+    try:
+        return max(0.0, float(value)) if value else WRITER_WAIT_S
+    except ValueError:
+        return WRITER_WAIT_S
