@@ -28,3 +28,8 @@ class NoTextLayer(ExtractionError):
 
 class NoTable(ExtractionError):
     pass
+
+
+class OutOfMemory(ExtractionError):
+    """Reading the file needed more memory than the process may have (a stream inflating
+    to gigabytes)."""

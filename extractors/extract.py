@@ -11,6 +11,7 @@ from .errors import ExtractionError, NoTable, NoTextLayer
 from .logical_table import join_pages
 from .model import Document
 from .page_table import PageTable, find_tables
+from .repairs import recorded_repairs, text_above, xref_repairs
 from .rulings import page_rulings
 from .source import open_pdf, page_layout
 from .text_layer import page_glyphs
@@ -19,25 +20,32 @@ PARALLEL_MIN_PAGES = 12  # below this, starting worker processes costs more than
 CHUNKS_PER_WORKER = 4  # pages are handed out in about this many runs per process
 
 
-Part = tuple[list[PageTable], int, int]  # grids, glyph count, image count
+# grids, glyph count, image count, {page: text above its first table} for the first page
+# of the range with a table, what the parser repaired
+Part = tuple[list[PageTable], int, int, dict[int, str], list[str]]
 
 
 def _read_range(path: Path, pdf, first: int, last: int) -> Part:
-    """Grids of pages first..last (0-based, inclusive), glyph count, image count."""
+    """Grids of pages first..last (0-based, inclusive), glyph count, image count, ..."""
     tables: list[PageTable] = []
     glyph_count = image_count = 0
-    for i in range(first, last + 1):
-        page = pdf.pages[i]
-        layout = page_layout(path, page)
-        glyphs = page_glyphs(layout)
-        glyph_count += len(glyphs)
-        if not glyphs:
-            image_count += _has_image(layout)
-        else:
-            hs, vs = page_rulings(layout)
-            tables += find_tables(i + 1, glyphs, hs, vs)
-        page.close()  # drop pdfplumber's per-page caches: long documents stay small
-    return tables, glyph_count, image_count
+    head: dict[int, str] = {}
+    with recorded_repairs() as repairs:
+        for i in range(first, last + 1):
+            page = pdf.pages[i]
+            layout = page_layout(path, page)
+            glyphs = page_glyphs(layout)
+            glyph_count += len(glyphs)
+            if not glyphs:
+                image_count += _has_image(layout)
+            else:
+                hs, vs = page_rulings(layout)
+                found = find_tables(i + 1, glyphs, hs, vs)
+                if found and not head:
+                    head[i + 1] = text_above(glyphs, min(t.top for t in found))
+                tables += found
+            page.close()  # drop pdfplumber's per-page caches: long documents stay small
+    return tables, glyph_count, image_count, head, xref_repairs(pdf) + repairs
 
 
 def _read_pages(path: Path, first: int, last: int) -> Part:
@@ -107,7 +115,9 @@ def _read_parallel(path: Path, pages: int, n: int) -> Part:
             done.update(f.result())
     parts = [done[k] for k in range(len(chunks))]
     tables = [t for p in parts for t in p[0]]
-    return tables, sum(p[1] for p in parts), sum(p[2] for p in parts)
+    head = next((p[3] for p in parts if p[3]), {})
+    repairs = list(dict.fromkeys(r for p in parts for r in p[4]))
+    return tables, sum(p[1] for p in parts), sum(p[2] for p in parts), head, repairs
 
 
 def _has_image(layout) -> int:
@@ -133,6 +143,11 @@ def _page_count(path: Path) -> int:
             from .source import translate
 
             raise translate(path, e) from None
+
+
+def page_count(path: str | Path) -> int:
+    """Pages in the PDF (raises ExtractionError like ``extract_document``)."""
+    return _page_count(Path(path))
 
 
 def _default_workers(pages: int) -> int:
@@ -162,9 +177,9 @@ def extract_document(path: str | Path, *, cross_check: bool = False,
     n = workers if workers is not None else _default_workers(pages)
     n = max(1, min(n, pages))
     if n == 1:
-        tables, glyphs, images = _read_pages(path, 0, pages - 1)
+        tables, glyphs, images, head, repairs = _read_pages(path, 0, pages - 1)
     else:
-        tables, glyphs, images = _read_parallel(path, pages, n)
+        tables, glyphs, images, head, repairs = _read_parallel(path, pages, n)
     if glyphs == 0:
         what = "scanned pages" if images else "no text"
         raise NoTextLayer(str(path), f"no text layer; OCR not supported ({what})")
@@ -175,7 +190,8 @@ def extract_document(path: str | Path, *, cross_check: bool = False,
     logical = join_pages(tables, counts, problems)
     if not logical:
         raise NoTable(str(path), f"no ruled table found on any of its {pages} pages")
-    doc = Document(str(path), pages, logical, problems=problems)
+    doc = Document(str(path), pages, logical, problems=problems, repairs=repairs,
+                   title=next(iter(head.values()), None))
     if cross_check:
         from .crosscheck import cross_check as run_cross_check
 

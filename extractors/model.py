@@ -35,6 +35,8 @@ class Document:
     tables: list[Table]
     crosscheck: object | None = None  # crosscheck.CrossCheck when asked for
     problems: list[str] = field(default_factory=list)  # text the tables could not place
+    repairs: list[str] = field(default_factory=list)  # what the parser repaired to read it
+    title: str | None = None  # the text above the first table (on its page)
 
     @property
     def crosscheck_agreement(self) -> float | None:
@@ -58,6 +60,8 @@ class Document:
             ],
         }
         d["problems"] = list(self.problems)
+        d["repairs"] = list(self.repairs)
+        d["title"] = self.title
         if self.crosscheck is not None:
             d["crosscheck"] = self.crosscheck.to_dict()
         return d
@@ -80,4 +84,6 @@ def document_from_dict(data: dict) -> Document:
             for t in data["tables"]
         ],
         problems=list(data.get("problems", [])),
+        repairs=list(data.get("repairs", [])),
+        title=data.get("title"),
     )

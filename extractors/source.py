@@ -12,7 +12,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from .errors import EncryptedPDF, ExtractionError, NotAPDF
+from .errors import EncryptedPDF, ExtractionError, NotAPDF, OutOfMemory
 
 from pdfminer import cmapdb, pdfinterp, psparser
 from pdfminer.converter import PDFPageAggregator
@@ -50,6 +50,8 @@ def translate(path: Path, e: BaseException) -> ExtractionError:
     cause = _cause(e)
     if isinstance(cause, ExtractionError):
         return cause
+    if isinstance(cause, MemoryError):
+        return OutOfMemory(str(path), "out of memory while reading it")
     if isinstance(cause, PDFEncryptionError):
         return EncryptedPDF(str(path), "encrypted PDF; a password is required to read it")
     if isinstance(cause, PSException):
@@ -115,8 +117,16 @@ def open_pdf(path: Path) -> Iterator[pdfplumber.PDF]:
     pdf.rsrcmgr = _ResourceManager(caching=True)
     try:
         yield pdf
-    finally:
+    except BaseException:
+        try:  # closing a damaged file can fail too: the reading's own error is the one to tell
+            pdf.close()
+        except Exception:
+            pass
+        raise
+    try:
         pdf.close()
+    except Exception as e:
+        raise translate(path, e) from None
 
 
 class _Aggregator(PDFPageAggregator):

@@ -177,6 +177,9 @@ def _print_summary(outcome) -> None:
                        f" (agreement {x['crosscheck_agreement']:.1%}); see crosscheck_disagreements"
                        "; acknowledge cells checked against the PDF in"
                        " crosscheck_acknowledged.csv")
+        for reason in x.get("review_reasons") or []:
+            if not reason.startswith("camelot reads"):  # the open cells: the line above
+                click.echo(f"      review: {reason}")
     if s.get("reused"):
         click.echo(f"reused: {s['reused']} unchanged list(s) kept as published, not extracted"
                    " again (same PDF, place and pipeline version; --force reads them again)")
@@ -282,23 +285,32 @@ def demo(data_dir, cross_check):
 @click.option("--cross-check", is_flag=True, help="Also read with camelot and report disagreements.")
 def extract(pdf, fmt, cross_check):
     """The generic table extractor on one PDF: every ruled table (header and rows), no
-    normalisation, to stdout."""
-    from extractors import extract_document, to_csv
+    normalisation, to stdout.
+
+    Read in a child process with the pipeline's limits of time and memory (the PDF may be
+    hostile): a hang, a crash or an exhausted memory is one line on stderr, exit 1."""
     from extractors.errors import ExtractionError
+    from pipelines.run.isolation import TimeLimitExceeded, extract_with_time_limit
 
     if not pdf.exists():
         _fail(f"{pdf}: no such file")
     try:
-        doc = extract_document(pdf, cross_check=cross_check) if cross_check else extract_document(pdf)
+        data = extract_with_time_limit(str(pdf), cross_check=cross_check)
     except ExtractionError as exc:
         _fail(str(exc), 1)
+    except TimeLimitExceeded as exc:
+        _fail(f"{pdf}: {exc}", 1)
     if fmt == "json":
-        click.echo(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
-        click.echo(to_csv(doc), nl=False)
-        if doc.crosscheck is not None:  # the CSV is the tables: the verdict goes to stderr
-            from extractors.crosscheck import verdict_lines
+        from extractors import to_csv
+        from extractors.crosscheck import crosscheck_from_dict, verdict_lines
+        from extractors.model import document_from_dict
 
+        doc = document_from_dict(data)
+        click.echo(to_csv(doc), nl=False)
+        if data.get("crosscheck") is not None:  # the CSV is the tables: the verdict to stderr
+            doc.crosscheck = crosscheck_from_dict(data["crosscheck"])
             for line in verdict_lines(doc):
                 click.echo(line, err=True)
 

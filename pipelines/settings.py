@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -41,9 +42,31 @@ MAX_PDF_BYTES = 50 * 1024 * 1024  # the real lists are < 1 MB; anything this big
 HTTP_TIMEOUT_S = 30.0
 HTTP_RETRIES = 3  # attempts after the first, on 5xx, timeouts and dropped connections
 HTTP_BACKOFF_S = 0.5  # first wait between attempts; doubles each time
-EXTRACT_TIME_LIMIT_S = 120.0  # per PDF: a parser hung on a hostile file is stopped
+EXTRACT_TIME_LIMIT_S = 120.0  # per PDF: a parser hung on a hostile file is stopped...
+EXTRACT_TIME_PER_PAGE_S = 1.0  # ...plus this per page (twice this with the cross-check)
+EXTRACT_MEMORY_MB = 3072  # address space of the extraction child (RLIMIT_AS)
+CROSSCHECK_FLOOR = 0.9  # a list camelot agrees with on fewer cells is quarantined
 WRITER_WAIT_S = 30.0  # how long a refresh waits for a read-write holder of warehouse.duckdb
 USER_AGENT = "c3p-warehouse/0.1 (+https://github.com/; adoption-list ETL)"
+
+
+@dataclass(frozen=True)
+class ExtractLimits:
+    base_s: float
+    per_page_s: float
+    memory_mb: int
+
+    def describe(self) -> str:
+        return f"{self.base_s:g} s + {self.per_page_s:g} s a page"
+
+
+def extract_limits(cross_check: bool) -> ExtractLimits:
+    """Time and memory allowed to read one PDF (``C3P_EXTRACT_TIME_LIMIT_S``,
+    ``C3P_EXTRACT_TIME_PER_PAGE_S``, ``C3P_EXTRACT_MEMORY_MB``; 0 MiB: no memory cap)."""
+    per_page = float(os.environ.get("C3P_EXTRACT_TIME_PER_PAGE_S", EXTRACT_TIME_PER_PAGE_S))
+    return ExtractLimits(float(os.environ.get("C3P_EXTRACT_TIME_LIMIT_S", EXTRACT_TIME_LIMIT_S)),
+                         per_page * (2 if cross_check else 1),
+                         int(os.environ.get("C3P_EXTRACT_MEMORY_MB", EXTRACT_MEMORY_MB)))
 
 
 def site_url() -> str:

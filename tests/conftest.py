@@ -118,3 +118,65 @@ def rows(n_projects: int, year: int = 2023) -> dict[str, list[dict]]:
         "runs": [{"run_id": "r", "started_at": datetime(2026, 1, 1, tzinfo=timezone.utc),
                   "status": "ok"}],
     }
+
+
+def pdf_stream(data: bytes, extra: bytes = b"", compress: bool = False) -> bytes:
+    """The body of a PDF stream object (``extra``: more dictionary entries)."""
+    import zlib
+
+    if compress:
+        data, extra = zlib.compress(data), extra + b" /Filter /FlateDecode"
+    return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), extra, data)
+
+
+def raw_pdf(objects: dict[int, bytes], root: int = 1) -> bytes:
+    """A PDF written byte by byte (objects by number: their bodies), with a correct
+    cross-reference table: for files no PDF producer would write (reference loops, forms
+    drawing themselves, streams inflating to gigabytes)."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    size = max(objects) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += (b"%010d 00000 n \n" % offsets[number]) if number in offsets \
+            else b"0000000000 65535 f \n"
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, xref)
+    return bytes(out)
+
+
+def one_page_pdf(content: bytes, resources: bytes = b"<< >>", more: dict[int, bytes] | None = None,
+                 compress: bool = False) -> bytes:
+    """A one-page PDF drawing ``content`` (objects 1-4; ``more`` adds objects 5…)."""
+    return raw_pdf({
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s"
+           b" /Contents 4 0 R >>" % resources,
+        4: pdf_stream(content, compress=compress),
+        **(more or {}),
+    })
+
+
+def with_page_content_damaged(pdf: bytes, page_no: int) -> bytes:
+    """``pdf`` with bytes in the middle of page ``page_no``'s compressed content stream
+    overwritten: a reader decodes nothing of it (the page's rows are silently lost)."""
+    import io
+    import re
+
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    doc = PDFDocument(PDFParser(io.BytesIO(pdf)))
+    page = list(PDFPage.create_pages(doc))[page_no - 1]
+    ref = page.attrs["Contents"]
+    ref = ref[0] if isinstance(ref, list) else ref
+    assert resolve1(ref).get("Filter") is not None, "needs a compressed content stream"
+    start = re.search(rb"(?<![0-9])%d 0 obj" % ref.objid, pdf).end()
+    data = pdf.index(b"stream", start) + len(b"stream\n") + 40
+    return pdf[:data] + bytes(b ^ 0x5A for b in pdf[data:data + 8]) + pdf[data + 8:]

@@ -15,8 +15,12 @@ FY2023 = truth("fy2023_r1")
 FY2019 = truth("fy2019_r1")
 
 
-@pytest.mark.parametrize("pdf", ["fy2023_r1_xlsx.pdf", "fy2023_r1_rl.pdf"])
-def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf):
+# the open cross-check cells of each untouched sample: none in the spreadsheet's PDF (where
+# camelot misses a short ruling and merges 対象都市 with 対象国, the row's text still agrees);
+# one in the reportlab PDF, where camelot (through pdfminer) reads the full-width hyphen
+# U+FF0D printed in a project name as U+2212
+@pytest.mark.parametrize("pdf,open_cells", [("fy2023_r1_xlsx.pdf", 0), ("fy2023_r1_rl.pdf", 1)])
+def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf, open_cells):
     result = refresh(site, data_dir, tmp_path, [
         {"url": f"/content/{pdf}", "fiscal_year": 2023, "call_round": 1, "expected_count": 21}])
     assert result.exit_code == 0, result.output
@@ -29,16 +33,19 @@ def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf):
     [(sha, pages, n, status)] = sql(data_dir, "SELECT sha256, pages, rows_extracted, status FROM sources")
     assert len(sha) == 64 and pages >= 5 and n == 21 and status == "ok"
     # camelot's independent reading (on by default) agrees almost everywhere; where it does
-    # not, the cell is listed for review and the list flagged, and only then (a camelot that
-    # reads this sample exactly one day is no failure)
-    [(agreement, review)] = sql(data_dir, "SELECT crosscheck_agreement, review_needed FROM sources")
+    # not, the cell is listed for review and the list flagged, saying why; nothing else
+    # about an untouched sample asks for review
+    [(agreement, review, reasons)] = sql(
+        data_dir, "SELECT crosscheck_agreement, review_needed, review_reasons FROM sources")
     cells = sql(data_dir, "SELECT list_no_raw, column_name, ours FROM crosscheck_disagreements")
-    assert 0.98 < agreement <= 1.0
-    assert review is bool(cells) and (agreement < 1.0) is bool(cells)
+    assert len(cells) == open_cells and agreement > 0.99
+    assert review is (open_cells > 0)
+    assert reasons == [f"camelot reads {open_cells} cell(s) differently, not yet acknowledged"
+                       ][:open_cells]
     for no, column, ours in cells:
         assert column in FY2023["columns"]
         assert ours == FY2023["rows"][int(no) - 1]["cells"][column]
-    assert (f"camelot reads {len(cells)} cell(s) differently" in result.output) is bool(cells)
+    assert (f"camelot reads {open_cells} cell(s) differently" in result.output) is (open_cells > 0)
 
 
 def test_fy2019_list_names_proposers_partner_cities(site, data_dir, tmp_path):

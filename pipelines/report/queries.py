@@ -80,7 +80,7 @@ def gather(con: duckdb.DuckDBPyConnection) -> dict:
         "sources": _rows(con, """
             SELECT fiscal_year, call_round, status, fetch_status, origin, rows_extracted,
                    rows_expected, rows_published, pages, bytes, sha256, fetched_at, url, press_url,
-                   error, crosscheck_agreement, review_needed,
+                   error, crosscheck_agreement, review_needed, review_reasons,
                    (SELECT count(*) FROM crosscheck_disagreements d
                     WHERE d.source_id = sources.source_id AND NOT d.acknowledged) AS open_cells
             FROM sources ORDER BY fiscal_year DESC, call_round"""),

@@ -20,8 +20,9 @@ def reconcile(specs: list[SourceSpec], records: list[dict],
 
     A list already published from a URL keeps that URL; otherwise the first claim wins and
     any other URL claiming the same list is quarantined. A list whose row count differs from
-    the count stated in the press release is quarantined (it still owns its list, so its
-    previous good version stays published).
+    the count stated in the press release, or that breaks a promise of its own (numbers
+    1…N, the year in its title; ``integrity``), is quarantined (it still owns its list, so
+    its previous good version stays published).
     """
     published_from = {(p["fiscal_year"], p["call_round"]): p["url"]
                       for p in previous_sources if p["status"] == "ok"}
@@ -38,10 +39,18 @@ def reconcile(specs: list[SourceSpec], records: list[dict],
                 f" {spec.call_round} list: {claimed_by}"), owns_list=False)
         elif not r["ok"]:
             verdicts[i] = Verdict("failed", f"{r['stage']}: {r['error']}", owns_list=True)
-        elif spec.expected_count is not None and r["rows_extracted"] != spec.expected_count:
-            verdicts[i] = Verdict("quarantined", (
-                f"rows extracted ({r['rows_extracted']}) differ from the count stated in the"
-                f" press release ({spec.expected_count})"), owns_list=True)
+        elif reasons := _quarantine_reasons(spec, r):
+            verdicts[i] = Verdict("quarantined", "; ".join(reasons), owns_list=True)
         else:
             verdicts[i] = Verdict("ok", None, owns_list=True)
     return [verdicts[i] for i in range(len(specs))]
+
+
+def _quarantine_reasons(spec: SourceSpec, records: dict) -> list[str]:
+    """Why a list read without error may not publish: what the list promises about itself
+    (``integrity.check_list``) and the count stated in the press release."""
+    reasons = list(records.get("quarantine", []))
+    if spec.expected_count is not None and records["rows_extracted"] != spec.expected_count:
+        reasons.append(f"rows extracted ({records['rows_extracted']}) differ from the count"
+                       f" stated in the press release ({spec.expected_count})")
+    return reasons

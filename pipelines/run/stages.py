@@ -21,6 +21,7 @@ from pipelines.warehouse import publish as publishing
 from pipelines.warehouse.coverage import release_rows
 from pipelines.run.carry_over import PublishedList, PublishedLists
 from pipelines.download.fetch import fetch, make_client
+from pipelines.run import integrity
 from pipelines.run.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.download.raw_store import RawStore
 from pipelines.run.reconcile import reconcile
@@ -165,18 +166,25 @@ def records_stage(spec: dict, fetched: dict, extracted: dict, ctx: RunContext) -
 
 def _records_from_document(source: SourceSpec, document_path: str, sha256: str, name: str,
                            ctx: RunContext) -> dict:
-    doc = document_from_dict(json.loads(Path(document_path).read_text()))
+    data = json.loads(Path(document_path).read_text())
+    doc = document_from_dict(data)
     try:
         recs = build_records(doc, fiscal_year=source.fiscal_year, call_round=source.call_round,
                              source_id=source.source_id, sha256=sha256,
                              decisions=decision_files.load(ctx.decisions))
     except ListError as exc:
         return {"ok": False, "error": str(exc), "stage": "records"}
+    found = integrity.check_list(source, data, [p["list_no"] for p in recs.tables["projects"]])
+    # the cross-check's cells as published, made while the document is at hand (it is read
+    # once: the publish reads only this file)
+    disagreements = [_disagreement_row(source, data["tables"], d)
+                     for d in (data.get("crosscheck") or {}).get("disagreements", [])]
     out = ctx.work_dir / f"{name}.records.json"
-    out.write_text(json.dumps({"tables": recs.tables, "organizations": recs.organizations},
-                              ensure_ascii=False))
+    out.write_text(json.dumps({"tables": recs.tables, "organizations": recs.organizations,
+                               "disagreements": disagreements}, ensure_ascii=False))
     return {"ok": True, "records": str(out), "rows_extracted": recs.rows_extracted,
-            "warnings": recs.warnings,
+            "warnings": recs.warnings, "quarantine": found.quarantine,
+            "review_reasons": found.review,
             "errors": [f"{source.source_id}: {p}" for p in doc.problems]}
 
 
@@ -218,12 +226,9 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             reused.add(spec.source_id)
         elif verdict.status == "ok":
             data = json.loads(Path(r["records"]).read_text())
-            kept = PublishedList({}, data["tables"], data["organizations"])
+            kept = PublishedList({}, data["tables"], data["organizations"],
+                                 data["disagreements"])
             made_by = rows_version(decided.fingerprint)
-            if e.get("disagreements"):
-                document = json.loads(Path(e["document"]).read_text())
-                kept.disagreements = [_disagreement_row(spec, document["tables"], d)
-                                      for d in e["disagreements"]]
         elif verdict.owns_list:  # its previous good version, if any, stays published
             kept = published.of_list(spec.list_key, as_source=spec.source_id)
         if kept is not None:
@@ -244,7 +249,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             "rows_published": len(pub_rows),
             "published_sha256": pub_rows[0]["source_sha256"] if pub_rows else None,
             "crosscheck_agreement": from_run.get("crosscheck_agreement"),
-            "review_needed": previous["review_needed"] if previous else bool(e.get("disagreements")),
+            "review_reasons": _review_reasons(verdict, r, kept),
             "pipeline_version": made_by if pub_rows else None,
         })
     if ctx.keep_other_lists:
@@ -253,6 +258,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             source_rows.append(kept.source)
     acknowledgements.apply(source_rows, disagreements,
                            acknowledgements.load(Path(ctx.data_dir), warnings))
+    integrity.flag_for_review(source_rows, disagreements)
     organizations = with_activity(merge_organizations(org_parts), tables["projects"],
                                   tables["participants"])
     warnings.extend(
@@ -271,7 +277,8 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         "run_id": ctx.run_id,
         "sources": [{**{k: s[k] for k in ("source_id", "fiscal_year", "call_round", "url",
                                           "status", "error", "rows_extracted", "rows_published",
-                                          "fetch_status", "crosscheck_agreement")},
+                                          "fetch_status", "crosscheck_agreement",
+                                          "review_reasons")},
                      "disagreements": sum(1 for d in disagreements  # not yet acknowledged
                                           if d["source_id"] == s["source_id"]
                                           and not d["acknowledged"]),
@@ -287,6 +294,14 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         "errors": errors,
         "status": runs[-1]["status"],
     }
+
+
+def _review_reasons(verdict, records: dict, kept: PublishedList | None) -> list[str]:
+    """Why a person should check the published rows: this run's findings when its rows are
+    published, else those recorded with the rows kept (read by an earlier run)."""
+    if verdict.status == "ok" and not records.get("reused"):
+        return list(records.get("review_reasons", []))
+    return list(kept.source.get("review_reasons") or []) if kept is not None else []
 
 
 def _disagreement_row(spec: SourceSpec, tables: list[dict], d: dict) -> dict:

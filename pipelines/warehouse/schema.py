@@ -110,9 +110,13 @@ SOURCES = _table(TableSpec(
         Column("published_sha256", S, "SHA-256 of the PDF version whose rows are published."),
         Column("crosscheck_agreement", F64, "Share of cells on which camelot's independent reading"
                " agrees with ours (null when the cross-check did not run)."),
-        Column("review_needed", B, "True when the cross-check disagreed on some cell not yet"
-               " acknowledged: see crosscheck_disagreements (acknowledge a reviewed cell in"
-               " DATA_DIR/crosscheck_acknowledged.csv)."),
+        Column("review_needed", B, "True exactly when review_reasons is not empty: the published"
+               " rows should be checked against the PDF."),
+        Column("review_reasons", pa.list_(S), "Why the published rows should be checked: cells"
+               " camelot reads differently and not yet acknowledged (crosscheck_disagreements;"
+               " acknowledge a reviewed cell in DATA_DIR/crosscheck_acknowledged.csv), the"
+               " parser's repairs of a damaged PDF, text the extractor could not place, a title"
+               " whose fiscal year could not be checked. Empty when there is nothing to check."),
         Column("pipeline_version", S, "Version of the pipeline that extracted and normalised the"
                " published rows, with the fingerprint of the decision files applied to them when"
                " there are any (null when no rows are published). A list whose PDF, place and"

@@ -11,7 +11,7 @@ from pipelines.decisions import acknowledgements
 from pipelines.cli import main
 from tests.conftest import refresh, sample_pdf, sql
 
-LIST = [{"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023, "call_round": 1,
+LIST = [{"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2023, "call_round": 1,
          "expected_count": 21}]
 
 
@@ -81,7 +81,7 @@ def test_a_damaged_acknowledgements_file_is_a_warning_not_a_failure(tmp_path):
 
 
 def test_extract_csv_reports_the_cross_check_numbered_as_the_json(tmp_path):
-    pdf = sample_pdf("fy2023_r1_xlsx.pdf")
+    pdf = sample_pdf("fy2023_r1_rl.pdf")
     as_json = invoke("extract", pdf, "--cross-check")
     assert as_json.exit_code == 0
     disagreements = json.loads(as_json.stdout)["crosscheck"]["disagreements"]

@@ -138,6 +138,7 @@ def test_a_hung_parser_is_stopped_by_the_time_limit():
 
 def test_time_limit_fails_the_source_and_publishes_the_rest(site, data_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "EXTRACT_TIME_LIMIT_S", 0.01)
+    monkeypatch.setattr(settings, "EXTRACT_TIME_PER_PAGE_S", 0.0)
     result = run(site, data_dir, tmp_path, [GOOD])
     assert result.exit_code == 1
     status, error, _ = sources_table(data_dir)[0][2019]

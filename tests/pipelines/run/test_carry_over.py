@@ -23,7 +23,8 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 FY2019 = {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019}
 FY2023 = {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023}
-FY2021 = {"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2021}  # a third list, new later
+FY2024 = {"url": "/content/list2024.pdf", "fiscal_year": 2024}  # a third list, new later
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "pipelines"
 LIST_TABLES = ("projects", "participants", "domestic_cities", "partner_cities", "project_fields")
 PROJECT_TABLES = ("projects", "participants", "domestic_cities", "partner_cities",
                   "project_fields", "organizations", "crosscheck_disagreements")
@@ -68,13 +69,14 @@ def partition_bytes(data_dir, year: int) -> dict[str, bytes]:
 
 
 def test_a_new_list_is_read_and_the_unchanged_ones_are_kept_byte_for_byte(
-        site, data_dir, tmp_path, extractions):
+        site, site_root, data_dir, tmp_path, extractions):
+    shutil.copy(FIXTURES / "decisions_list.pdf", site_root / "content" / "list2024.pdf")
     assert refresh(site, data_dir, tmp_path, [FY2019, FY2023]).exit_code == 0
     assert len(extractions) == 2
     before = {year: partition_bytes(data_dir, year) for year in (2019, 2023)}
     assert before[2019] and before[2023]
 
-    grown = refresh(site, data_dir, tmp_path, [FY2019, FY2023, FY2021])
+    grown = refresh(site, data_dir, tmp_path, [FY2019, FY2023, FY2024])
     assert grown.exit_code == 0, grown.output
     # only the new list was extracted
     assert len(extractions) == 3 and extractions[-1].endswith(".pdf")
@@ -87,13 +89,13 @@ def test_a_new_list_is_read_and_the_unchanged_ones_are_kept_byte_for_byte(
     made_by = con.execute("SELECT fiscal_year, rows_published, pipeline_version FROM sources"
                           " ORDER BY 1").fetchall()
     con.close()
-    assert [r[:2] for r in made_by] == [(2019, 17), (2021, 21), (2023, 21)]
+    assert [r[:2] for r in made_by] == [(2019, 17), (2023, 21), (2024, 3)]
     # the kept lists and the new one were made by the same version (and decision files)
     assert len({r[2] for r in made_by}) == 1 and made_by[0][2].startswith(PIPELINE_VERSION)
 
     # and the whole warehouse is what a build reading every list again makes
     kept = tables(data_dir)
-    forced = refresh(site, data_dir, tmp_path, [FY2019, FY2023, FY2021], "--force")
+    forced = refresh(site, data_dir, tmp_path, [FY2019, FY2023, FY2024], "--force")
     assert forced.exit_code == 0, forced.output
     assert len(extractions) == 6 and "reused:" not in forced.output
     assert tables(data_dir) == kept
