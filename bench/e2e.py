@@ -143,7 +143,7 @@ def markdown(r: dict) -> str:
     lines = [
         SECTION,
         "",
-        f"Command: `.venv/bin/python bench/e2e.py --write-docs`  ",
+        "Command: `.venv/bin/python bench/e2e.py --write-docs`  ",
         f"Date: {dt.date.today().isoformat()}, {cores} cores, Python {sys.version.split()[0]},"
         f" load average {os.getloadavg()[0]:.2f} at the end (other jobs on the machine slow it).",
         "",

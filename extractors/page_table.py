@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .rulings import SNAP, Ruling
@@ -182,7 +181,7 @@ def _realign(cv: list[Ruling], glyphs: list[Glyph]) -> tuple[list[Ruling], list[
         if len(others) < len(xs):
             continue
 
-        def on(x: float, dx: float = 0.0) -> bool:
+        def on(x: float, dx: float = 0.0, others: list[float] = others) -> bool:
             return any(abs(x + dx - o) <= DOUBLE for o in others)
 
         if sum(on(x) for x in xs) > 1:

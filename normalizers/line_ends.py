@@ -261,7 +261,6 @@ _FOREIGN_PLACE = re.compile(r"[ァ-ヴー]{2,}(?:市|州|省|県|都|区)")
 def _government(text: str) -> bool:
     """A Japanese local government alone or with its department — one, not two run
     together (「北九州市環境局ハイフォン市外務局」 is two)."""
-    from .municipalities import government_prefix
     from .orgs import split_org
 
     org, dept = split_org(text)

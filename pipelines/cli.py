@@ -271,8 +271,8 @@ def demo(data_dir, cross_check):
                                          cross_check=cross_check)
     _print_summary(outcome)
     click.echo(f"warehouse: {_data_dir(data_dir).rstrip('/')}/warehouse.duckdb")
-    click.echo(f'try: c3p query "SELECT fiscal_year, country_name_ja, count(*) FROM projects'
-               f' GROUP BY ALL ORDER BY ALL"')
+    click.echo('try: c3p query "SELECT fiscal_year, country_name_ja, count(*) FROM projects'
+               ' GROUP BY ALL ORDER BY ALL"')
     sys.exit(outcome.exit_code)
 
 

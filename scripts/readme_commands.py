@@ -99,7 +99,8 @@ def rewrite(readme: str) -> str:
         head, rest = readme.split(BEGIN + "\n", 1)
         _, tail = rest.split(END, 1)
     except ValueError:
-        raise SystemExit(f"{README.name}: the command table's markers are missing ({BEGIN!r} ... {END!r})")
+        raise SystemExit(
+            f"{README.name}: the command table's markers are missing ({BEGIN!r} ... {END!r})") from None
     return f"{head}{BEGIN}\n{table()}{END}{tail}"
 
 

@@ -10,7 +10,7 @@ from normalizers.countries import country_table
 from normalizers.fields import field_table
 from normalizers.decisions import apply_decisions
 from normalizers.headers import UnknownHeader, map_header
-from normalizers.model import Organization, ProjectEntities
+from normalizers.model import Organization
 from normalizers.orgs import resolve_org
 from normalizers.project import decided_cells, normalise_row
 from normalizers.roles import role_table

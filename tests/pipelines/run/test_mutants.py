@@ -15,7 +15,6 @@ import random
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 
 from pipelines.run import integrity
 from pipelines.run.reconcile import reconcile

@@ -7,7 +7,6 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
-from datetime import datetime, timezone
 
 import duckdb
 import pyarrow.dataset as ds
@@ -28,7 +27,7 @@ def count(data_dir, table="projects"):
 
 def test_every_table_lands_as_hive_parquet_and_duckdb_with_comments(tmp_path):
     publish.publish(tmp_path, rows(3), "r1")
-    for name, spec in TABLES.items():
+    for name in TABLES:
         assert (tmp_path / "curated" / name).is_dir(), name
     assert (tmp_path / "curated/projects/fiscal_year=2023/part-0.parquet").exists()
     dataset = ds.dataset(tmp_path / "curated/projects", partitioning="hive")
