@@ -109,6 +109,8 @@ def cross_check(path: str | Path, doc: Document) -> CrossCheck:
 def verdict_lines(doc: Document) -> list[str]:
     """The cross-check's verdict for people: one line, then one per cell read differently
     (numbered from 1, as in the JSON)."""
+    if doc.crosscheck is None:
+        return []
     found = doc.crosscheck.to_dict()
     lines = [f"cross-check: camelot agrees on {found['agreement']:.1%} of cells;"
              f" {len(found['disagreements'])} read differently"]

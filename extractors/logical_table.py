@@ -145,6 +145,7 @@ def join_pages(page_tables: list[PageTable], page_counts: dict[int, int],
             and pt.ncols == cur.ncols
         )
         if continues:
+            assert cur is not None  # continues says so
             first = next((i for i, r in enumerate(rows) if not r.span and not r.empty), None)
             repeated = first is not None and _texts(pt, rows[first]) == cur.header
             if first is not None and not repeated:
@@ -155,7 +156,7 @@ def join_pages(page_tables: list[PageTable], page_counts: dict[int, int],
                     repeated = True
             if not repeated and not _same_columns(cur.last, pt):
                 continues = False
-            elif repeated:
+            elif repeated and first is not None:  # repeated only ever with a first row
                 rows = rows[first + 1:]
         if not continues:
             if cur is not None and cur.rows:
@@ -168,6 +169,7 @@ def join_pages(page_tables: list[PageTable], page_counts: dict[int, int],
             rows = rows[first + 1:]
             at_start = False
         else:
+            assert cur is not None  # the table continues
             at_start = True
             if pt.page not in cur.pages:
                 cur.pages.append(pt.page)

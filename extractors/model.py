@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .cell_text import CellLines
+
+if TYPE_CHECKING:  # crosscheck imports this module
+    from .crosscheck import CrossCheck
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, per page
 
@@ -33,7 +37,7 @@ class Document:
     file: str
     pages: int
     tables: list[Table]
-    crosscheck: object | None = None  # crosscheck.CrossCheck when asked for
+    crosscheck: CrossCheck | None = None  # when asked for
     problems: list[str] = field(default_factory=list)  # text the tables could not place
     repairs: list[str] = field(default_factory=list)  # what the parser repaired to read it
     title: str | None = None  # the text above the first table (on its page)

@@ -140,8 +140,8 @@ def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
         if hit is not None:
             return hit
     a, c = item.rstrip(" "), b.lstrip(" ")
-    if _ACRONYM_END.search(a) and _ACRONYM_START.match(c) and \
-            len(_ACRONYM_END.search(a).group(1) + _ACRONYM_START.match(c).group(0)) <= 5:
+    end, start = _ACRONYM_END.search(a), _ACRONYM_START.match(c)
+    if end and start and len(end.group(1) + start.group(0)) <= 5:
         return a + c  # an abbreviation in Japanese text cut in two (「（EE」/「C）」, 「GH」/「G」)
     if kind != PROSE:
         word = re.match(r"[a-z]+", c)

@@ -19,7 +19,7 @@ import unicodedata
 from functools import lru_cache
 
 # circled digits that NFKC would destroy
-_PROTECTED = set()
+_PROTECTED: set[str] = set()
 for _lo, _hi in ((0x2460, 0x2473), (0x24EA, 0x24EA), (0x24F5, 0x24FF), (0x2776, 0x2793),
                  (0x3251, 0x325F), (0x32B1, 0x32BF)):
     _PROTECTED.update(chr(c) for c in range(_lo, _hi + 1))
@@ -33,8 +33,8 @@ _WS_NO_NL = re.compile(r"[^\S\n]+")
 
 
 def _nfkc_protected(s: str) -> str:
-    out = []
-    buf = []
+    out: list[str] = []
+    buf: list[str] = []
     for ch in s:
         if ch in _PROTECTED:
             if buf:

@@ -37,6 +37,12 @@ class PublishedList:
     disagreements: list[dict] = field(default_factory=list)
 
 
+def _rows(data_dir: Path, table: str) -> list[dict]:
+    """The published rows of ``table`` (none when the version has no such table)."""
+    found = read_table(data_dir, table)
+    return found.to_pylist() if found is not None else []
+
+
 class PublishedLists:
     """What the data directory's current version publishes, grouped by source; read once,
     on first use."""
@@ -57,7 +63,7 @@ class PublishedLists:
             lists[s["source_id"]] = PublishedList(
                 s, {name: [] for name in ("projects", *PROJECT_TABLES, "corrections_applied")})
         list_of_project: dict[str, PublishedList] = {}
-        for p in read_table(self.data_dir, "projects").to_pylist():
+        for p in _rows(self.data_dir, "projects"):
             owner = lists.get(p["source_id"])
             if owner is not None:
                 owner.tables["projects"].append(p)
@@ -68,14 +74,14 @@ class PublishedLists:
                 owner = list_of_project.get(r["project_id"])
                 if owner is not None:
                     owner.tables[name].append(r)
-        for d in read_table(self.data_dir, "crosscheck_disagreements").to_pylist():
+        for d in _rows(self.data_dir, "crosscheck_disagreements"):
             if d["source_id"] in lists:
                 lists[d["source_id"]].disagreements.append(d)
         applied = read_table(self.data_dir, "corrections_applied")  # None: published before it
         for c in (applied.to_pylist() if applied is not None else []):
             if c["source_id"] in lists:
                 lists[c["source_id"]].tables["corrections_applied"].append(c)
-        orgs = {o["org_id"]: o for o in read_table(self.data_dir, "organizations").to_pylist()}
+        orgs = {o["org_id"]: o for o in _rows(self.data_dir, "organizations")}
         for published in lists.values():
             _derive_missing(published.tables)
             published.organizations = _organizations_of(published, orgs)

@@ -9,6 +9,7 @@ import json
 import secrets
 import shutil
 import threading
+from typing import TYPE_CHECKING
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +30,9 @@ from pipelines.warehouse.records import ListError, build_records, code_tables, m
 from pipelines.settings import PIPELINE_VERSION
 from pipelines.sources.spec import SourceSpec
 from normalizers.orgs import near_matches
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass
@@ -110,7 +114,7 @@ def fetch_stage(spec: dict, ctx: RunContext) -> dict:
     return asdict(result)
 
 
-_CLIENTS: dict[str, object] = {}  # run_id -> the run's HTTP client
+_CLIENTS: dict[str, httpx.Client] = {}  # run_id -> the run's HTTP client
 _CLIENTS_LOCK = threading.Lock()
 
 
@@ -222,6 +226,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         kept, made_by, previous = None, None, None
         if verdict.status == "ok" and r.get("reused"):  # unchanged: its rows as published
             kept = published.of_source(spec.source_id)
+            assert kept is not None  # "reused" is said only of a list published before
             previous = kept.source
             reused.add(spec.source_id)
         elif verdict.status == "ok":

@@ -292,14 +292,14 @@ def record_check(data_dir: Path, run_id: str, checked_at: dict[str, str], run: d
     clean(data_dir)
     live = current_version(data_dir)
     manifest = read_version_file(live) if live is not None else None
-    if manifest is None:
+    if live is None or manifest is None:
         raise ValueError(f"{data_dir}: no whole version to record a check on")
     new = version_dir(data_dir, run_id)
     new.mkdir(parents=True)
     rewritten = ("sources", "runs")
-    for table in sorted((live / CURATED).iterdir()):
-        if table.name not in rewritten:
-            shutil.copytree(table, new / CURATED / table.name, copy_function=_link_or_copy)
+    for folder in sorted((live / CURATED).iterdir()):
+        if folder.name not in rewritten:
+            shutil.copytree(folder, new / CURATED / folder.name, copy_function=_link_or_copy)
     wait_for_no_writer(data_dir, wait_s)  # a consistent copy: no one writes it now
     shutil.copyfile(live / WAREHOUSE, new / WAREHOUSE)
     con = duckdb.connect(str(new / WAREHOUSE))
