@@ -15,9 +15,25 @@ from pipelines.run import stages
 from pipelines.sources.spec import SourceSpec
 
 
-@task(name="fetch", retries=2, retry_delay_seconds=1)
+def _as_failure(stage: str, run, *args) -> dict:
+    """A stage's result; whatever it raises (a bug, a full disk) becomes that list's failure,
+    so that one bad input never stops the other lists."""
+    try:
+        return run(*args)
+    except Exception as exc:  # noqa: BLE001 - recorded as this source's failure
+        reason = f"unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+        if stage != "fetch":
+            return {"ok": False, "error": reason, "stage": stage}
+        from pipelines.download.fetch import FetchResult, now_utc
+
+        return asdict(FetchResult(args[0]["url"], "failed", now_utc(), error=reason))
+
+
+# No Prefect retries: fetch() itself retries transient faults (connection errors, timeouts,
+# 5xx and 429) with backoff inside the download's deadline, and returns a failure, never raises.
+@task(name="fetch")
 def fetch_task(spec: dict, ctx: dict, total: int) -> dict:
-    result = stages.fetch_stage(spec, stages.RunContext(**ctx))
+    result = _as_failure("fetch", stages.fetch_stage, spec, stages.RunContext(**ctx))
     progress.step("download", spec["url"] + (" (failed)" if result["status"] == "failed" else ""),
                   total)
     return result
@@ -25,14 +41,15 @@ def fetch_task(spec: dict, ctx: dict, total: int) -> dict:
 
 @task(name="extract")
 def extract_task(spec: dict, fetched: dict, ctx: dict, total: int) -> dict:
-    result = stages.extract_stage(spec, fetched, stages.RunContext(**ctx))
+    result = _as_failure("extract", stages.extract_stage, spec, fetched, stages.RunContext(**ctx))
     progress.step("extract", _item(spec, result, "extract"), total)
     return result
 
 
 @task(name="records")
 def records_task(spec: dict, fetched: dict, extracted: dict, ctx: dict, total: int) -> dict:
-    result = stages.records_stage(spec, fetched, extracted, stages.RunContext(**ctx))
+    result = _as_failure("records", stages.records_stage, spec, fetched, extracted,
+                         stages.RunContext(**ctx))
     progress.step("normalise", _item(spec, result, "records"), total)
     return result
 

@@ -41,8 +41,27 @@ MAX_PDF_BYTES = 50 * 1024 * 1024  # the real lists are < 1 MB; anything this big
 HTTP_TIMEOUT_S = 30.0
 HTTP_RETRIES = 3  # attempts after the first, on 5xx, timeouts and dropped connections
 HTTP_BACKOFF_S = 0.5  # first wait between attempts; doubles each time
+DOWNLOAD_DEADLINE_S = 300.0  # per download, every attempt included: a dribbling server is cut
 EXTRACT_TIME_LIMIT_S = 120.0  # per PDF: a parser hung on a hostile file is stopped
 USER_AGENT = "c3p-warehouse/0.1 (+https://github.com/; adoption-list ETL)"
+
+
+def _positive_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number > 0:
+        raise ValueError(f"{name}={value!r}: expected a positive number of seconds")
+    return number
+
+
+def download_deadline_s() -> float:
+    """The longest one download may take, retries included (``C3P_DOWNLOAD_DEADLINE_S``)."""
+    return _positive_float("C3P_DOWNLOAD_DEADLINE_S", DOWNLOAD_DEADLINE_S)
 
 
 def site_url() -> str:

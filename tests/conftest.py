@@ -69,6 +69,18 @@ def write_sources(path: Path, entries: list[dict]) -> Path:
     return path
 
 
+def refresh_sources(site, data_dir: Path, tmp_path: Path, entries: list[dict], *extra: str):
+    """``c3p refresh --sources`` (CliRunner) on entries whose URLs are paths on ``site``."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    sources = write_sources(tmp_path / "sources.toml",
+                            [{**e, "url": site.url + e["url"]} for e in entries])
+    return CliRunner().invoke(main, ["refresh", "--sources", str(sources),
+                                     "--data-dir", str(data_dir), *extra])
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A temporary Prefect server for the whole session (flow runs are real)."""

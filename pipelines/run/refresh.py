@@ -6,6 +6,7 @@ from) runs without Prefect, so a no-op refresh stays fast.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -198,6 +199,7 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
                          " try again when it has finished") from None
     try:
         notes: list[str] = []
+        _clear_leftovers(data_dir, notes)
         where = decision_files.locate(data_dir, decisions_dir, corrections_file)
         try:
             decided = decision_files.load(where)  # a bad decision file stops the run here
@@ -218,7 +220,7 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
         from pipelines.run.stages import new_context, previous_sources, reusable_lists
 
         ctx = new_context(data_dir, command, hosts, cross_check)
-        ctx.keep_other_lists = bool(only)
+        ctx.keep_other_lists, ctx.force = bool(only), force
         ctx.decisions_dir, ctx.corrections_file = where.directory, where.corrections_file
         if not force:  # --force reads every list again
             ctx.reusable = reusable_lists(previous_sources(data_dir), cross_check, decided.fingerprint)
@@ -232,4 +234,15 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
             if started is not None:
                 prefect_server.stop_temporary_server()
     finally:
+        shutil.rmtree(data_dir / ".work", ignore_errors=True)  # a failed run's files too
         lock.release()
+
+
+def _clear_leftovers(data_dir: Path, notes: list[str]) -> None:
+    """What a killed or failed run left (under the lock, so no run of ours is using it):
+    ``.work/`` and ``raw/.part-*``; and a note on a damaged manifest."""
+    shutil.rmtree(data_dir / ".work", ignore_errors=True)
+    if (data_dir / "raw").is_dir():
+        raw = RawStore(data_dir / "raw")
+        raw.remove_leftovers()
+        notes.extend(raw.problems())

@@ -15,18 +15,14 @@ from pipelines import settings
 from pipelines.cli import main
 from pipelines.run.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.demo.local_server import send_bytes
-from tests.conftest import drop_mid_body, sample_pdf, write_sources
+from tests.conftest import drop_mid_body, refresh_sources, sample_pdf, write_sources
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 BAD = Path(__file__).parents[2] / "fixtures" / "pipelines"
 GOOD = {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_count": 17}
 
 
-def run(site, data_dir, tmp_path, entries, *extra):
-    sources = write_sources(tmp_path / "sources.toml",
-                            [{**e, "url": site.url + e["url"]} for e in entries])
-    return CliRunner().invoke(main, ["refresh", "--sources", str(sources),
-                                     "--data-dir", str(data_dir), *extra])
+run = refresh_sources
 
 
 def sources_table(data_dir):
