@@ -10,7 +10,7 @@ from dataclasses import asdict
 from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipelines import prefect_server, progress
+from pipelines import interrupts, prefect_server, progress
 from pipelines.run import stages
 from pipelines.sources.spec import SourceSpec
 
@@ -19,6 +19,8 @@ def _as_failure(stage: str, run, *args) -> dict:
     """A stage's result; whatever it raises (a bug, a full disk) becomes that list's failure,
     so that one bad input never stops the other lists."""
     try:
+        if interrupts.requested():  # the command is stopping: start nothing new
+            raise RuntimeError("interrupted before this stage started")
         return run(*args)
     except Exception as exc:  # noqa: BLE001 - recorded as this source's failure
         reason = f"unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
@@ -77,6 +79,7 @@ def refresh_flow(specs: list[dict], ctx: dict) -> dict:
     is not read again: its rows are kept as published (``pipelines/run/carry_over.py``). Lists run
     side by side on two workers (extraction runs in a child process per PDF).
     """
+    interrupts.reinstall_sigterm()  # the flow engine took SIGTERM: it must act at once
     n = len(specs)
     fetched = [fetch_task.submit(spec, ctx, n) for spec in specs]
     extracted: dict[int, object] = {}

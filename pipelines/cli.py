@@ -63,8 +63,15 @@ class _Commands(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
-                KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (pipelines/interrupts.py): 130 / 143
+            from pipelines import interrupts
+
+            runs = ctx.invoked_subcommand in ("refresh", "demo")
+            interrupts.say(f"interrupted ({'SIGTERM' if interrupts.exit_code() == 143 else 'SIGINT'})"
+                           + (": nothing of this run was published; the previous version stays"
+                              " published" if runs else ""))
+            sys.exit(interrupts.exit_code())
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except BrokenPipeError:  # the reader went away (c3p query ... | head): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -592,5 +599,13 @@ def serve(data_dir, dry_run):
     prefect_serve(*found)
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The ``c3p`` command: signals handled (pipelines/interrupts.py), then the commands."""
+    from pipelines import interrupts
+
+    interrupts.install()
     main()
+
+
+if __name__ == "__main__":
+    run()

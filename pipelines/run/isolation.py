@@ -14,7 +14,7 @@ import queue
 import time
 
 from extractors.errors import ExtractionError
-from pipelines import settings
+from pipelines import interrupts, settings
 
 
 class TimeLimitExceeded(Exception):
@@ -22,6 +22,7 @@ class TimeLimitExceeded(Exception):
 
 
 def _child(path: str, cross_check: bool, out: mp.Queue) -> None:
+    interrupts.die_with_command()  # even after `kill -9` of the command
     try:
         from extractors import extract_document
 

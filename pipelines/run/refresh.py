@@ -15,7 +15,7 @@ import httpx
 from filelock import FileLock, Timeout
 
 from pipelines.decisions import files as decision_files
-from pipelines import prefect_server, settings
+from pipelines import interrupts, prefect_server, settings
 from pipelines.sources import registry
 from pipelines.download.fetch import FetchError, check_url, conditional_headers, make_client
 from pipelines.download.raw_store import RawStore
@@ -197,6 +197,7 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
     except Timeout:
         raise RunRefused(f"another refresh is running on {data_dir} (lock {data_dir / '.lock'});"
                          " try again when it has finished") from None
+    forget = interrupts.on_exit(lambda: shutil.rmtree(data_dir / ".work", ignore_errors=True))
     try:
         notes: list[str] = []
         _clear_leftovers(data_dir, notes)
@@ -235,6 +236,7 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
                 prefect_server.stop_temporary_server()
     finally:
         shutil.rmtree(data_dir / ".work", ignore_errors=True)  # a failed run's files too
+        forget()
         lock.release()
 
 
