@@ -113,3 +113,26 @@ def test_kill_9_of_the_command_orphans_no_child(site, published_once, tmp_path):
     proc.kill()
     proc.wait(timeout=10)
     assert gone(children, within=20) == [], "a child outlived the killed command"
+
+
+def test_serve_stops_within_seconds_on_sigterm(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--data-dir",
+                             str(tmp_path / "data")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "being served" in line:
+            break
+    assert proc.poll() is None, "".join(lines)
+    children = descendants(proc.pid)
+    assert children, "the temporary Prefect server runs"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and time.monotonic() - sent < 10, "".join(lines) + out
+    assert "interrupted (SIGTERM)" in out
+    assert "Traceback" not in out and "Warning" not in out, out
+    assert gone(children, within=5) == []
