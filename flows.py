@@ -10,7 +10,7 @@ from dataclasses import asdict
 from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipelines import interrupts, prefect_server, progress
+from pipelines import interrupts, prefect_server, progress, settings
 from pipelines.run import stages
 from pipelines.sources.spec import SourceSpec
 
@@ -77,7 +77,8 @@ def refresh_flow(specs: list[dict], ctx: dict) -> dict:
 
     A list whose bytes are those its published rows were read from, by this pipeline version,
     is not read again: its rows are kept as published (``pipelines/run/carry_over.py``). Lists run
-    side by side on two workers (extraction runs in a child process per PDF).
+    side by side on ``C3P_WORKERS`` threads, two by default (extraction runs in a child process
+    per PDF).
     """
     interrupts.reinstall_sigterm()  # the flow engine took SIGTERM: it must act at once
     n = len(specs)
@@ -114,7 +115,9 @@ def run_refresh_flow(specs: list[SourceSpec], ctx: stages.RunContext) -> dict:
     """Run the flow (a temporary Prefect server starts when none is configured)."""
     prefect_server.wait_until_ready()
     try:
-        return refresh_flow([s.to_dict() for s in specs], asdict(ctx))
+        flow_run = refresh_flow.with_options(
+            task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
+        return flow_run([s.to_dict() for s in specs], asdict(ctx))
     finally:
         stages.close_run_client(ctx.run_id)
 

@@ -64,6 +64,19 @@ def download_deadline_s() -> float:
     return _positive_float("C3P_DOWNLOAD_DEADLINE_S", DOWNLOAD_DEADLINE_S)
 
 
+WORKERS = 2  # lists handled side by side (each extraction is a child process)
+
+
+def workers() -> int:
+    """How many lists a refresh handles side by side (``C3P_WORKERS``, 1-32; default 2)."""
+    value = os.environ.get("C3P_WORKERS", "").strip()
+    if not value:
+        return WORKERS
+    if not value.isdigit() or not 1 <= int(value) <= 32:
+        raise ValueError(f"C3P_WORKERS={value!r}: expected a whole number from 1 to 32")
+    return int(value)
+
+
 def site_url() -> str:
     """Base URL of the ministry's site (``C3P_SITE_URL``)."""
     return os.environ.get("C3P_SITE_URL", DEFAULT_SITE_URL).rstrip("/")

@@ -189,6 +189,10 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
         else:
             remote.push_state()
         return outcome
+    try:  # settings read by the run's threads: refused now, not halfway
+        settings.workers(), settings.download_deadline_s()
+    except ValueError as exc:
+        raise RunRefused(str(exc)) from None
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(data_dir / ".lock"))

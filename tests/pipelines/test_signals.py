@@ -136,3 +136,16 @@ def test_serve_stops_within_seconds_on_sigterm(tmp_path):
     assert "interrupted (SIGTERM)" in out
     assert "Traceback" not in out and "Warning" not in out, out
     assert gone(children, within=5) == []
+
+
+def test_a_successful_run_ends_quietly(site, data_dir, tmp_path):
+    sources = write_sources(tmp_path / "good.toml", [{**GOOD, "url": site.url + GOOD["url"]}])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "refresh", "--sources", str(sources),
+         "--data-dir", str(data_dir), "--no-cross-check"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for noise in ("Traceback", "Error flushing events", "Error logging to API", "CancelledError"):
+        assert noise not in done.stdout + done.stderr

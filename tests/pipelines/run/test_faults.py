@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.demo.local_server import send_bytes
-from tests.conftest import refresh_sources
+from tests.conftest import refresh_sources, sample_pdf
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 GOOD = {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_count": 17}
@@ -203,3 +203,28 @@ def test_credentials_never_reach_the_manifest(site, tmp_path):
     assert result.status == "failed" and "credentials" in result.error
     text = (tmp_path / "raw" / "manifest.jsonl").read_text()
     assert "pw@" not in text and "u:" not in text and f"http://{host}/content/" in text
+
+
+def test_a_pdf_with_bytes_after_its_eof_marker_is_accepted(site, site_root, data_dir, tmp_path):
+    padded = sample_pdf("fy2019_r1_xlsx.pdf").read_bytes() + b"\0" * 4096 + b"signature block"
+    (site_root / "content" / "padded.pdf").write_bytes(padded)
+    result = run(site, data_dir, tmp_path, [{**GOOD, "url": "/content/padded.pdf"}],
+                 "--no-cross-check")
+    assert result.exit_code == 0, result.output
+    assert published(data_dir)[1] == {2019: 17}
+
+
+def test_a_broken_xref_is_reported_as_such_not_as_no_text_layer(tmp_path):
+    import re
+
+    data = sample_pdf("fy2019_r1_xlsx.pdf").read_bytes()
+    at = data.rfind(b"startxref")
+    table = int(re.match(rb"startxref\s+(\d+)", data[at:]).group(1))
+    shifted = re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3),
+                     data[table:at])  # every object 3 bytes from where the xref says
+    broken = tmp_path / "broken_xref.pdf"
+    broken.write_bytes(data[:table] + shifted + data[at:])
+    result = CliRunner().invoke(main, ["extract", str(broken)])
+    assert result.exit_code == 1
+    assert "broken cross-reference table (xref)" in result.output
+    assert "no text layer" not in result.output
