@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.demo.local_server import send_bytes
-from tests.conftest import refresh_sources, sample_pdf
+from tests.conftest import refresh_sources, sample_pdf, write_sources
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 GOOD = {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_count": 17}
@@ -228,3 +228,17 @@ def test_a_broken_xref_is_reported_as_such_not_as_no_text_layer(tmp_path):
     assert result.exit_code == 1
     assert "broken cross-reference table (xref)" in result.output
     assert "no text layer" not in result.output
+
+
+@pytest.mark.parametrize("name, value", [("C3P_WORKERS", "0"), ("C3P_WORKERS", "many"),
+                                         ("C3P_DOWNLOAD_DEADLINE_S", "-1")])
+def test_a_bad_setting_is_refused_before_the_run(data_dir, tmp_path, monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    sources = write_sources(tmp_path / "s.toml", [{"url": "http://127.0.0.1/a.pdf",
+                                                   "fiscal_year": 2023}])
+    result = CliRunner().invoke(main, ["refresh", "--sources", str(sources),
+                                       "--data-dir", str(data_dir)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {name}={value!r}: expected")
+    assert not data_dir.exists()
