@@ -73,9 +73,9 @@ def apply_correction(e: ProjectEntities, target: str, seq: int | None, corrected
             if new:
                 items[i] = replace(new[0], seq=old.seq, name_raw=old.name_raw)
         elif target == "partner_cities":
-            new = resolve_partners(corrected, e.country_code, places)[0]
-            if new:
-                items[i] = replace(new[0], seq=old.seq, name_raw=old.name_raw)
+            partners = resolve_partners(corrected, e.country_code, places)[0]
+            if partners:
+                items[i] = replace(partners[0], seq=old.seq, name_raw=old.name_raw)
         else:  # project_fields
             items[i] = replace(old, field_code=field_code(corrected, labels) or "other")
 
@@ -111,9 +111,15 @@ def split_org_id(name: str) -> str:
 @dataclass(frozen=True)
 class OrgDecisions:
     entries: tuple[OrgDecision, ...] = ()
+    # indexes of ``entries``, built once
+    _by_id: dict[str, OrgDecision] = field(init=False, repr=False, compare=False)
+    _by_same: dict[str, OrgDecision] = field(init=False, repr=False, compare=False)
+    _apart: dict[str, OrgDecision] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
-        by_id, by_same, apart = {}, {}, {}
+    def __post_init__(self) -> None:
+        by_id: dict[str, OrgDecision] = {}
+        by_same: dict[str, OrgDecision] = {}
+        apart: dict[str, OrgDecision] = {}
         for d in self.entries:
             by_id[d.id] = d
             for s in d.same:

@@ -120,7 +120,8 @@ def _cut(piece: str) -> list[str]:
     if lookup(piece):
         return [piece]
     # token-guided: accumulate Sudachi tokens until they form a reference name
-    res, cur = [], ""
+    res: list[str] = []
+    cur = ""
     for surf, _pos in tokens(clean(piece)):
         cur += surf
         if candidates(cur):

@@ -143,19 +143,6 @@ def normalise_row(fields: dict, section: str | None = None, *,
     )
 
 
-def normalise_table(header: list[str], rows: list[list[str]],
-                    sections: list[str | None] | None = None) -> list[ProjectEntities]:
-    """map_header + normalise_row for a whole table, with the co-applicant role taken from
-    the printed header."""
-    canon = headers.map_header(header)
-    role = headers.co_applicant_role(header)
-    out = []
-    for i, cells in enumerate(rows):
-        fields = {f: c for f, c in zip(canon, cells) if f}
-        out.append(normalise_row(fields, sections[i] if sections else None, co_applicant_role=role))
-    return out
-
-
 def decided_cells(header: list[str], cells: list, canonical: list | None = None) -> list[str]:
     """The text of every cell of a row as normalizers.line_ends reads it: each column by the
     kind its header maps to (``canonical``: the fields already mapped; an unknown header's

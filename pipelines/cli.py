@@ -203,7 +203,11 @@ def _parse_lists(ctx, param, values) -> tuple[tuple[int, int], ...]:
 @CORRECTIONS_OPTION
 def refresh(sources_file, data_dir, no_discover, force, only, cross_check, decisions_dir,
             corrections_file):
-    """Discover, download what is new or changed, extract, normalise, publish."""
+    """Discover new lists, download what is new or changed, extract, normalise, apply the
+    analyst's decisions (the decision files, see the README), publish.
+
+    Every cell is compared with camelot's independent reading unless --no-cross-check
+    (~2-3 s a list)."""
     _quiet_prefect()
     outcome = _run_with_progress(data_dir=_data_dir(data_dir), sources_file=sources_file,
                                  discover=not no_discover, force=force, cross_check=cross_check,
@@ -221,7 +225,8 @@ DEMO_LISTS = [("fy2023_r1_xlsx.pdf", 2023, 1, 21), ("fy2019_r1_xlsx.pdf", 2019, 
 @click.option("--cross-check", is_flag=True,
               help="Also compare every cell with camelot (off in the demo for speed).")
 def demo(data_dir, cross_check):
-    """The whole flow offline on the sample lists, served from 127.0.0.1."""
+    """The whole Prefect flow offline on the shipped sample lists, served from 127.0.0.1
+    (the camelot cross-check is off here for speed)."""
     from importlib import resources
 
     from pipelines.demo.local_server import LocalSite
@@ -262,7 +267,8 @@ def demo(data_dir, cross_check):
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
 @click.option("--cross-check", is_flag=True, help="Also read with camelot and report disagreements.")
 def extract(pdf, fmt, cross_check):
-    """Every ruled table of PDF (header and rows), no normalisation, to stdout."""
+    """The generic table extractor on one PDF: every ruled table (header and rows), no
+    normalisation, to stdout."""
     from extractors import extract_document, to_csv
     from extractors.errors import ExtractionError
 
@@ -321,7 +327,7 @@ def _format_option(choices=("table", "line", "markdown", "csv", "json")):
              " objects)" + ("; xlsx (an Excel workbook, with --output FILE.xlsx)."
                             if "xlsx" in choices else "."))
 MAX_ROWS_OPTION = click.option(
-    "--max-rows", type=click.IntRange(min=0), default=None,
+    "--max-rows", type=click.IntRange(min=0), default=None, metavar="N",
     help="Show at most N rows (default 40 in table/line/markdown, all in csv/json; 0: all);"
          " what is left out is noted on stderr.")
 
@@ -329,7 +335,7 @@ MAX_ROWS_OPTION = click.option(
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("sql", required=False)
 @click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"), default=None,
-              help="Read the SQL from FILE (- for stdin); with --name, the questions of FILE.")
+              metavar="FILE", help="Read the SQL from FILE (- for stdin); with --name, the questions of FILE.")
 @click.option("--name", default=None, metavar="NAME",
               help="Run the named question of docs/queries.sql (or of -f FILE).")
 @click.option("--list", "list_names", is_flag=True, help="List the named questions and exit.")
@@ -343,7 +349,16 @@ def query(sql, sql_file, name, list_names, data_dir, fmt, max_rows, excel, outpu
     """Read-only SQL on the warehouse: SQL, - (stdin), -f FILE or --name NAME.
 
     The connection is sandboxed: it reads the warehouse and nothing else (no files, URLs,
-    extensions or settings changes)."""
+    extensions or settings changes). The SQL comes from the argument, stdin (-), a file
+    (-f), or a named question of docs/queries.sql (--name; --list lists them).
+
+    table is DuckDB's box layout fitted to the terminal (columns that do not fit are elided,
+    NULL shows as NULL, '' as nothing), line one 'column = value' per line for wide rows; at
+    most 40 rows unless --max-rows (0: all), what was left out noted on stderr. csv is
+    DuckDB's own writer (lists as [a, b], NULL empty, '' as ""), --excel adds a UTF-8
+    byte-order mark; json an array of objects by DuckDB's to_json (numbers stay numbers);
+    xlsx an Excel workbook (--output FILE.xlsx; numbers, booleans and dates as Excel values,
+    lists and timestamps as DuckDB prints them)."""
     from pipelines.warehouse import query as q
 
     if list_names:
@@ -391,7 +406,7 @@ def describe(table, data_dir, fmt):
               show_default=True)
 def status(data_dir, fmt):
     """Completeness: every adoption list the registry or the crawler knows, and what reached
-    the warehouse (no network, no Prefect)."""
+    the warehouse (the coverage view; no network, no Prefect)."""
     from pipelines.warehouse.coverage import coverage_table, last_crawl, render
 
     local = _local_data_dir(data_dir)
@@ -409,7 +424,7 @@ def status(data_dir, fmt):
               callback=_check_output,
               help="Where to write the HTML (default DATA_DIR/report.html).")
 def report(data_dir, output):
-    """A self-contained HTML report of the warehouse."""
+    """A self-contained HTML report of the warehouse (default DATA_DIR/report.html)."""
     from pipelines.report.page import write_report
 
     data_dir = _local_data_dir(data_dir)
@@ -424,7 +439,11 @@ def report(data_dir, output):
               default=Path("docs/data_dictionary.md"), show_default=True, callback=_check_output,
               help="Where to write it; its folder must exist.")
 def docs(output):
-    """Regenerate the data dictionary from the warehouse's table and column comments."""
+    """Regenerate docs/data_dictionary.md from the schema's table and column comments.
+
+    The comments of pipelines/warehouse/schema.py and pipelines/warehouse/views.sql, read
+    through an empty warehouse built in a temporary folder: no data directory needed; the
+    --output folder must exist."""
     from pipelines.warehouse.data_dictionary import write_data_dictionary
 
     path = write_data_dictionary(output)
@@ -501,28 +520,33 @@ def _answer(ctx, qid, accept, **options):
 
 @review.command()
 @click.argument("question_id")
-@click.option("--code", default=None, help="field_label_unmapped: the field_code of the label.")
-@click.option("--same-as", default=None, help="place_unknown: a gazetteer place it is (an alias).")
-@click.option("--name-en", default=None, help="place_unknown: English name of a new place.")
-@click.option("--country", default=None, help="place_unknown: ISO 3166-1 alpha-2 of a new place.")
+@click.option("--code", default=None, metavar="CODE", help="field_label_unmapped: the field_code of the label.")
+@click.option("--same-as", default=None, metavar="NAME", help="place_unknown: a gazetteer place it is (an alias).")
+@click.option("--name-en", default=None, metavar="EN", help="place_unknown: English name of a new place.")
+@click.option("--country", default=None, metavar="CC", help="place_unknown: ISO 3166-1 alpha-2 of a new place.")
 @click.option("--lat", type=float, default=None, help="place_unknown: latitude of a new place.")
 @click.option("--lon", type=float, default=None, help="place_unknown: longitude of a new place.")
 @click.option("--field", default=None, help="list_not_published: canonical field (or ignore)"
                                              " of the unknown header.")
 @click.option("--role", default=None, help="list_not_published: role of a co_applicants header.")
-@click.option("--note", default="", help="Why (kept in the decision file).")
+@click.option("--note", default="", metavar="TEXT", help="Why (kept in the decision file).")
 @click.pass_context
 def accept(ctx, question_id, **options):
-    """Answer yes to a question (the same organisation, this place, this label, ...)."""
+    """Answer yes to a question (the same organisation, this place, this label, ...).
+
+    The answer is recorded in the decision files, so the question is not asked again; the
+    next refresh applies it."""
     _answer(ctx, question_id, True, **options)
 
 
 @review.command()
 @click.argument("question_id")
-@click.option("--note", default="", help="Why (kept in the decision file).")
+@click.option("--note", default="", metavar="TEXT", help="Why (kept in the decision file).")
 @click.pass_context
 def reject(ctx, question_id, note):
-    """Answer no to a question (not one organisation, keep as printed, ours is right, ...)."""
+    """Answer no to a question (not one organisation, keep as printed, ours is right, ...).
+
+    The answer is recorded in the decision files, so the question is not asked again."""
     _answer(ctx, question_id, False, note=note)
 
 
@@ -531,8 +555,10 @@ def reject(ctx, question_id, note):
 
 @main.group()
 def server() -> None:
-    """A Prefect server that outlives one command (optional: without it, each refresh or
-    demo starts a temporary one, which costs seconds)."""
+    """A Prefect server that outlives one command (state in $PREFECT_HOME/c3p-server.json).
+
+    Later refresh and demo runs use it instead of starting a temporary one (saves its
+    start-up, several seconds); optional."""
 
 
 @server.command("start")
@@ -579,7 +605,10 @@ def server_status():
 @DATA_DIR_OPTION
 @click.option("--dry-run", is_flag=True, help="Show the deployments and schedules, serve nothing.")
 def serve(data_dir, dry_run):
-    """Register and serve the Prefect deployments with their schedules (blocks)."""
+    """Register and serve the Prefect deployments with their schedules (blocks).
+
+    With no PREFECT_API_URL it runs on a temporary Prefect server of its own; --dry-run only
+    lists them."""
     _quiet_prefect()
     from flows import deployments
 

@@ -13,6 +13,9 @@ from pipelines.demo.local_server import LocalSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(str(resources.files("pipelines.demo") / "samples"))
+# the partner countries of the two truth files (fy2023_r1, fy2019_r1), as the warehouse codes them
+COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
+           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
 
 
 def sample_pdf(name: str) -> Path:
@@ -69,8 +72,8 @@ def write_sources(path: Path, entries: list[dict]) -> Path:
     return path
 
 
-def refresh_sources(site, data_dir: Path, tmp_path: Path, entries: list[dict], *extra: str):
-    """``c3p refresh --sources`` (CliRunner) on entries whose URLs are paths on ``site``."""
+def refresh(site, data_dir: Path, tmp_path: Path, entries: list[dict], *extra: str):
+    """``c3p refresh`` of ``entries`` (URLs as paths on ``site``) into ``data_dir``: the click result."""
     from click.testing import CliRunner
 
     from pipelines.cli import main
@@ -79,6 +82,17 @@ def refresh_sources(site, data_dir: Path, tmp_path: Path, entries: list[dict], *
                             [{**e, "url": site.url + e["url"]} for e in entries])
     return CliRunner().invoke(main, ["refresh", "--sources", str(sources),
                                      "--data-dir", str(data_dir), *extra])
+
+
+def sql(data_dir: Path, query: str, *params) -> list[tuple]:
+    """The rows of ``query`` on the warehouse in ``data_dir``, opened read-only."""
+    import duckdb
+
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(query, params).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="session")

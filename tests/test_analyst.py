@@ -24,14 +24,12 @@ from click.testing import CliRunner
 from pipelines.warehouse import publish
 from pipelines.cli import main
 from pipelines.warehouse.schema import TABLES
-from tests.conftest import truth
+from tests.conftest import COUNTRY, truth
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "docs" / "queries.sql"
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 FY2023, FY2019 = truth("fy2023_r1"), truth("fy2019_r1")
-COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
-           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
 
 
 @pytest.fixture(scope="module")
@@ -488,5 +486,9 @@ def test_reader_sees_old_or_new_warehouse_never_half_written(demo_dir, tmp_path)
     assert set(seen) <= {17, 38}, collections.Counter(seen)
     assert {17, 38} <= set(seen), "the reader ran across several swaps"
     assert _count(warehouse) == 17
-    assert not list(data.glob(".staging-*"))
     assert os.listdir(data / "curated")
+    # what the swaps leave: no half-made table link, only the version the links point at
+    assert not list((data / publish.CURATED).glob(".*.link"))
+    assert [p.name for p in (data / publish.VERSIONS).iterdir()] == ["r7"]
+    assert {os.readlink(p) for p in (data / publish.CURATED).iterdir()} == {
+        os.path.join("..", publish.VERSIONS, "r7", name) for name in TABLES}

@@ -6,30 +6,13 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from tests.conftest import truth, write_sources
+from tests.conftest import COUNTRY, refresh, sql, truth
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
-def refresh(site, data_dir, tmp_path, entries, *extra):
-    sources = write_sources(tmp_path / "sources.toml",
-                            [{**e, "url": site.url + e["url"]} for e in entries])
-    return CliRunner().invoke(main, ["refresh", "--sources", str(sources),
-                                     "--data-dir", str(data_dir), *extra])
-
-
-def sql(data_dir, query, *params):
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(query, params).fetchall()
-    finally:
-        con.close()
-
-
 FY2023 = truth("fy2023_r1")
 FY2019 = truth("fy2019_r1")
-COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
-           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
 
 
 @pytest.mark.parametrize("pdf", ["fy2023_r1_xlsx.pdf", "fy2023_r1_rl.pdf"])
@@ -46,14 +29,16 @@ def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf):
     [(sha, pages, n, status)] = sql(data_dir, "SELECT sha256, pages, rows_extracted, status FROM sources")
     assert len(sha) == 64 and pages >= 5 and n == 21 and status == "ok"
     # camelot's independent reading (on by default) agrees almost everywhere; where it does
-    # not, the cell is listed for review and the list flagged
+    # not, the cell is listed for review and the list flagged, and only then (a camelot that
+    # reads this sample exactly one day is no failure)
     [(agreement, review)] = sql(data_dir, "SELECT crosscheck_agreement, review_needed FROM sources")
     cells = sql(data_dir, "SELECT list_no_raw, column_name, ours FROM crosscheck_disagreements")
-    assert 0.98 < agreement < 1.0 and review and cells
+    assert 0.98 < agreement <= 1.0
+    assert review is bool(cells) and (agreement < 1.0) is bool(cells)
     for no, column, ours in cells:
         assert column in FY2023["columns"]
         assert ours == FY2023["rows"][int(no) - 1]["cells"][column]
-    assert f"camelot reads {len(cells)} cell(s) differently" in result.output
+    assert (f"camelot reads {len(cells)} cell(s) differently" in result.output) is bool(cells)
 
 
 def test_fy2019_list_names_proposers_partner_cities(site, data_dir, tmp_path):

@@ -27,7 +27,7 @@ def correct_list(entities: list[tuple[ProjectEntities, Row]], corrections: list[
         printed = printed_value(e, c.target, c.seq) if e is not None else None
         status = "applied" if e is not None and printed is not None and \
             same_text(printed, c.expected) else "stale"
-        if status == "applied":
+        if status == "applied" and e is not None:
             apply_correction(e, c.target, c.seq, c.corrected, decisions.places,
                              decisions.field_labels)
         else:

@@ -168,7 +168,8 @@ CORRECTION_KEYS = {"fiscal_year", "call_round", "list_no", "column", "entity", "
 
 
 def _corrections(path: Path) -> list[Correction]:
-    out, seen = [], {}
+    out: list[Correction] = []
+    seen: dict[tuple, int] = {}
     for line, e in _toml(path, "correction"):
         extra = sorted(set(e) - CORRECTION_KEYS)
         if extra:
@@ -188,7 +189,7 @@ def _corrections(path: Path) -> list[Correction]:
         c = Correction(
             fiscal_year=_need(path, line, e, "fiscal_year", int),
             call_round=_need(path, line, e, "call_round", int, required=False) or 1,
-            list_no=_need(path, line, e, "list_no", int), target=column or entity, seq=seq,
+            list_no=_need(path, line, e, "list_no", int), target=str(column or entity), seq=seq,
             expected=_need(path, line, e, "expected", str),
             corrected=_need(path, line, e, "corrected", str),
             reason=_need(path, line, e, "reason", str), file=str(path), line=line)

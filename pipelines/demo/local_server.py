@@ -64,7 +64,7 @@ class LocalSite:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def get_count(self, path: str) -> int:
         """How many GET requests reached ``path`` (including 304 answers)."""

@@ -252,7 +252,7 @@ def open_questions(data_dir: Path, where: files.Location) -> list[Question]:
     con = open_warehouse(data_dir)
     try:
         ctx = Context(con, decided, where)
-        out = []
+        out: list[Question] = []
         for kind in KINDS.values():
             out.extend(q for q in kind(ctx) if q.id not in decided.reviewed)
         return out
@@ -292,7 +292,7 @@ def answer(data_dir: Path, where: files.Location, qid: str, accept: bool, *, not
                              {"label": q.printed, "field_code": value, "note": note})
         return f"{path(files.FIELD_LABELS)}: {q.printed} -> {value}"
     if q.kind == "place_unknown":
-        row = {"name_ja": q.printed, "note": note}
+        row: dict[str, str | float] = {"name_ja": q.printed, "note": note}
         if accept:
             if same_as:
                 known = lookup(same_as, files.load(where).normalizer.places)
@@ -350,6 +350,8 @@ def _accept_camelot(data_dir: Path, where: files.Location, q: Question, note: st
 def _answer_stale(where: files.Location, q: Question, accept: bool) -> str:
     """Re-point a stale correction at what is printed now, or comment it out."""
     m = re.search(r"\((.+):(\d+)\)$", q.where)
+    if m is None:
+        raise ReviewError(f"{q.id}: the question names no decision file line ({q.where})")
     path, line = Path(m.group(1)), int(m.group(2))
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     end = next((i for i in range(line, len(lines)) if lines[i].lstrip().startswith("[[")),

@@ -21,9 +21,9 @@ from pathlib import Path
 from normalizers.phases import stated_phase
 from normalizers.roles import OTHER, role_code
 from pipelines.warehouse.publish import read_table
+from pipelines.warehouse.records import ORG_ENTRY_FIELDS
 
 PROJECT_TABLES = ("participants", "domestic_cities", "partner_cities", "project_fields", "review")
-ORG_FIELDS = ("org_id", "name", "legal_form", "legal_form_position", "base_name", "org_type")
 
 
 @dataclass
@@ -118,7 +118,9 @@ def _organizations_of(published: PublishedList, orgs: dict[str, dict]) -> dict[s
         for org_id, name_raw in mentions:
             entry = out.get(org_id)
             if entry is None:
-                entry = out[org_id] = {**{k: orgs[org_id][k] for k in ORG_FIELDS}, "aliases": []}
+                entry = out[org_id] = {**{k: orgs[org_id][k] for k in ORG_ENTRY_FIELDS},
+                                       "aliases": [],
+                                       "former_ids": list(orgs[org_id].get("former_ids") or [])}
             if name_raw not in entry["aliases"]:
                 entry["aliases"].append(name_raw)
     return out

@@ -272,7 +272,7 @@ class _Fetcher:
             response = self._get(url, {})
         except httpx.HTTPError as exc:
             self._say(f"GET {url} -> {type(exc).__name__}")
-            parser.allow_all = True
+            parser.allow_all = True  # type: ignore[attr-defined]  # robotparser's own switch
             self.robots = parser
             return
         self._say(f"GET {url} -> {response.status_code}")
@@ -280,9 +280,9 @@ class _Fetcher:
             parser.parse(decode_html(response.content, response.headers.get("content-type"))
                          .splitlines())
         elif response.status_code in (401, 403):
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]
         else:
-            parser.allow_all = True
+            parser.allow_all = True  # type: ignore[attr-defined]
         self.robots = parser
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> httpx.Response | None:
@@ -348,7 +348,7 @@ def release_from_page(page: ReleasePage, *, listed: ListedRelease | None = None,
         listed_info = parse_title(listed.title)
         if listed_info is not None and listed_info.kind is not None:
             info, title = listed_info, listed.title
-    kind = info.kind if info is not None else None
+    kind: str | None = info.kind if info is not None else None
     if kind is None:
         if expected is None:
             return None, "not an adoption or call release of the programme"
@@ -473,8 +473,8 @@ class _Crawl:
             pending = []
             for year, month, url in months:
                 archive.setdefault(url, (year, month))
-            newest = sorted(archive, key=archive.get, reverse=True)[:2]
-            for url in sorted(archive, key=archive.get, reverse=True):
+            newest = sorted(archive, key=archive.__getitem__, reverse=True)[:2]
+            for url in sorted(archive, key=archive.__getitem__, reverse=True):
                 if url in self.state.months and url not in newest and not self.backfill:
                     # not read again; a release it listed that failed last time is retried
                     self.releases_of(ListingPage(url, [], [

@@ -75,9 +75,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         m = re.search(r"charset\s*=\s*([^;\s]+)", content_type, re.I)
         if m:
             candidates.append(m.group(1))
-    m = _META_CHARSET_RE.search(body[:4096])
-    if m:
-        candidates.append(m.group(1).decode("ascii", "ignore"))
+    meta = _META_CHARSET_RE.search(body[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
     candidates += ["utf-8", "cp932"]
     seen: set[str] = set()
     for name in candidates:
@@ -173,7 +173,7 @@ def read_listing(html: str, url: str) -> ListingPage:
     for a in tree.css("a.c-table-month__col__link"):
         target = resolve_url(url, a.attributes.get("href") or "")
         ym = _month(a, target) if target else None
-        if ym and 1 <= ym[1] <= 12 and ym not in months:
+        if target and ym and 1 <= ym[1] <= 12 and ym not in months:
             months[ym] = MonthLink(ym[0], ym[1], target)
     releases: list[ListedRelease] = []
     seen: set[int] = set()
@@ -311,9 +311,9 @@ def find_attachment(links: Iterable[PageLink | tuple[str, str]], base_url: str,
        「[PDF 120KB]」), preferring one that says 別添; when several generic PDFs remain and
        none says 別添, nothing is guessed.
     """
-    links = [PageLink(*link) if not isinstance(link, PageLink) else link for link in links]
+    page_links = [link if isinstance(link, PageLink) else PageLink(*link) for link in links]
     fallback: Attachment | None = None
-    for link in links:
+    for link in page_links:
         if not names_adoption_list(link.text):
             continue
         url = resolve_url(base_url, link.href)
@@ -328,7 +328,7 @@ def find_attachment(links: Iterable[PageLink | tuple[str, str]], base_url: str,
     named = list_named_in_body(body_text)
     if named is None:
         return None
-    block = [link for link in links if link.in_attachments] or links
+    block = [link for link in page_links if link.in_attachments] or page_links
     generic = [(link, url) for link in block
                if _GENERIC_LINK_RE.match(norm(link.text))
                and (url := resolve_url(base_url, link.href)) is not None and _is_pdf(url)]

@@ -148,7 +148,7 @@ HEADERS = ("FY", "round", "date", "registry", "crawler", "downloaded", "publishe
 
 def table_rows(rows: list[dict]) -> list[tuple[str, ...]]:
     """The coverage rows as the text cells of :data:`HEADERS`."""
-    out = []
+    out: list[tuple[str, ...]] = []
     for r in rows:
         quoted = (r["quoted_countries"], r["quoted_partner_cities"], r["quoted_local_governments"])
         out.append((

@@ -16,10 +16,29 @@ from normalizers.project import decided_cells, normalise_row
 from normalizers.roles import role_table
 from pipelines.decisions.corrections import correct_list
 from pipelines.decisions.files import DecisionSet
+from pipelines.warehouse.schema import TABLES
 
 
 class ListError(Exception):
     """The list's content cannot be published (unknown header, duplicate numbers, ...)."""
+
+
+class SchemaMismatch(AssertionError):
+    """Rows built here do not have exactly the columns of their table in ``schema.py``: a
+    column added to the schema would otherwise be published as null without anyone noticing."""
+
+
+def conform(table: str, rows: list[dict]) -> list[dict]:
+    """``rows`` unchanged when every row has exactly the columns ``schema.TABLES[table]``
+    defines; else SchemaMismatch naming the table and the columns missing or unknown."""
+    columns = {c.name for c in TABLES[table].columns}
+    for row in rows:
+        if row.keys() != columns:
+            missing = sorted(columns - row.keys())
+            extra = sorted(row.keys() - columns)
+            raise SchemaMismatch(f"{table}: rows built without column(s) {missing} and with"
+                                 f" unknown column(s) {extra} (pipelines/warehouse/schema.py)")
+    return rows
 
 
 @dataclass
@@ -33,31 +52,32 @@ class ListRecords:
 
 
 def adoption_rows(doc: Document, layouts: dict | None = None
-                  ) -> tuple[list[tuple[dict, Row]], list[str]]:
+                  ) -> tuple[list[tuple[dict[str, CellLines | str], Row]], list[str]]:
     """The list's rows, from every table whose header maps (the analyst's layouts first),
     and a warning for each other table (skipped, never silently). Each row as a dict of
     canonical field -> printed cell (lines with verdicts) and as a Row whose cells are the
     texts read (line ends decided)."""
-    out: list[tuple[dict[str, str], Row]] = []
-    refusals = []
+    out: list[tuple[dict[str, CellLines | str], Row]] = []
+    refusals: list[tuple[str, UnknownHeader]] = []  # (where, why) of each table skipped
     for table in doc.tables:
         try:
             canonical = map_header(table.header, layouts)
         except UnknownHeader as exc:
             pages = ", ".join(map(str, table.pages))
-            refusals.append(f"table on page(s) {pages} with {len(table.rows)} row(s) skipped: {exc}")
+            refusals.append((f"table on page(s) {pages} with {len(table.rows)} row(s)", exc))
             continue
         for row in table.rows:
-            printed = [_printed(text, lines) for text, lines in
-                       zip(row.cells, row.lines or [None] * len(row.cells))]
+            cell_lines: list[CellLines | None] = (list(row.lines) if row.lines
+                                                  else [None] * len(row.cells))
+            printed = [_printed(text, lines) for text, lines in zip(row.cells, cell_lines)]
             fields = {c: cell for c, cell in zip(canonical, printed) if c}
             # the row as the warehouse reads it: every line end decided (normalizers.line_ends)
             out.append((fields, replace(row, cells=decided_cells(table.header, printed, canonical))))
     if not out:
         if refusals:
-            raise ListError("; ".join(r.split(" skipped: ", 1)[1] for r in refusals))
+            raise ListError("; ".join(str(exc) for _, exc in refusals))
         raise ListError("no table with rows in the PDF")
-    return out, refusals
+    return out, [f"{where} skipped: {exc}" for where, exc in refusals]
 
 
 def _printed(text: str, lines: CellLines | None) -> CellLines | str:
@@ -91,7 +111,7 @@ def build_records(
         raise ListError(f"rows without a list number: row(s) {missing}")
 
     out = ListRecords(rows_extracted=len(entities), warnings=list(skipped))
-    tables = {name: [] for name in
+    tables: dict[str, list[dict]] = {name: [] for name in
               ("projects", "participants", "domestic_cities", "partner_cities", "project_fields",
                "review")}
     printed = [(e.project_name, e.summary) for e, _ in entities]
@@ -143,10 +163,10 @@ def build_records(
                 **common, "seq": c.seq, "lg_code": c.lg_code, "name": c.name,
                 "name_raw": c.name_raw, "prefecture": c.prefecture,
             })
-        for c in e.partner_cities:
+        for pc in e.partner_cities:
             tables["partner_cities"].append({
-                **common, "seq": c.seq, "name_raw": c.name_raw, "name_ja": c.name_ja,
-                "name_en": c.name_en, "country_code": c.country_code, "lat": c.lat, "lon": c.lon,
+                **common, "seq": pc.seq, "name_raw": pc.name_raw, "name_ja": pc.name_ja,
+                "name_en": pc.name_en, "country_code": pc.country_code, "lat": pc.lat, "lon": pc.lon,
             })
         for f in e.fields:
             tables["project_fields"].append({
@@ -159,20 +179,24 @@ def build_records(
                 "chosen": note.chosen, "alternative": note.alternative, "reason": note.reason,
             })
         out.warnings.extend(f"{pid}: {w}" for w in e.warnings)
-    for org_id, old in former_ids.items():
+    for org_id, old_ids in former_ids.items():
         if org_id in out.organizations:
-            out.organizations[org_id]["former_ids"] = sorted(old)
-    out.tables = tables
+            out.organizations[org_id]["former_ids"] = sorted(old_ids)
+    out.tables = {name: conform(name, rows) for name, rows in tables.items()}
     return out
+
+
+# What one list says of an organisation, besides its aliases and former ids (a list carried
+# over from the published warehouse rebuilds its entries from these columns too).
+ORG_ENTRY_FIELDS = ("org_id", "name", "legal_form", "legal_form_position", "base_name",
+                    "org_type", "name_en")
 
 
 def _add_org(out: ListRecords, org: Organization, name_raw: str, fiscal_year: int) -> None:
     entry = out.organizations.get(org.org_id)
     if entry is None:
         entry = out.organizations[org.org_id] = {
-            "org_id": org.org_id, "name": org.name, "legal_form": org.legal_form,
-            "legal_form_position": org.legal_form_position, "base_name": org.base_name,
-            "org_type": org.org_type, "name_en": org.name_en, "aliases": [], "former_ids": [],
+            **{k: getattr(org, k) for k in ORG_ENTRY_FIELDS}, "aliases": [], "former_ids": [],
         }
     if name_raw not in entry["aliases"]:
         entry["aliases"].append(name_raw)
@@ -232,7 +256,7 @@ def with_activity(organizations: list[dict], projects: list[dict],
             "projects_as_proposer": len(proposed.get(org_id, set())),
             "projects_as_participant": len(joined.get(org_id, set())),
         })
-    return out
+    return conform("organizations", out)
 
 
 def code_tables() -> dict[str, list[dict]]:

@@ -1,5 +1,5 @@
 from normalizers.headers import map_header
-from normalizers.project import normalise_row, normalise_table
+from normalizers.project import normalise_row
 
 H19 = ["No.", "事業名", "実施主体（代表事業者）", "共同事業者", "本邦都市", "パートナー都市", "国"]
 R19 = ["04", "川崎市・ヤンゴン市による都市間連携を活用した低炭素社会形成支援業務(工業団地等の開発による低炭素化促進事業)",
@@ -7,7 +7,10 @@ R19 = ["04", "川崎市・ヤンゴン市による都市間連携を活用した
 
 
 def test_table_role_from_header():
-    (e,) = normalise_table(H19, [R19], ["川崎市ーミャンマー連邦共和国ヤンゴン市連携事業"])
+    # as the records stage reads a row: fields keyed by the mapped header, which carries the
+    # printed role of the co-applicant column
+    fields = {f: c for f, c in zip(map_header(H19), R19) if f}
+    e = normalise_row(fields, "川崎市ーミャンマー連邦共和国ヤンゴン市連携事業")
     assert [p.role for p in e.participants] == ["共同事業者", "共同事業者"]
     assert e.list_no == 4 and e.list_no_raw == "04" and e.group.startswith("川崎市ー")
     assert e.country_code == "MM" and e.country_name_ja == "ミャンマー" and e.country_raw == "ミャンマー連邦共和国"

@@ -9,6 +9,7 @@ from normalizers.headers import map_header
 from normalizers.municipalities import check_digit
 from normalizers.orgs import near_matches, near_matches_exhaustive, resolve_org
 from normalizers.project import normalise_row
+from tests.conftest import COUNTRY
 
 TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "truth"
 FILES = ("fy2023_r1", "fy2019_r1")
@@ -35,8 +36,6 @@ LG_CODES = {
     "北九州市": ("401005", "福岡県"), "札幌市": ("011002", "北海道"), "富山市": ("162019", "富山県"),
     "大阪市": ("271004", "大阪府"), "福島市": ("072010", "福島県"), "広島県": ("340006", "広島県"),
 }
-COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
-           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
 FIELD = {"省エネルギー": "energy_efficiency", "再生可能エネルギー": "renewable_energy", "廃棄物処理": "waste",
          "廃棄物": "waste", "交通インフラ": "transport", "交通システム": "transport",
          "制度構築支援": "institution_building", "その他": "other", "水素技術": "hydrogen", "水素": "hydrogen",
@@ -52,6 +51,8 @@ def test_row(f, columns, row):
     assert [{"name": p.name_raw, "role": p.role} for p in e.participants] == row["participants"]
     assert [d.name_raw for d in e.domestic_cities] == row["domestic_cities"]
     assert [(d.lg_code, d.prefecture) for d in e.domestic_cities] == [LG_CODES[n] for n in row["domestic_cities"]]
+    for d in e.domestic_cities:  # a 全国地方公共団体コード the normaliser gives carries its check digit
+        assert check_digit(d.lg_code[:5]) == d.lg_code[5], d
     assert [c.name_raw for c in e.partner_cities] == row["target_cities"]
     for c in e.partner_cities:  # every partner city is in the gazetteer
         assert c.name_en and c.lat is not None and c.lon is not None, c
@@ -75,11 +76,6 @@ def test_inferred_domestic_city_fy2023_row15():
     e = _normalise(d["columns"], row)
     assert e.participants[0].inferred and e.participants[0].org.name == "富山市"
     assert not any(p.inferred for p in e.participants[1:])
-
-
-def test_lg_codes_have_valid_check_digits():
-    for code, _ in LG_CODES.values():
-        assert check_digit(code[:5]) == code[5]
 
 
 SAME = [

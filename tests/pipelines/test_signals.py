@@ -20,7 +20,7 @@ import pytest
 from filelock import FileLock
 
 from pipelines.interrupts import descendants
-from tests.conftest import refresh_sources, write_sources
+from tests.conftest import refresh, write_sources
 
 ROOT = Path(__file__).parents[2]
 LOOP = ROOT / "tests" / "fixtures" / "pipelines" / "reference_loop.pdf"
@@ -74,7 +74,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture
 def published_once(site, site_root, data_dir, tmp_path, prefect_harness):
     """A warehouse with FY2019 published, and the hostile PDF on the site."""
-    assert refresh_sources(site, data_dir, tmp_path, [GOOD], "--no-cross-check").exit_code == 0
+    assert refresh(site, data_dir, tmp_path, [GOOD], "--no-cross-check").exit_code == 0
     shutil.copy(LOOP, site_root / "content" / "loop.pdf")
     return data_dir
 

@@ -9,8 +9,7 @@ from click.testing import CliRunner
 
 from pipelines.decisions import acknowledgements
 from pipelines.cli import main
-from tests.conftest import sample_pdf
-from tests.test_flows import refresh, sql
+from tests.conftest import refresh, sample_pdf, sql
 
 LIST = [{"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023, "call_round": 1,
          "expected_count": 21}]

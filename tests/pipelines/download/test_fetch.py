@@ -1,7 +1,9 @@
 """The downloader against a real local HTTP server, faults injected by the server."""
 from __future__ import annotations
 
+import hashlib
 import time
+from pathlib import Path
 
 import pytest
 
@@ -130,7 +132,11 @@ def test_path_traversal_in_url_cannot_escape_the_store(site, store, tmp_path):
     site.faults["/content/../../evil.pdf"] = lambda h: send_bytes(
         h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf")
     result = get(site, store, "/content/%2e%2e/%2e%2e/evil.pdf")
+    assert ("GET", "/content/../../evil.pdf") in [r[:2] for r in site.requests]  # the server was asked
+    assert result.status == "downloaded", result  # and answered with a PDF: stored, by its sha256
+    assert Path(result.path) == Path(store.root) / f"{result.sha256}.pdf"
+    assert hashlib.sha256(Path(result.path).read_bytes()).hexdigest() == result.sha256
     files = {p.name for p in tmp_path.rglob("*.pdf")}
     assert "evil.pdf" not in files
-    if result.ok:
-        assert result.path.startswith(str(store.root)) and result.path.endswith(f"{result.sha256}.pdf")
+    for place in tmp_path.parents[:2]:  # what ../../ could reach from the store
+        assert not list(place.glob("evil.pdf")), place

@@ -127,3 +127,28 @@ def test_c3p_report_command(tmp_path):
     assert (tmp_path / "report.html").exists()
     missing = CliRunner().invoke(main, ["report", "--data-dir", str(tmp_path / "nope")])
     assert missing.exit_code == 2
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def test_a_hostile_string_anywhere_in_the_data_is_escaped(tmp_path):
+    data = rows()
+    data["projects"][1]["project_name"] = HOSTILE
+    data["organizations"][1].update(name=HOSTILE, org_type=HOSTILE)
+    data["domestic_cities"][0].update(name=HOSTILE, prefecture=HOSTILE)
+    data["partner_cities"][1].update(name_ja=HOSTILE, name_en=HOSTILE, name_raw=HOSTILE)
+    data["project_fields"][0]["field_raw"] = HOSTILE
+    data["sources"][0].update(press_url=HOSTILE, error=HOSTILE)
+    data["runs"][0].update(command=HOSTILE, pipeline_version=HOSTILE)
+    html = build(tmp_path, data)
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # the project table, proposers, org types, cities, map label and tooltip, sources, runs, header
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 18
+
+
+def test_the_map_draws_the_coastline_from_the_data_file(tmp_path):
+    html = build(tmp_path)
+    land = re.search(r'<path class="land" d="([^"]*)"/>', html)
+    assert land and land.group(1).count("M") >= 3  # several land rings near Thailand, Vietnam, Chile

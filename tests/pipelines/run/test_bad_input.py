@@ -2,6 +2,7 @@
 reason in `sources` and the summary, nothing published from it, nothing else lost."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -15,14 +16,12 @@ from pipelines import settings
 from pipelines.cli import main
 from pipelines.run.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.demo.local_server import send_bytes
-from tests.conftest import drop_mid_body, refresh_sources, sample_pdf, write_sources
+from tests.conftest import drop_mid_body, refresh as run, sample_pdf
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 BAD = Path(__file__).parents[2] / "fixtures" / "pipelines"
+HAZARDS = Path(__file__).parents[2] / "fixtures" / "extractors"  # PDFs no list can be read from
 GOOD = {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_count": 17}
-
-
-run = refresh_sources
 
 
 def sources_table(data_dir):
@@ -36,15 +35,15 @@ def sources_table(data_dir):
 
 
 @pytest.mark.parametrize("fixture, reason", [
-    ("encrypted.pdf", "extract: encrypted PDF"),
-    ("image_only.pdf", "extract: no text layer; OCR not supported"),
-    ("no_table.pdf", "extract: no ruled table found"),
-    ("unknown_header.pdf", "予算額"),
-    ("duplicate_list_numbers.pdf", "records: duplicate list numbers: 2"),
-])
+    (HAZARDS / "encrypted.pdf", "extract: encrypted PDF"),
+    (HAZARDS / "image_only.pdf", "extract: no text layer; OCR not supported"),
+    (HAZARDS / "no_table.pdf", "extract: no ruled table found"),
+    (BAD / "unknown_header.pdf", "予算額"),
+    (BAD / "duplicate_list_numbers.pdf", "records: duplicate list numbers: 2"),
+], ids=lambda v: v.name if isinstance(v, Path) else None)
 def test_bad_pdf_fails_alone(site, site_root, data_dir, tmp_path, fixture, reason):
-    shutil.copy(BAD / fixture, site_root / "content" / fixture)
-    result = run(site, data_dir, tmp_path, [GOOD, {"url": f"/content/{fixture}", "fiscal_year": 2024}])
+    shutil.copy(fixture, site_root / "content" / fixture.name)
+    result = run(site, data_dir, tmp_path, [GOOD, {"url": f"/content/{fixture.name}", "fiscal_year": 2024}])
     assert result.exit_code == 1, result.output
     sources, projects = sources_table(data_dir)
     status, error, published = sources[2024]
@@ -77,7 +76,7 @@ def test_second_url_claiming_the_same_list_is_quarantined(site, site_root, data_
 def test_broken_new_version_keeps_the_previous_rows(site, site_root, data_dir, tmp_path):
     assert run(site, data_dir, tmp_path, [GOOD]).exit_code == 0
     target = site_root / "content" / "fy2019_r1_xlsx.pdf"
-    target.write_bytes((BAD / "no_table.pdf").read_bytes())
+    target.write_bytes((HAZARDS / "no_table.pdf").read_bytes())
     result = run(site, data_dir, tmp_path, [GOOD])
     assert result.exit_code == 1, result.output
     sources, projects = sources_table(data_dir)
@@ -192,7 +191,12 @@ def test_path_traversal_in_the_url_cannot_write_outside_the_raw_store(site, data
         h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf")
     result = run(site, data_dir, tmp_path, [
         {"url": "/content/%2e%2e/%2e%2e/%2e%2e/evil.pdf", "fiscal_year": 2019}], "--no-cross-check")
+    assert ("GET", "/content/../../../evil.pdf") in [r[:2] for r in site.requests]  # the server was asked
+    assert result.exit_code == 0, result.output  # it answered with a good list: stored and published
+    assert sources_table(data_dir) == ({2019: ("ok", None, 17)}, {2019: 17})
+    stored = [p for p in (data_dir / "raw").rglob("*.pdf")]
+    assert [p.name for p in stored] == [f"{hashlib.sha256(p.read_bytes()).hexdigest()}.pdf" for p in stored]
+    assert len(stored) == 1 and stored[0].parent == data_dir / "raw"  # by its sha256, in the store
+    for place in (tmp_path, *tmp_path.parents[:3]):  # what ../../../ could reach
+        assert not list(place.glob("evil.pdf")), place
     assert not list(tmp_path.rglob("evil.pdf"))
-    stored = [p.name for p in (data_dir / "raw").glob("*.pdf")]
-    assert all(len(name) == len("0" * 64 + ".pdf") for name in stored)
-    assert result.exit_code in (0, 1)

@@ -13,14 +13,14 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.demo.local_server import send_bytes
-from tests.conftest import refresh_sources, sample_pdf, write_sources
+from tests.conftest import refresh, sample_pdf, write_sources
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 GOOD = {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_count": 17}
 OTHER = {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023, "expected_count": 21}
 
 
-run = refresh_sources
+run = refresh
 
 
 def published(data_dir) -> tuple[dict, dict, int]:

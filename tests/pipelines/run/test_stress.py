@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLES, refresh_sources
+from tests.conftest import SAMPLES, refresh
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 TRUE = {"fy2019_r1_xlsx.pdf": (2019, 17), "fy2023_r1_xlsx.pdf": (2023, 21),
@@ -44,7 +44,7 @@ def test_twelve_lists_on_four_workers_publish_the_same_rows_every_run(
                             "call_round": copy + 1, "expected_count": count})
     results = []
     for _ in range(3):
-        result = refresh_sources(site, data_dir, tmp_path, entries, "--no-cross-check", "--force")
+        result = refresh(site, data_dir, tmp_path, entries, "--no-cross-check", "--force")
         assert "Tokenizer is already in use" not in result.output
         assert result.exit_code in (0, 1), result.output
         results.append(published(data_dir))

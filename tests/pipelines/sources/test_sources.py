@@ -1,6 +1,10 @@
 """--sources files and the built-in registry."""
 from __future__ import annotations
 
+import csv
+import re
+from importlib import resources
+
 import pytest
 
 from pipelines.sources import registry
@@ -52,8 +56,19 @@ def test_only_site_host_unless_named_in_sources_file(tmp_path):
 
 def test_registry_keeps_every_release_and_knows_the_fy2024_pdfs():
     releases = registry.releases()
-    assert len(releases) == 37  # the reference's 37 rows (FY2013-FY2026)
-    assert {r.fiscal_year for r in releases} == set(range(2013, 2027))
+    table = resources.files("pipelines.sources").joinpath("moe_releases.csv").read_text(encoding="utf-8")
+    assert len(releases) == len(list(csv.DictReader(table.splitlines())))  # every row of the reference
+    years = {r.fiscal_year for r in releases}
+    assert min(years) == 2013 and years == set(range(2013, max(years) + 1))  # no year missing
+    assert len({(r.fiscal_year, r.call_round, r.kind) for r in releases}) == len(releases)
+    for r in releases:  # what the crawler and the coverage table rely on, true of every row
+        assert r.kind in ("adoption", "call", "info") and r.era in ("低炭素", "脱炭素"), r
+        assert r.call_round is None or r.call_round >= 1, r
+        assert r.date is None or re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", r.date), r
+        for url in (r.press_url, r.attachment_url):
+            assert url is None or re.match(r"https?://www\.env\.go\.jp/", url), r
+        assert r.attachment_url is None or r.kind == "adoption", r
+        assert r.adopted is None or r.applications is None or 0 < r.adopted <= r.applications, r
     adoption_2023 = [r for r in releases if r.fiscal_year == 2023 and r.kind == "adoption"]
     assert {(r.call_round, r.adopted) for r in adoption_2023} == {(1, 21), (2, 2)}
     sources = registry.builtin_sources()

@@ -7,8 +7,9 @@ import pytest
 
 from extractors import extract_document
 from normalizers.text import drop_cjk_spaces
-from pipelines.warehouse.records import ListError, build_records, merge_organizations, with_activity
-from tests.conftest import sample_pdf, truth
+from pipelines.warehouse.records import (ListError, SchemaMismatch, build_records,
+                                        merge_organizations, with_activity)
+from tests.conftest import COUNTRY, sample_pdf, truth
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,6 @@ def test_same_list_gives_the_same_records_every_time(fy2023):
 NO_TRACE = {("fy2023_r1_rl.pdf", 10): ("Solution Alliance", "Solution　Alliance")}
 
 
-COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
-           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
 SAMPLES = [("fy2023_r1_xlsx.pdf", "fy2023_r1", 2023), ("fy2023_r1_rl.pdf", "fy2023_r1", 2023),
            ("fy2019_r1_xlsx.pdf", "fy2019_r1", 2019)]
 
@@ -150,3 +149,21 @@ def test_sure_line_ends_are_not_listed_for_review():
                          source_id="src_x", sha256="0" * 64)
     assert [p["name_raw"] for p in recs.tables["participants"]] == ["株式会社ミナミ化成", "北辰テクノ株式会社"]
     assert recs.tables["review"] == []
+
+
+@pytest.mark.parametrize("table", ["projects", "participants", "organizations"])
+def test_a_column_added_to_the_schema_but_not_built_is_refused(monkeypatch, table):
+    """records.py builds exactly the schema's columns: a new column nobody fills is an error
+    naming it, not a column published as null."""
+    from dataclasses import replace
+
+    from pipelines.warehouse import schema
+
+    spec = schema.TABLES[table]
+    added = schema.Column("new_column", schema.S, "A column nobody builds yet.")
+    monkeypatch.setitem(schema.TABLES, table, replace(spec, columns=(*spec.columns, added)))
+    doc = extract_document(sample_pdf("fy2023_r1_xlsx.pdf"))
+    with pytest.raises(SchemaMismatch, match=rf"{table}: rows built without column\(s\) \['new_column'\]"):
+        records = build_records(doc, fiscal_year=2023, call_round=1, source_id="s", sha256="f" * 64)
+        with_activity(merge_organizations([records.organizations]), records.tables["projects"],
+                      records.tables["participants"])
