@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -156,8 +157,10 @@ def start_temporary_server() -> TemporaryServer | None:
     argv, env = server_command(port)
     # Its own session: a Ctrl-C at the terminal reaches us, not it, and it is stopped in order;
     # a parent-death signal: even `kill -9` of the command does not orphan it.
+    # (Linux sends it when the starting *thread* ends: only the main thread asks for it.)
+    in_main = threading.current_thread() is threading.main_thread()
     process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, start_new_session=True,
-                               preexec_fn=interrupts.die_with_parent_term)
+                               preexec_fn=interrupts.die_with_parent_term if in_main else None)
     interrupts.spare(process.pid)
     interrupts.on_exit(lambda: _kill_group(process.pid))
     api_url = f"http://127.0.0.1:{port}/api"

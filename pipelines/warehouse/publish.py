@@ -56,8 +56,7 @@ def read_table(data_dir: Path, name: str) -> pa.Table | None:
     try:
         con = duckdb.connect(str(Path(data_dir) / WAREHOUSE), read_only=True)
         try:
-            result = con.execute(f'SELECT * FROM "{name}"')
-            table = (getattr(result, "to_arrow_table", None) or result.fetch_arrow_table)()
+            table = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
         finally:
             con.close()
         spec = TABLES[name]
