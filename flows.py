@@ -1,7 +1,8 @@
 """Prefect flows: what runs when, with which retries. The stages stay plain functions.
 
 ``refresh_flow`` runs one task per stage per source (fetch → extract → records) and
-one publish task. Task results are small dicts of paths and ids.
+one publish task, on a plan ``pipelines/run/refresh.planned`` made. Task results are small
+dicts of paths and ids. Only the CLI imports this module.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import interrupts, prefect_server, progress, settings
 from pipelines.run import stages
-from pipelines.sources.spec import SourceSpec
+from pipelines.run.refresh import Plan, RefreshOutcome, RunRefused, planned
+from pipelines.warehouse import remote
+from pipelines.warehouse.versions import WarehouseBusy
 
 
 def _as_failure(stage: str, run, *args) -> dict:
@@ -65,8 +68,11 @@ def _item(spec: dict, result: dict, stage: str) -> str | None:
 
 @task(name="publish")
 def publish_task(specs: list, fetched: list, extracted: list, records: list, ctx: dict) -> dict:
-    result = stages.assemble_and_publish(specs, fetched, extracted, records,
-                                         stages.RunContext(**ctx))
+    try:
+        result = stages.assemble_and_publish(specs, fetched, extracted, records,
+                                             stages.RunContext(**ctx))
+    except WarehouseBusy as exc:  # an analyst's read-write connection: nothing published
+        return {"status": "refused", "error": str(exc)}
     progress.step("publish", "warehouse", 1)
     return result
 
@@ -81,6 +87,11 @@ def refresh_flow(specs: list[dict], ctx: dict) -> dict:
     per PDF).
     """
     interrupts.reinstall_sigterm()  # the flow engine took SIGTERM: it must act at once
+    return _refresh(specs, ctx)
+
+
+def _refresh(specs: list[dict], ctx: dict) -> dict:
+    """The refresh's tasks, inside whichever flow runs them."""
     n = len(specs)
     fetched = [fetch_task.submit(spec, ctx, n) for spec in specs]
     extracted: dict[int, object] = {}
@@ -111,15 +122,29 @@ def _value(result):
     return result.result() if hasattr(result, "result") else result
 
 
-def run_refresh_flow(specs: list[SourceSpec], ctx: stages.RunContext) -> dict:
-    """Run the flow (a temporary Prefect server starts when none is configured)."""
+def run_plan(plan: Plan) -> RefreshOutcome:
+    """Execute a plan as the ``c3p-refresh`` flow (the caller provides the Prefect server)."""
+    ctx = plan.context()
     prefect_server.wait_until_ready()
     try:
         flow_run = refresh_flow.with_options(
             task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
-        return flow_run([s.to_dict() for s in specs], asdict(ctx))
+        summary = flow_run([s.to_dict() for s in plan.specs], asdict(ctx))
     finally:
         stages.close_run_client(ctx.run_id)
+    return RefreshOutcome(summary, notes=plan.notes)
+
+
+def _in_this_flow(plan: Plan) -> dict:
+    """Execute a plan's tasks inside the scheduled flow that made it (no flow run nested)."""
+    ctx = plan.context()
+    try:
+        summary = _refresh([s.to_dict() for s in plan.specs], asdict(ctx))
+    finally:
+        stages.close_run_client(ctx.run_id)
+    if summary.get("status") == "refused":  # the scheduled run fails, visibly
+        raise RunRefused(summary["error"])
+    return summary
 
 
 # ---------------------------------------------------------------- scheduled deployments
@@ -132,36 +157,31 @@ DISCOVERY_CHECK_CRON = "0 6 1,15 3-10 *"  # twice a month while lists appear (Ma
 def scheduled_refresh(data_dir: str = "data", sources_file: str | None = None,
                       discover: bool = True) -> dict:
     """The annual refresh: discover, download what changed, publish (a no-op when nothing did)."""
-    from pathlib import Path
-
-    from pipelines.run.refresh import run_refresh
-
-    outcome = run_refresh(data_dir, sources_file=sources_file, discover=discover,
-                          command="scheduled-refresh")
-    return {"nothing_changed": outcome.nothing_changed, **outcome.summary}
+    with remote.synced(data_dir) as local:
+        with planned(local, sources_file=sources_file, discover=discover,
+                     command="scheduled-refresh") as plan:
+            if isinstance(plan, RefreshOutcome):
+                return {"nothing_changed": True, **plan.summary}
+            return {"nothing_changed": False, **_in_this_flow(plan)}
 
 
 @flow(name="c3p-discovery-check")
 def discovery_check(data_dir: str = "data") -> dict:
     """The lighter check: crawl the press releases; refresh only when a new list appeared."""
-    from pathlib import Path
-
     from pipelines.sources import registry
-    from pipelines.run.refresh import resolve_sources, run_refresh
-    from pipelines.warehouse.remote import RemoteDataDir, is_remote
+    from pipelines.run.refresh import resolve_sources
 
-    remote = RemoteDataDir(data_dir) if is_remote(data_dir) else None
-    local = remote.pull() if remote else Path(data_dir)
-    before = {s.url for s in registry.discovered_sources(local)}
-    notes: list[str] = []
-    resolve_sources(local, None, True, notes)
-    new = [s for s in registry.discovered_sources(local) if s.url not in before]
-    if not new:
-        return {"new_lists": 0, "notes": notes}
-    outcome = run_refresh(local, discover=False, command="discovery-check")
-    if remote:
-        remote.push()
-    return {"new_lists": len(new), "notes": notes, **outcome.summary}
+    with remote.synced(data_dir) as local:
+        before = {s.url for s in registry.discovered_sources(local)}
+        notes: list[str] = []
+        resolve_sources(local, None, True, notes)
+        new = [s for s in registry.discovered_sources(local) if s.url not in before]
+        if not new:
+            return {"new_lists": 0, "notes": notes}
+        with planned(local, discover=False, command="discovery-check") as plan:
+            if isinstance(plan, RefreshOutcome):
+                return {"new_lists": len(new), "notes": notes, **plan.summary}
+            return {"new_lists": len(new), "notes": notes, **_in_this_flow(plan)}
 
 
 def deployments(data_dir: str) -> list:

@@ -212,9 +212,11 @@ def main(repeat: int = 1) -> str:
     return "\n".join(lines)
 
 
-NOTES = """Notes: the ~0.5% strict miss on `fy2023_r1_rl.pdf` is one cell (row 10, 共同応募者): the PDF
-wrapped "Solution　Alliance" exactly at a full-width space and drew no glyph for it, so
-nothing printed says the space was full-width; we join the Latin wrap with one ASCII space.
+NOTES = """Notes: "ours" is the cells as the warehouse reads them (line ends decided by
+`normalizers/line_ends.py`). In `fy2023_r1_rl.pdf` (row 10, 共同応募者) the PDF wrapped
+"Solution　Alliance" exactly at a full-width space and drew no glyph for it: nothing printed
+says the space was full-width, the known organisation's spelling does (the extractor's own
+default text joins the Latin wrap with one ASCII space).
 Sample pages/s are single in-process runs of 1–5 page files (start-up costs dominate); the
 long PDF is the throughput figure. Seconds are the read itself, after imports; each reader
 runs alone, one after the other. Peak RSS is ru_maxrss of the reader's own process and of
@@ -234,7 +236,7 @@ advances differ for non-embedded CID fonts, subset prefixes are stripped from fo
 def write_docs(table: str) -> None:
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    command = " ".join(["/work/main/.venv/bin/python", "bench/extract_accuracy.py", *sys.argv[1:]])
+    command = " ".join([".venv/bin/python", "bench/extract_accuracy.py", *sys.argv[1:]])
     section = (f"## Extraction accuracy\n\nCommand: `{command}`"
                f"  \nDate: {dt.date.today().isoformat()}, {os.cpu_count()} cores.\n\n{table}\n\n{NOTES}\n")
     start = text.find("## Extraction accuracy")

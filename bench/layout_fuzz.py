@@ -375,17 +375,29 @@ def class_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+BASELINE = "### Baseline"
+
+
 def write_docs(text: str, command: str) -> None:
-    doc = ROOT / "docs" / "benchmarks.md"
-    body = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    section = f"## Layout fuzz\n\nCommand: `{command}`  \nDate: {dt.date.today().isoformat()}.\n\n{text}\n"
+    """The Layout fuzz section of docs/benchmarks.md: these figures, and under ``### Baseline``
+    the figures kept from before (the section's own Baseline, or the whole section the
+    first time a run replaces it), so the two stand side by side."""
+    from benchmarks_doc import DOCS, replace_section
+
+    body = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
     start = body.find("## Layout fuzz")
-    if start == -1:
-        body = body.rstrip("\n") + "\n\n" + section
-    else:
+    baseline = ""
+    if start != -1:
         end = body.find("\n## ", start + 3)
-        body = body[:start] + section + ("\n" + body[end + 1:] if end != -1 else "")
-    doc.write_text(body, encoding="utf-8")
+        old = body[start:end if end != -1 else len(body)]
+        if BASELINE in old:
+            baseline = old[old.index(BASELINE):].strip()
+        else:  # the figures before: without their heading and the notes repeated below
+            figures = old.split("\n", 1)[1].split("\nLayouts: each truth list")[0].strip()
+            baseline = f"{BASELINE}\n\n{figures}"
+    section = (f"## Layout fuzz\n\nCommand: `{command}`  \nDate: {dt.date.today().isoformat()}.\n\n"
+               f"{text}\n" + (f"\n{baseline}\n" if baseline else ""))
+    replace_section("## Layout fuzz", section, DOCS)
 
 
 DOC_NOTES = """Layouts: each truth list (tests/fixtures/truth) printed with column widths drawn ±35 %

@@ -9,7 +9,8 @@ the geometry shows (the issue's terms, `LineEnd`):
 - ``broken``: it would have fitted with room to spare (or a blank line follows): the line
   was ended on purpose;
 - ``unsure``: within tolerance — the unit fits exactly, or fits but not with the space an
-  engine that breaks at spaces would have needed before it (東京都　さいたま市).
+  engine that breaks at spaces would have needed before it (東京都　さいたま市), or fits
+  but not the longer run some engine keeps together (「業、IRDA」, see `_longest_unit_width`).
 
 Cell text (`default_text`) joins ``wrapped`` and ``unsure`` ends and keeps ``broken`` ones
 as ``\\n`` — one documented default; ``normalizers.line_ends`` decides the ends for the
@@ -84,9 +85,9 @@ def _content(line: TextLine) -> list[Glyph]:
     return gl[i:j]
 
 
-def _next_unit_width(glyphs: list[Glyph]) -> float:
-    """Width of what a line breaker could not have split at the start of a line: opening
-    brackets, then a Latin word or one glyph, then closing punctuation."""
+def _unit_end(glyphs: list[Glyph]) -> int:
+    """Index of the last glyph of what a line breaker could not have split at the start of a
+    line: opening brackets, then a Latin word or one glyph, then closing punctuation."""
     i, n = 0, len(glyphs)
     while i < n - 1 and glyphs[i].text in _OPENING:
         i += 1
@@ -95,6 +96,35 @@ def _next_unit_width(glyphs: list[Glyph]) -> float:
             i += 1
     while i + 1 < n and glyphs[i + 1].text in _CLOSING:
         i += 1
+    return i
+
+
+def _next_unit_width(glyphs: list[Glyph]) -> float:
+    """Width of the unit of `_unit_end` at the start of a line."""
+    return glyphs[_unit_end(glyphs)].x1 - glyphs[0].x0
+
+
+# Closing punctuation after which some engines do not break before a Latin word, a number or
+# a circled number (LibreOffice keeps 「業、IRDA」 and 「る。BEMS」 together, Chromium and
+# reportlab break there), and the opening brackets a Latin word keeps with it (「BaaS（」).
+_GLUED_CLOSING = set("、。，．）」』】〕")
+_CIRCLED = set(chr(c) for c in range(0x2460, 0x2474))
+
+
+def _longest_unit_width(glyphs: list[Glyph]) -> float:
+    """Width of the longest start of a line some engine would not have split: the unit of
+    `_unit_end`, then, as long as they follow, a Latin word or number after closing
+    punctuation (「業、IRDA」), an opening bracket with what it opens after a Latin word
+    (UAX #14's older rule AL × OP: 「BaaS（Battery」), a Latin word after a circled number
+    (ambiguous width, resolved as a letter: 「⑤RDF」)."""
+    i, n = _unit_end(glyphs), len(glyphs)
+    while i + 1 < n:
+        here, nxt = glyphs[i].text, glyphs[i + 1].text
+        glued = (here in _GLUED_CLOSING and (is_latin(nxt) or nxt in _CIRCLED)) or (
+            is_latin(here) and nxt in _OPENING) or (here in _CIRCLED and is_latin(nxt))
+        if not glued:
+            break
+        i += 1 + _unit_end(glyphs[i + 1:])
     return glyphs[i].x1 - glyphs[0].x0
 
 
@@ -127,12 +157,29 @@ def verdict(a: PlacedLine, b: PlacedLine) -> str:
         return UNSURE
     if a.inner_right - (ca[-1].x1 + _next_word_width(cb)) < tolerance:
         return UNSURE
+    # the unit fitted, but not what an engine that keeps more together would have moved
+    if a.inner_right - (ca[-1].x1 + _longest_unit_width(cb) + (0.25 * size if latin else 0.0)) < tolerance:
+        return UNSURE
     return BROKEN
 
 
 def cell_lines(lines: list[PlacedLine], blank_lines: bool = True) -> CellLines:
-    """The printed lines of a cell and the verdict on every line end."""
-    lines = [l for l in lines if _content(l.line)]
+    """The printed lines of a cell and the verdict on every line end. A line that holds
+    only white space (a full-width space the producer wrapped onto a line of its own) is no
+    blank line: its space ends the line before."""
+    kept: list[PlacedLine] = []
+    spaces: list[int] = []  # per kept line: lines of white space folded into it
+    for l in lines:
+        if _content(l.line):
+            kept.append(l)
+            spaces.append(0)
+        elif kept and l.line.glyphs and kept[-1].piece == l.piece:
+            prev = kept[-1]
+            glyphs = prev.line.glyphs + [g for g in l.line.glyphs if g.text == "\u3000"][:1]
+            kept[-1] = PlacedLine(TextLine(glyphs, prev.line.top, prev.line.bottom),
+                                  prev.inner_right, prev.piece, prev.pitch)
+            spaces[-1] += 1
+    lines = kept
     texts: list[str] = []
     ends: list[str] = []
     for i, a in enumerate(lines):
@@ -142,7 +189,7 @@ def cell_lines(lines: list[PlacedLine], blank_lines: bool = True) -> CellLines:
         b = lines[i + 1]
         blanks = 0
         if blank_lines and a.piece == b.piece and a.pitch > 0:
-            gap = b.line.mid_y - a.line.mid_y
+            gap = b.line.mid_y - a.line.mid_y - spaces[i] * a.pitch
             if gap > BLANK_GAP * a.pitch:
                 blanks = max(round(gap / a.pitch) - 1, 1)
         if blanks:
@@ -156,9 +203,11 @@ def cell_lines(lines: list[PlacedLine], blank_lines: bool = True) -> CellLines:
 def join_pair(a: str, b: str) -> str:
     """Two printed lines read as one: no space between Japanese and anything (Japanese line
     breaking takes none), one space between two Latin words — none after a hyphen or a slash,
-    none inside a number cut in two, and none when the first line already ended in a space
-    (U+3000 typed at the wrap)."""
+    none before a hyphen going on with a word, none inside a number cut in two, and none when
+    the first line already ended in a space (U+3000 typed at the wrap)."""
     last, first = a[-1:], b[:1]
+    if first == "-" and b[1:2].isalnum():
+        return a + b
     if is_latin(last) and is_latin(first) and last not in "-/" and not (last.isdigit() and first.isdigit()):
         return a + " " + b
     return a + b

@@ -89,7 +89,9 @@ def _components(hs: list[Ruling], vs: list[Ruling]) -> list[tuple[list[Ruling], 
         groups.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
         groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
-    return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+    # two rules at least, or one with three column edges through it: the last piece of a row
+    # split at a page break, its top rule left undrawn (find_tables adds the open edge)
+    return [g for g in groups.values() if len(g[1]) >= 2 and (len(g[0]) >= 2 or len(g[1]) >= 3)]
 
 
 def _covers(rulings: list[Ruling], pos: float, at: float) -> bool:

@@ -100,9 +100,12 @@ def printed(cell) -> PrintedCell:
 def join_pair(a: str, b: str) -> str:
     """Two lines read as one: one space between Latin words, none next to Japanese (Japanese
     line breaking takes none), none after a hyphen, a slash or a space typed at the wrap, none
-    inside a number cut in two."""
+    before a hyphen that goes on with a word (「Nature-based」/「-solution」), none inside a
+    number cut in two."""
     a, b = a.rstrip(" "), b.lstrip(" ")
     last, first = a[-1:], b[:1]
+    if first == "-" and (b[1:2].isalnum() or b == "-"):
+        return a + b
     if is_latin(last) and is_latin(first) and last not in "-/" and not (last.isdigit() and first.isdigit()):
         return a + " " + b
     return a + b
@@ -115,6 +118,10 @@ def _joins(a: str, b: str) -> list[str]:
     return list(dict.fromkeys([join_pair(a, b), a + b, a + " " + b]))
 
 
+# an upper-case run that begins after Japanese text or a bracket, and one that ends before
+# them: the two halves of an abbreviation a breaker that cuts anywhere split
+_ACRONYM_END = re.compile(r"(?:^|[^\x00-\x7f]|[(（])([A-Z]{1,4})$")
+_ACRONYM_START = re.compile(r"[A-Z]{1,4}(?=$|[^\x00-\x7f]|[)）])")
 _FUNCTION_WORDS = {"and", "of", "for", "the", "de", "du", "la", "le", "in", "on", "at", "to", "y", "et"}
 
 
@@ -129,11 +136,14 @@ def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
         a, c = item.rstrip(" "), b.lstrip(" ")
         spelled = options + [a + "\u3000" + c]
         hit = next((j for j in spelled if _bare(j) in _known_spellings()), None) or \
-            next((j for j in spelled if known_prefix(j)), None)
+            next((j for j in spelled if known_prefix(j)), None) or _known_spacing(a, c)
         if hit is not None:
             return hit
+    a, c = item.rstrip(" "), b.lstrip(" ")
+    if _ACRONYM_END.search(a) and _ACRONYM_START.match(c) and \
+            len(_ACRONYM_END.search(a).group(1) + _ACRONYM_START.match(c).group(0)) <= 5:
+        return a + c  # an abbreviation in Japanese text cut in two (「（EE」/「C）」, 「GH」/「G」)
     if kind != PROSE:
-        a, c = item.rstrip(" "), b.lstrip(" ")
         word = re.match(r"[a-z]+", c)
         if a[-1:].isascii() and a[-1:].isalpha() and word and word.group(0) not in _FUNCTION_WORDS:
             return a + c
@@ -142,6 +152,28 @@ def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
         if hit is not None:
             return hit
     return options[0]
+
+
+def _known_spacing(a: str, b: str) -> str | None:
+    """a and b joined as the known organisation whose letters (white space aside) they begin
+    spaces them at the join (「…Soluti」/「on Alliance」 -> 「Solution」), when one is."""
+    head, tail = "".join(_bare(a).split()), "".join(b.split())
+    if len(head) < 4 or not tail:
+        return None
+    for k in sorted(_known_spellings()):
+        letters = "".join(k.split())
+        if not letters.startswith(head + tail[:8]):
+            continue
+        seen = 0  # walk k to the join: the white space k has there is the join's
+        for i, ch in enumerate(k):
+            if not ch.isspace():
+                seen += 1
+            elif seen == len(head):
+                return a + ch + b
+            if seen == len(head) and i + 1 < len(k) and not k[i + 1].isspace():
+                return a + b
+        return None
+    return None
 
 
 def _bare(text: str) -> str:
@@ -300,6 +332,7 @@ def _foreign_government(text: str) -> bool:
     return org.org_type == "local_government_foreign" and not (dept and _FOREIGN_PLACE.search(dept))
 
 
+@lru_cache(maxsize=8192)
 def closed_name(text: str) -> bool:
     """A whole name whose end is its last word: a suffix legal form, an organisation-type
     ending, or a government (with its department)."""
@@ -338,10 +371,12 @@ Known = Callable[[str], bool]
 # --- the decision ---------------------------------------------------------------------------
 
 def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
-            known: Known | None, item_marked: bool, b_item: str) -> tuple[bool, bool, str]:
+            known: Known | None, item_marked: bool, b_item: str,
+            sentence_paragraphs: bool = False) -> tuple[bool, bool, str]:
     """(join, sure, reason) for the end of line a (item = the item it ends so far), b the next
     line, after the one after b (None at the cell's end), b_item the item b would begin (b
-    with the lines the geometry says it wrapped onto)."""
+    with the lines the geometry says it wrapped onto); ``sentence_paragraphs``: the cell's
+    author ends a paragraph after every sentence (`_sentence_paragraphs`)."""
     if not a.strip() or not b.strip():
         return False, True, "blank line"
     names = kind in (PARTICIPANTS, NAME)
@@ -356,6 +391,10 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
         label = role_label(_BULLET.sub("", item, count=1))
         item = label[1] if label and label[1].strip() else item
     # 1. certain breaks
+    if kind == PARTICIPANTS and _LABEL_END.search(sa) and end == WRAPPED and after is None \
+            and not starts_with_label(sb) and not starts_with_marker(sb):
+        # the line was full: the one name after the label wrapped (「共同応募者：」/「川崎市」)
+        return True, True, "a role label's one name, wrapped"
     if kind == PARTICIPANTS and (_LABEL_END.search(sa) or starts_with_label(sb)):
         return False, True, "role label"
     if names and sb[0] == "・" and not whole_name(item):
@@ -364,9 +403,15 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
             return True, True, "「・」 starts the line inside a known name"
         if not item_marked:
             return True, False, "「・」 starts the line, but the name before it is not whole"
+    if kind in (PLACES, CITIES, FIELDS) and sb[0] == "・" and end != BROKEN and known is not None \
+            and any(known(j) for j in _joins(item, b_raw)):
+        return True, True, "「・」 starts the line inside a known name"  # a middle dot, no bullet
     if starts_with_marker(sb) and open_brackets(item) <= 0 and (
             sa[-1] in SENTENCE_END or kind in LISTS or item_marked):
         return False, True, "item marker after an item's end"
+    if kind == PROSE and starts_with_marker(sb) and open_brackets(item) <= 0 and \
+            sa[-1] not in _OPENING_END and _HEADING.match(clean(item)):
+        return False, True, "item marker after a heading (「活動2：…」)"
     # 2. certain joins
     if open_brackets(item) > 0:
         return True, True, "bracket left open"
@@ -399,7 +444,7 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
     # 3. knowledge
     if known is not None:
         if known(item) and (known(sb) or known(b_item) or (after is None and whole_name(sb))):
-            if kind == CITIES and end == UNSURE:
+            if kind == CITIES and end != BROKEN:
                 return True, True, SPACE_WRAP  # the cell's names are split at spaces, too
             return False, True, "two known names"
         if any(known(j) for j in _joins(item, b_raw)):
@@ -410,9 +455,23 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
     # 4. geometry, with the grammar of names for lists
     if kind == PROSE and end != WRAPPED and sa[-1] in SENTENCE_END:
         return False, True, "a sentence ends where the line ended short"
+    if kind == PROSE and sentence_paragraphs and sa[-1] in SENTENCE_END:
+        # as likely the author's break as a wrap: the line was full, and the author broke
+        # after another sentence of the cell (no sentence ends inside a line)
+        return True, False, ("a sentence ends at a full line, and the author ends a paragraph "
+                             "after another sentence of the cell")
     if kind == PROSE and end == UNSURE and not (is_latin(sa[-1]) or is_latin(sb[0]) or _katakana(sb[0])):
-        # between Japanese glyphs the next one fitted: prose has no spaces to have lost there
-        return False, True, "geometry: unsure, the next glyph fitted"
+        # between Japanese glyphs the next one fitted, but not by a glyph's width more: an
+        # author's break only where the text shows one (a heading, a label after it); else a
+        # wrap, sure when the line end cuts a word or the next line goes on with a particle
+        if _HEADING.match(clean(item)) or _HEADING.match(clean(sb)):
+            return False, True, "a heading (「活動1：」) ends where the line ended short"
+        if continues_clause(sa, sb):
+            return True, True, "geometry: unsure; the line end cuts a word or a clause"
+        return True, False, "geometry: unsure, the next glyph fitted; joined as a wrap"
+    if kind == PROSE and end == WRAPPED and _HEADING.match(clean(item)) and clean(item) == clean(a):
+        # a heading that fills its line exactly: wrapped, or ended by its author there
+        return True, False, "a heading (「活動1：…」) fills its line; its end may be the author's"
     if kind == PROSE or kind == NAME:
         return end != BROKEN, True, f"geometry: {end}"
     whole_item = whole_name(item) if names else (known is not None and known(item))
@@ -435,6 +494,29 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
     return False, True, "geometry: broken"
 
 
+_HEADING = re.compile(r"^[^。、，：:（(「\s]{1,12}[0-9０-９]*[：:]")  # 「活動1：」 「背景：」
+_DEPENDENT = ("助詞", "助動詞", "接尾辞", "補助記号")
+
+
+@lru_cache(maxsize=4096)
+def continues_clause(a: str, b: str) -> bool:
+    """Whether Japanese line b goes on with line a's word or clause: the end of a falls inside
+    a word (SudachiPy, mode C: 「導」/「出」, 「貢献す」/「る」), or b starts with what never starts
+    a clause of its own (a particle, an auxiliary, a suffix, a dependent verb: 「し、」 「て、」)."""
+    from .text import tokens
+
+    tail, head = a[-12:], b[:12]
+    pos = 0
+    for surface, part in tokens(tail + head):
+        end = pos + len(surface)
+        if pos < len(tail) < end:
+            return True  # a word cut by the line end
+        if pos == len(tail):
+            return part[0] in _DEPENDENT or (part[0] == "動詞" and part[1] == "非自立可能")
+        pos = end
+    return False
+
+
 def _run_from(pc: PrintedCell, k: int, known: Known | None) -> str:
     """Line k joined with the lines after it that geometry says it wrapped onto, and with a
     legal form or unit suffix alone that follows, up to a known or closed name: the item
@@ -454,6 +536,16 @@ def _katakana(ch: str) -> bool:
     return "\u30a1" <= ch <= "\u30fc"
 
 
+def _sentence_paragraphs(pc: PrintedCell) -> bool:
+    """Whether the author of a prose cell ends a paragraph after every sentence: no sentence
+    ends inside a printed line, and one that ends a line short (``broken``) is followed by
+    more text — so a sentence that ends exactly at a full line may have ended one too."""
+    lines = [l.strip(" \u3000") for l in pc.lines]
+    if any(ch in "。．" for l in lines for ch in l[:-1]):
+        return False
+    return any(end == BROKEN and a[-1:] in "。．" and b for end, a, b in zip(pc.ends, lines, lines[1:]))
+
+
 def read_cell(cell, kind: str, known: Known | None = None) -> Reading:
     """Decide every line end of a cell (extractor lines with verdicts, or plain text).
 
@@ -467,12 +559,13 @@ def read_cell(cell, kind: str, known: Known | None = None) -> Reading:
         known = known_organization
     items = [pc.lines[0]]
     marked = [starts_with_marker(pc.lines[0])]
+    paragraphs = kind == PROSE and _sentence_paragraphs(pc)
     joined_at: list[tuple[int, bool, bool]] = []  # (end, joined, sure)
     doubts: list[Doubt] = []
     for i, (end, b) in enumerate(zip(pc.ends, pc.lines[1:])):
         after = pc.lines[i + 2] if i + 2 < len(pc.lines) and pc.lines[i + 2].strip() else None
         join, sure, reason = _decide(items[-1], pc.lines[i], b, after, end, kind, known, marked[-1],
-                                     _run_from(pc, i + 1, known))
+                                     _run_from(pc, i + 1, known), paragraphs)
         if join and reason == SPACE_WRAP:
             items[-1] = items[-1].rstrip(" \u3000") + "\u3000" + b.lstrip(" \u3000")
         elif join:

@@ -132,7 +132,7 @@ def _run_with_progress(**kwargs):
 
         stops = [progress.listen(on_step), progress.listen_status(on_status)]
         try:
-            return run_refresh(**kwargs)
+            return run_refresh(**kwargs, execute=_execute_plan)
         except (RunRefused, SourcesFileError) as exc:
             _fail(str(exc))
         finally:
@@ -140,12 +140,33 @@ def _run_with_progress(**kwargs):
                 stop()
 
 
+def _execute_plan(plan):
+    """A refresh's plan, run as the Prefect flow, on a temporary Prefect server unless one is
+    configured (the "nothing changed" decision never gets here)."""
+    from pipelines import prefect_server
+
+    started = prefect_server.start_temporary_server()  # None when a server is configured
+    try:
+        from flows import run_plan  # imports Prefect: keep it off the no-op path
+
+        return run_plan(plan)
+    finally:
+        if started is not None:
+            prefect_server.stop_temporary_server()
+
+
 def _print_summary(outcome) -> None:
     s = outcome.summary
     for note in outcome.notes:
         click.echo(f"note: {note}")
     if outcome.nothing_changed:
-        click.echo("nothing changed: every list answered 304 Not Modified; warehouse left as it is")
+        click.echo("nothing changed: every list answered 304 Not Modified; warehouse left as it is"
+                   " (the check is recorded in runs and sources.checked_at)")
+        for line in s.get("still_failing", []):
+            click.echo(f"  {line}")
+        if s.get("still_failing"):
+            click.echo("  (not read again: its bytes are those that failed; --only YEAR-ROUND or"
+                       " --force reads it again)")
         return
     ok = [x for x in s["sources"] if x["status"] == "ok"]
     bad = [x for x in s["sources"] if x["status"] != "ok"]

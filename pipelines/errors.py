@@ -45,8 +45,9 @@ def explain(exc: BaseException) -> tuple[str, int]:
     text = _first_line(exc)
     if type(exc).__module__.startswith(("duckdb", "_duckdb")):
         held = re.search(r'lock on file "([^"]+)".*?PID (\d+)', str(exc), flags=re.S)
-        if held:
-            return (f"{held.group(1)}: held open read-write by another process (PID"
+        if held:  # named by the path readers use, not the version folder DuckDB resolved
+            path = re.sub(r"/\.versions/[^/]+/", "/", held.group(1))
+            return (f"{path}: held open read-write by another process (PID"
                     f" {held.group(2)}); close that connection (e.g. read_only=True in a"
                     " notebook) and try again", 1)
         return f"DuckDB: {text}", 1

@@ -43,6 +43,7 @@ HTTP_RETRIES = 3  # attempts after the first, on 5xx, timeouts and dropped conne
 HTTP_BACKOFF_S = 0.5  # first wait between attempts; doubles each time
 DOWNLOAD_DEADLINE_S = 300.0  # per download, every attempt included: a dribbling server is cut
 EXTRACT_TIME_LIMIT_S = 120.0  # per PDF: a parser hung on a hostile file is stopped
+WRITER_WAIT_S = 30.0  # how long a refresh waits for a read-write holder of warehouse.duckdb
 USER_AGENT = "c3p-warehouse/0.1 (+https://github.com/; adoption-list ETL)"
 
 
@@ -106,3 +107,13 @@ def default_data_dir() -> Path:
 def is_remote(data_dir: str | os.PathLike) -> bool:
     """Whether the data directory is an fsspec URL (``s3://…``) rather than a folder."""
     return "://" in str(data_dir)
+
+
+def writer_wait_s() -> float:
+    """Seconds a refresh waits for another process to close ``warehouse.duckdb`` read-write
+    before it refuses (``C3P_WRITER_WAIT_S``, default ``WRITER_WAIT_S``)."""
+    value = os.environ.get("C3P_WRITER_WAIT_S", "").strip()
+    try:
+        return max(0.0, float(value)) if value else WRITER_WAIT_S
+    except ValueError:
+        return WRITER_WAIT_S

@@ -1,30 +1,35 @@
-"""The main job: decide what to run, then run the Prefect flow when something changed.
+"""Deciding what a refresh does: ``planned`` takes the lock, reads the decision files and
+the sources, and decides "nothing changed" — then the refresh is over, and its check is
+recorded — or hands back a ``Plan`` for the caller to execute (the CLI runs it as a Prefect
+flow, ``flows.run_plan``; the scheduled flows in ``flows.py`` run it inside theirs).
 
-The "nothing changed" decision (conditional GETs against what the warehouse was built
-from) runs without Prefect, so a no-op refresh stays fast.
+Deciding needs no Prefect and no pyarrow, so a no-op refresh stays fast. This module never
+imports ``flows``: only the CLI does.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import httpx
 from filelock import FileLock, Timeout
 
 from pipelines.decisions import files as decision_files
-from pipelines import interrupts, prefect_server, settings
+from pipelines import interrupts, settings
 from pipelines.sources import registry
-from pipelines.download.fetch import FetchError, check_url, conditional_headers, make_client
-from pipelines.download.raw_store import RawStore
-from pipelines.settings import PIPELINE_VERSION, is_remote
+from pipelines.download.fetch import FetchError, check_url, conditional_headers, make_client, now_utc
+from pipelines.download.raw_store import ManifestEntry, RawStore
+from pipelines.settings import PIPELINE_VERSION
 from pipelines.sources.spec import SourceSpec, allowed_hosts, load_sources_file
+from pipelines.warehouse import remote, versions
 
-# The no-op decision imports no more than this (no extractor, no pyarrow, no Prefect): the
-# stages are imported only once something is to be run.
-WAREHOUSE = "warehouse.duckdb"
+WAREHOUSE = versions.WAREHOUSE
 
 LOCK_WAIT_S = 5.0
 
@@ -41,6 +46,10 @@ class RefreshOutcome:
 
     @property
     def exit_code(self) -> int:
+        """0 when every list is ok (or unchanged and ok), 1 when some list failed — also a
+        no-op's list still failing on the same bytes."""
+        if self.summary.get("still_failing"):
+            return 1
         return 0 if self.summary.get("status") in ("ok", "unchanged") else 1
 
 
@@ -102,48 +111,92 @@ def _discover(data_dir: Path, notes: list[str]) -> list[SourceSpec]:
     return found
 
 
+@dataclass
+class Unchanged:
+    """Why a refresh has nothing to do: every list answered 304 to a conditional GET
+    against what the published version was built from (``still_failing``: lists whose
+    unchanged bytes failed before, so they fail again, with since when)."""
+
+    checked: list[tuple[SourceSpec, ManifestEntry]]
+    still_failing: list[str] = field(default_factory=list)
+    projects: int = 0
+
+
 def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str],
-                    decisions_sha256: str | None = None) -> bool:
-    """True when the warehouse was built by this version from exactly these lists, all ok,
-    with the same decision files, and every PDF answers 304 Not Modified to a conditional GET."""
+                    decisions_sha256: str | None = None,
+                    notes: list[str] | None = None) -> Unchanged | None:
+    """An ``Unchanged`` when the published version is one whole version built by this
+    pipeline version from exactly these lists with the same decision files, and every PDF
+    answers 304 Not Modified to a conditional GET; None when a run has to decide.
+
+    A list that failed (or was quarantined) on bytes that are still the server's fails the
+    same way again: it does not make a run (it is reported as still failing)."""
+    notes = notes if notes is not None else []
     published = _published_state(data_dir)
     if published is None:
-        return False
-    last_version, last_decisions, sources = published
+        return None
+    last_version, last_decisions, sources, projects = published
     if last_version != PIPELINE_VERSION:
-        return False
+        return None
     if decisions_sha256 is not None and last_decisions != decisions_sha256:
-        return False
+        return None
     before = {p["url"]: p for p in sources}
     if set(before) != {s.url for s in specs}:
-        return False
-    good_by_url = RawStore(data_dir / "raw").last_good_by_url()  # the manifest, read once
+        return None
+    if problem := versions.whole_version_problem(data_dir):
+        notes.append(f"the published warehouse is not one whole version ({problem}):"
+                     " publishing it again")
+        return None
+    raw = RawStore(data_dir / "raw")
+    good_by_url = raw.last_good_by_url()  # the manifest, read once
+    checks = []
+    for spec in specs:
+        prev = before[spec.url]
+        if (prev["fiscal_year"], prev["call_round"]) != spec.list_key \
+                or prev["rows_expected"] != spec.expected_count:
+            return None
+        good = good_by_url.get(spec.url)
+        # ok: the bytes its rows were read from; failed: the bytes that failed (a failed
+        # download has none and is tried again)
+        made_from = prev["published_sha256"] if prev["status"] == "ok" else prev["sha256"]
+        if good is None or made_from is None or good.sha256 != made_from \
+                or (prev["status"] != "ok" and prev["fetch_status"] == "failed"):
+            return None
+        if not conditional_headers(good):  # the server gave no validator: only a download can tell
+            return None
+        checks.append((spec, prev, good))
+    checked, still_failing = [], []
     with make_client(timeout=10.0) as client:
-        for spec in specs:
-            prev = before[spec.url]
-            if prev["status"] != "ok" or (prev["fiscal_year"], prev["call_round"]) != spec.list_key \
-                    or prev["rows_expected"] != spec.expected_count:
-                return False
-            good = good_by_url.get(spec.url)
-            if good is None or good.sha256 != prev["published_sha256"]:
-                return False
-            validators = conditional_headers(good)
-            if not validators:  # the server gave no validator: only a download can tell
-                return False
+        for spec, prev, good in checks:
             try:
                 check_url(spec.url, hosts)
-                with client.stream("GET", spec.url, headers=validators) as r:
+                with client.stream("GET", spec.url, headers=conditional_headers(good)) as r:
                     if r.status_code != 304:
-                        return False
+                        return None
             except (httpx.HTTPError, FetchError):
-                return False
-    return True
+                return None
+            checked.append((spec, good))
+            if prev["status"] != "ok":
+                since = _first_seen(raw, spec.url, good.sha256) or str(prev["fetched_at"])
+                still_failing.append(f"FY{spec.fiscal_year} round {spec.call_round}: still"
+                                     f" {prev['status']} since {since} (same bytes,"
+                                     f" {good.sha256[:12]}): {prev['error']}")
+    return Unchanged(checked, still_failing, projects)
 
 
-def _published_state(data_dir: Path) -> tuple[str, str | None, list[dict]] | None:
-    """The pipeline version and decision files' fingerprint of the last publishing run, and
-    the published ``sources`` rows, read from the warehouse file (DuckDB, read-only); None
-    before the first publish (or when the warehouse cannot tell: then a run decides)."""
+def _first_seen(raw: RawStore, url: str, sha256: str) -> str | None:
+    """When these bytes were first fetched from ``url`` (the manifest's first entry)."""
+    for entry in raw.entries():
+        if entry.url == url and entry.sha256 == sha256:
+            return entry.fetched_at
+    return None
+
+
+def _published_state(data_dir: Path) -> tuple[str, str | None, list[dict], int] | None:
+    """The pipeline version and decision files' fingerprint of the last publishing run, the
+    published ``sources`` rows and the number of projects, read from the warehouse file
+    (DuckDB, read-only); None before the first publish (or when the warehouse cannot tell:
+    then a run decides)."""
     path = data_dir / WAREHOUSE
     if not path.exists():
         return None
@@ -155,40 +208,82 @@ def _published_state(data_dir: Path) -> tuple[str, str | None, list[dict]] | Non
         return None  # unreadable now: a run rebuilds it
     try:
         last = con.execute("SELECT pipeline_version, decisions_sha256 FROM runs"
+                           " WHERE status <> 'unchanged'"
                            " ORDER BY started_at DESC, run_id DESC LIMIT 1").fetchone()
-        cur = con.execute("SELECT url, fiscal_year, call_round, status, rows_expected,"
-                          " published_sha256 FROM sources")
+        cur = con.execute("SELECT url, fiscal_year, call_round, status, error, rows_expected,"
+                          " sha256, published_sha256, fetch_status, fetched_at FROM sources")
         columns = [d[0] for d in cur.description]
         rows = [dict(zip(columns, r)) for r in cur.fetchall()]
+        projects = con.execute("SELECT count(*) FROM projects").fetchone()[0]
     except duckdb.Error:
         return None
     finally:
         con.close()
-    return (last[0], last[1], rows) if last else None
+    return (last[0], last[1], rows, projects) if last else None
 
 
-def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discover: bool = True,
-                command: str = "refresh", cross_check: bool = True,
-                force: bool = False, only: list[tuple[int, int]] | None = None,
-                decisions_dir: str | None = None,
-                corrections_file: str | None = None) -> RefreshOutcome:
-    """Refresh the warehouse in ``data_dir``; one refresh at a time per data directory.
+def _record_check(data_dir: Path, unchanged: Unchanged, command: str, started: datetime,
+                  decisions_sha256: str) -> None:
+    """The no-op's check, kept: each 304 in ``raw/manifest.jsonl``, ``sources.checked_at``
+    and a ``runs`` row (status unchanged), as a new version (``versions.record_check``)."""
+    raw = RawStore(data_dir / "raw")
+    checked_at = {}
+    for spec, good in unchanged.checked:
+        at = now_utc()
+        raw.record(ManifestEntry(url=spec.url, fetched_at=at, status="unchanged",
+                                 sha256=good.sha256, bytes=good.bytes, etag=good.etag,
+                                 last_modified=good.last_modified, http_status=304))
+        checked_at[spec.url] = at
+    run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + os.urandom(3).hex()
+    versions.record_check(data_dir, run_id, checked_at, {
+        "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": command, "sources_seen": len(unchanged.checked), "sources_new": 0,
+        "sources_failed": len(unchanged.still_failing), "projects": unchanged.projects,
+        "status": "unchanged", "pipeline_version": PIPELINE_VERSION,
+        "decisions_sha256": decisions_sha256,
+    }, settings.writer_wait_s())
 
-    ``data_dir`` may be an fsspec URL: the refresh runs on a local copy, and what it
-    published is uploaded at the end (``pipelines/warehouse/remote.py``).
-    """
-    if is_remote(data_dir):
-        from pipelines.warehouse.remote import RemoteDataDir
 
-        remote = RemoteDataDir(str(data_dir))
-        outcome = run_refresh(remote.pull(), sources_file=sources_file, discover=discover,
-                              command=command, cross_check=cross_check, force=force, only=only,
-                              decisions_dir=decisions_dir, corrections_file=corrections_file)
-        if not outcome.nothing_changed:
-            remote.push()
-        else:
-            remote.push_state()
-        return outcome
+@dataclass
+class Plan:
+    """What a refresh will run: the lists, where, with which settings. ``context()`` makes
+    the run's context for the stages (it reads the published tables: pyarrow)."""
+
+    data_dir: Path
+    specs: list[SourceSpec]
+    hosts: set[str]
+    command: str
+    cross_check: bool
+    force: bool
+    only: bool
+    decisions: decision_files.Location
+    decisions_sha256: str
+    notes: list[str] = field(default_factory=list)
+
+    def context(self):
+        from pipelines.run.stages import new_context, previous_sources, reusable_lists
+
+        ctx = new_context(self.data_dir, self.command, self.hosts, self.cross_check)
+        ctx.keep_other_lists, ctx.force = self.only, self.force
+        ctx.decisions_dir = self.decisions.directory
+        ctx.corrections_file = self.decisions.corrections_file
+        if not self.force:  # --force reads every list again
+            ctx.reusable = reusable_lists(previous_sources(self.data_dir), self.cross_check,
+                                          self.decisions_sha256)
+        ctx.notes.extend(self.notes)
+        return ctx
+
+
+@contextmanager
+def planned(data_dir: Path, *, sources_file: str | None = None, discover: bool = True,
+            command: str = "refresh", cross_check: bool = True, force: bool = False,
+            only: list[tuple[int, int]] | None = None, decisions_dir: str | None = None,
+            corrections_file: str | None = None):
+    """Decide the refresh of the local ``data_dir``, holding its lock for the block: yields
+    a ``RefreshOutcome`` when nothing changed (the check already recorded), else a ``Plan``.
+    Refuses (``RunRefused``, exit 2) on bad decision files, unknown ``--only`` lists, no
+    sources, another refresh, or a process that keeps the warehouse open read-write."""
     try:  # settings read by the run's threads: refused now, not halfway
         settings.workers(), settings.download_deadline_s()
     except ValueError as exc:
@@ -203,6 +298,7 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
                          " try again when it has finished") from None
     forget = interrupts.on_exit(lambda: shutil.rmtree(data_dir / ".work", ignore_errors=True))
     try:
+        started = datetime.now(timezone.utc)
         notes: list[str] = []
         _clear_leftovers(data_dir, notes)
         where = decision_files.locate(data_dir, decisions_dir, corrections_file)
@@ -219,25 +315,23 @@ def run_refresh(data_dir: str | Path, *, sources_file: str | None = None, discov
             specs = [s for s in specs if s.list_key in set(only)]
         if not specs:
             raise RunRefused("no sources to fetch")
-        if not force and nothing_changed(specs, data_dir, hosts, decided.fingerprint):
-            return RefreshOutcome({"status": "unchanged", "sources": [], "projects": None},
-                                  nothing_changed=True, notes=notes)
-        from pipelines.run.stages import new_context, previous_sources, reusable_lists
-
-        ctx = new_context(data_dir, command, hosts, cross_check)
-        ctx.keep_other_lists, ctx.force = bool(only), force
-        ctx.decisions_dir, ctx.corrections_file = where.directory, where.corrections_file
-        if not force:  # --force reads every list again
-            ctx.reusable = reusable_lists(previous_sources(data_dir), cross_check, decided.fingerprint)
-        ctx.notes.extend(notes)
-        started = prefect_server.start_temporary_server()  # None when a server is configured
-        try:
-            from flows import run_refresh_flow  # imports Prefect: keep it off the no-op path
-
-            return RefreshOutcome(run_refresh_flow(specs, ctx), notes=notes)
-        finally:
-            if started is not None:
-                prefect_server.stop_temporary_server()
+        try:  # before any work: a writer now would make the publish refuse at the end
+            versions.wait_for_no_writer(data_dir, settings.writer_wait_s())
+        except versions.WarehouseBusy as exc:
+            raise RunRefused(str(exc)) from None
+        unchanged = None if force else nothing_changed(specs, data_dir, hosts,
+                                                       decided.fingerprint, notes)
+        if unchanged is not None:
+            try:
+                _record_check(data_dir, unchanged, command, started, decided.fingerprint)
+            except versions.WarehouseBusy as exc:
+                raise RunRefused(str(exc)) from None
+            yield RefreshOutcome({"status": "unchanged", "sources": [], "projects": None,
+                                  "still_failing": unchanged.still_failing},
+                                 nothing_changed=True, notes=notes)
+            return
+        yield Plan(data_dir, specs, hosts, command, cross_check, force, bool(only), where,
+                   decided.fingerprint, notes)
     finally:
         shutil.rmtree(data_dir / ".work", ignore_errors=True)  # a failed run's files too
         forget()
@@ -252,3 +346,18 @@ def _clear_leftovers(data_dir: Path, notes: list[str]) -> None:
         raw = RawStore(data_dir / "raw")
         raw.remove_leftovers()
         notes.extend(raw.problems())
+
+
+def run_refresh(data_dir: str | Path, *, execute: Callable[[Plan], "RefreshOutcome"],
+                **options) -> RefreshOutcome:
+    """Refresh the warehouse in ``data_dir`` (a folder or an fsspec URL: then on a local
+    copy, pushed back after, ``remote.synced``): decide (``planned``), and ``execute`` the
+    plan when there is one. One refresh at a time per data directory."""
+    with remote.synced(data_dir) as local:
+        with planned(local, **options) as plan:
+            if isinstance(plan, RefreshOutcome):
+                return plan
+            outcome = execute(plan)
+        if outcome.summary.get("status") == "refused":  # the publish found a writer
+            raise RunRefused(outcome.summary["error"])
+        return outcome

@@ -240,6 +240,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             "call_round": spec.call_round, "url": spec.url, "press_url": spec.press_url,
             "origin": spec.origin, "sha256": f.get("sha256"), "bytes": f.get("bytes"),
             "fetched_at": datetime.fromisoformat(f["fetched_at"]), "fetch_status": f["status"],
+            "checked_at": datetime.fromisoformat(f["fetched_at"]),
             "pages": from_run.get("pages"), "status": verdict.status, "error": verdict.error,
             "rows_extracted": r.get("rows_extracted"), "rows_expected": spec.expected_count,
             "rows_published": len(pub_rows),

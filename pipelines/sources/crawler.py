@@ -17,6 +17,11 @@ What was read is remembered in a small JSON state file (:class:`CrawlState`,
 ``DATA_DIR/crawl_state.json``): per month page its ETag / Last-Modified and the releases it
 listed; per release what was read from it.  Politeness (:class:`Politeness`): a delay between
 requests, a descriptive User-Agent, ``robots.txt``, a page budget, same-host redirects only.
+
+Why one module of ~530 lines: the crawl is one loop over one state (the page budget, the
+state file, the politeness rules and the releases found all change together on every
+request); the grammar of titles and the reading of pages are already apart
+(``release_titles.py``, ``press_pages.py``).
 """
 from __future__ import annotations
 

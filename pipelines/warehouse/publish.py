@@ -1,26 +1,29 @@
-"""The atomic publish: new Parquet and DuckDB written beside the old, then swapped in.
+"""The atomic publish: a whole new version (Parquet, DuckDB, ``version.json``) written beside
+the published one, then switched in with one rename (``pipelines/warehouse/versions.py``).
 
-A run that fails or is killed at any point leaves the previous warehouse and Parquet
-readable; ``recover`` (run at the start of every publish) clears what it left behind.
+A run that fails or is killed at any point leaves the previous version published, whole and
+readable; ``versions.clean`` (at the start and the end of every publish) removes what it left.
 """
 from __future__ import annotations
 
-import os
+import io
+import json
+import math
 import shutil
 import sys
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
+from pipelines import settings
+from pipelines.warehouse import versions
 from pipelines.warehouse.schema import TABLES, TableSpec
-
-WAREHOUSE = "warehouse.duckdb"
-CURATED = "curated"
-VERSIONS = ".versions"
+from pipelines.warehouse.versions import CURATED, VERSIONS, WAREHOUSE  # noqa: F401  (interface)
 # warehouse.duckdb is written for DuckDB 1.1 readers (storage version 64), so every DuckDB
 # from 1.1.0 on opens it, 1.x and 2.x alike: DuckDB 2.x's own default format is unreadable
 # by 1.x ("we can only read versions between 64 and 68"). 1.0 cannot read the primary-key
@@ -36,8 +39,30 @@ _SQL_TYPES = {
 
 
 def arrow_table(spec: TableSpec, rows: list[dict]) -> pa.Table:
-    """Rows as an Arrow table of the spec's exact types (no object columns)."""
-    return pa.Table.from_pylist(rows, schema=spec.arrow_schema)
+    """Rows as an Arrow table of the spec's exact types (a key a row lacks is null).
+
+    Built by Arrow's own JSON reader from one JSON line per row, column types from the
+    schema: ``pa.Table.from_pylist`` and ``pa.array`` import pandas (pyarrow checks every
+    Python sequence against pandas' types), which publishing does not need. JSON carries these
+    types exactly (a double's shortest repr reads back bit for bit)."""
+    schema = spec.arrow_schema
+    if not rows:
+        return pa.table([pa.nulls(0, f.type) for f in schema], schema=schema)
+    names = [c.name for c in spec.columns]
+    text = "".join(json.dumps({n: _json_value(r.get(n)) for n in names}, ensure_ascii=False,
+                              allow_nan=False) + "\n" for r in rows).encode("utf-8")
+    table = pa_json.read_json(
+        io.BytesIO(text), read_options=pa_json.ReadOptions(block_size=len(text) + 1),
+        parse_options=pa_json.ParseOptions(explicit_schema=schema))
+    return table.select(names).cast(schema)
+
+
+def _json_value(value):
+    if isinstance(value, datetime):  # the schema's timestamps are to the second, UTC
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value}")
+    return value
 
 
 _REPORTED: set[str] = set()  # damaged files already reported by this process
@@ -91,22 +116,20 @@ def _read_parquet_table(data_dir: Path, name: str) -> pa.Table | None:
     return pa.concat_tables(parts) if parts else arrow_table(spec, [])
 
 
-def _write_parquet(spec: TableSpec, table: pa.Table, root: Path) -> None:
+def _write_parquet(spec: TableSpec, rows: list[dict], root: Path) -> None:
     root.mkdir(parents=True)
     options = dict(compression="zstd", use_dictionary=True, write_statistics=True)
-    if not spec.partitioned:
-        pq.write_table(table, root / f"{spec.name}.parquet", **options)
+    if not spec.partitioned or not rows:  # no rows: one empty file with the whole schema,
+        pq.write_table(arrow_table(spec, rows), root / f"{spec.name}.parquet", **options)  # for globs
         return
-    if table.num_rows == 0:  # one empty file with the whole schema, so that globs find it
-        pq.write_table(table, root / f"{spec.name}.parquet", **options)
-        return
-    years = sorted(set(table.column("fiscal_year").to_pylist()))
-    body = table.drop_columns(["fiscal_year"])
-    for year in years:
-        mask = pc.equal(table.column("fiscal_year"), year)
+    by_year: dict[int, list[dict]] = {}
+    for r in rows:
+        by_year.setdefault(r["fiscal_year"], []).append(r)
+    for year in sorted(by_year):
         part = root / f"fiscal_year={year}"
         part.mkdir()
-        pq.write_table(body.filter(mask), part / "part-0.parquet", **options)
+        pq.write_table(arrow_table(spec, by_year[year]).drop_columns(["fiscal_year"]),
+                       part / "part-0.parquet", **options)
 
 
 def _sql_literal(text: str) -> str:
@@ -140,61 +163,35 @@ def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
         con.close()
 
 
-def _live_versions(data_dir: Path) -> set[str]:
-    """Version folders the table links point at (the published Parquet)."""
-    live = set()
-    curated = data_dir / CURATED
-    if curated.exists():
-        for link in curated.iterdir():
-            if link.is_symlink():
-                live.add(Path(os.readlink(link)).parent.name)
-    return live
-
-
 def recover(data_dir: Path) -> None:
-    """Clear what a killed or failed run left: unpublished versions and half-made links.
-
-    Nothing published is touched: every table link always points at a complete version.
-    """
-    data_dir = Path(data_dir)
-    curated = data_dir / CURATED
-    if curated.exists():
-        for tmp in curated.glob(".*.link"):
-            tmp.unlink()
-    live = _live_versions(data_dir)
-    versions = data_dir / VERSIONS
-    if versions.exists():
-        for version in versions.iterdir():
-            if version.name not in live:
-                shutil.rmtree(version, ignore_errors=True)
+    """Clear what a killed or failed run left (``versions.clean``); the published version
+    is never touched."""
+    versions.clean(Path(data_dir))
 
 
-def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str) -> None:
-    """Write every table to Parquet and DuckDB in a new version folder, then swap them in.
+def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str,
+            writer_wait_s: float | None = None) -> None:
+    """Write every table to Parquet and DuckDB in ``.versions/<run_id>/`` with its
+    ``version.json``, put it on disk (fsync), then switch ``current`` to it (one rename).
 
-    ``curated/<table>`` is a symbolic link to ``.versions/<run>/<table>``, replaced
-    atomically (``os.replace``), so a reader never finds a table missing or half written;
-    ``warehouse.duckdb`` is replaced the same way. The previous version's folder is removed
-    once nothing points at it.
+    Readers keep their paths: ``curated/<table>/…`` and ``warehouse.duckdb`` lead through
+    ``current``. A process holding the published warehouse read-write is waited for
+    (``writer_wait_s``, default ``settings.writer_wait_s()``), then ``WarehouseBusy``: nothing
+    published. The previous version is removed once the switch succeeded.
     """
     data_dir = Path(data_dir)
     recover(data_dir)
-    version = data_dir / VERSIONS / run_id
+    version = versions.version_dir(data_dir, run_id)
     version.mkdir(parents=True)
     tables = {name: arrow_table(spec, rows.get(name, [])) for name, spec in TABLES.items()}
     for name, spec in TABLES.items():
-        _write_parquet(spec, tables[name], version / name)
+        _write_parquet(spec, rows.get(name, []), version / CURATED / name)
     _write_duckdb(version / WAREHOUSE, tables)
-
-    curated = data_dir / CURATED
-    curated.mkdir(exist_ok=True)
-    for name in TABLES:
-        live = curated / name
-        if live.exists() and not live.is_symlink():  # a plain folder from an older layout
-            shutil.rmtree(live)
-        tmp = curated / f".{name}.link"
-        tmp.unlink(missing_ok=True)
-        os.symlink(Path("..") / VERSIONS / run_id / name, tmp)
-        os.replace(tmp, live)
-    os.replace(version / WAREHOUSE, data_dir / WAREHOUSE)
-    recover(data_dir)
+    versions.write_version_file(version, run_id, {n: t.num_rows for n, t in tables.items()})
+    versions.fsync_tree(version)
+    try:
+        versions.switch(data_dir, run_id,
+                        settings.writer_wait_s() if writer_wait_s is None else writer_wait_s)
+    except versions.WarehouseBusy:  # refused before the switch: the new version goes
+        shutil.rmtree(version, ignore_errors=True)
+        raise

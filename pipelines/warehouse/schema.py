@@ -93,8 +93,12 @@ SOURCES = _table(TableSpec(
         Column("origin", S, "Where the source came from: registry, sources-file or discovered."),
         Column("sha256", S, "SHA-256 of the PDF used; the file is data/raw/<sha256>.pdf."),
         Column("bytes", I64, "Size of the PDF in bytes."),
-        Column("fetched_at", TS, "When the PDF was last fetched or confirmed unchanged (UTC)."),
+        Column("fetched_at", TS, "When the PDF was last fetched or confirmed unchanged by a"
+               " publishing run (UTC); a no-op refresh's check is checked_at."),
         Column("fetch_status", S, "Last fetch: downloaded, unchanged or failed."),
+        Column("checked_at", TS, "When the list's server was last asked for it (UTC): the fetch of"
+               " a publishing run, or the conditional GET of a no-op refresh (304 Not Modified;"
+               " then runs has a row with status unchanged)."),
         Column("pages", I16, "Pages in the PDF."),
         Column("status", S, "ok: rows published; failed: fetch or extraction failed;"
                " quarantined: a conflicting or unreconciled list, rows withheld.", False),
@@ -335,7 +339,8 @@ REVIEW = _table(TableSpec(
 
 RUNS = _table(TableSpec(
     "runs",
-    "One row per refresh that published: when it ran and what it saw.",
+    "One row per refresh that published or checked: when it ran and what it saw (a no-op"
+    " refresh, nothing changed, is a row with status unchanged).",
     (
         Column("run_id", S, "Id of the run (UTC start time and a random suffix).", False),
         Column("started_at", TS, "Start (UTC).", False),
@@ -345,8 +350,9 @@ RUNS = _table(TableSpec(
         Column("sources_new", I32, "Sources downloaded new or changed."),
         Column("sources_failed", I32, "Sources failed or quarantined."),
         Column("projects", I32, "Projects published."),
-        Column("status", S, "ok (every source ok), partial (some failed or quarantined) or"
-               " failed (none ok).", False),
+        Column("status", S, "ok (every source ok), partial (some failed or quarantined),"
+               " failed (none ok) or unchanged (a no-op: every list answered 304 Not Modified,"
+               " nothing read again; sources_failed counts the lists still failing).", False),
         Column("pipeline_version", S, "Version of C3P warehouse that ran, with a fingerprint of"
                " the code and data that turn a PDF into rows (<release>+<fingerprint>)."),
         Column("decisions_sha256", S, "SHA-256 over the analyst's decision files the run"

@@ -66,3 +66,10 @@ def test_prefix_form_merge_not_guessed():
     # 「株式会社電業社機械製作所グリーンブルー株式会社」 printed on one line cannot be cut without a
     # dictionary: kept whole
     assert len(split_cell("株式会社電業社機械製作所グリーンブルー株式会社", "r")) == 1
+
+
+def test_a_name_cut_mid_word_joins_as_the_known_organisation_spaces_it():
+    # platypus breaks Latin words anywhere: 「…Soluti」/「on Alliance」 is 「Solution」 (the known
+    # name has no space there), though 「on」 could be a word of its own; the space printed stays
+    cell = PrintedCell(("・一般社団法人Yokohama Urban Soluti", "on Alliance(YUSA)"), ("wrapped",))
+    assert [n for n, _ in split_cell(cell, "r")] == ["一般社団法人Yokohama Urban Solution Alliance(YUSA)"]

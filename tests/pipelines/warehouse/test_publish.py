@@ -14,7 +14,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from tests.conftest import rows
-from pipelines.warehouse import publish
+from pipelines.warehouse import publish, versions
 from pipelines.warehouse.schema import TABLES
 
 
@@ -60,12 +60,17 @@ def test_failure_before_swap_leaves_previous_version(tmp_path, monkeypatch):
 
 KILLER = """
 import sys
-from pipelines.warehouse import publish
+from pipelines.warehouse import publish, versions
 from tests.conftest import rows
 i = 0
 while True:
     i += 1
-    publish.publish(sys.argv[1], rows(3 if i % 2 else 5), f"run{i}")
+    if i % 3:
+        publish.publish(sys.argv[1], rows(3 if i % 2 else 5), f"run{i}")
+    else:  # a no-op's record: the same switch, made by DuckDB alone
+        versions.record_check(sys.argv[1], f"check{i}", {"http://x": "2026-01-02T00:00:00Z"},
+                              {"run_id": f"check{i}", "started_at": "2026-01-02T00:00:00Z",
+                               "status": "unchanged"}, wait_s=0)
 """
 
 
@@ -85,12 +90,159 @@ def test_a_run_killed_at_any_point_leaves_a_readable_version(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert count(tmp_path) in (3, 5)
+        assert versions.whole_version_problem(tmp_path) is None, attempt
         for name in TABLES:
             assert publish.read_table(tmp_path, name) is not None, name
         assert publish.read_table(tmp_path, "projects").num_rows in (3, 5)
     publish.publish(tmp_path, rows(4), "after")
     assert count(tmp_path) == 4 and publish.read_table(tmp_path, "projects").num_rows == 4
     assert [p.name for p in (tmp_path / ".versions").iterdir()] == ["after"]
+    assert versions.whole_version_problem(tmp_path) is None
+
+
+def _counts(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every table's rows as DuckDB and as the Parquet glob analysts use see them."""
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return {name: (con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0],
+                       con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning=true)",
+                                   [str(data_dir / "curated" / name / "**" / "*.parquet")]
+                                   ).fetchone()[0])
+                for name in TABLES}
+    finally:
+        con.close()
+
+
+def test_one_pointer_names_a_whole_version_readers_reach_through_stable_paths(tmp_path):
+    import pandas
+
+    publish.publish(tmp_path, rows(3), "r1")
+    publish.publish(tmp_path, rows(5), "r2")
+    assert os.readlink(tmp_path / "current") == ".versions/r2"
+    assert os.readlink(tmp_path / "curated") == "current/curated"
+    assert os.readlink(tmp_path / "warehouse.duckdb") == "current/warehouse.duckdb"
+    manifest = json.loads((tmp_path / ".versions/r2/version.json").read_text())
+    assert manifest["run_id"] == "r2" and manifest["tables"]["projects"] == 5
+    assert set(manifest["tables"]) == set(TABLES)
+    assert {n: c for n, (c, _) in _counts(tmp_path).items()} == manifest["tables"]
+    assert all(a == b for a, b in _counts(tmp_path).values())
+    assert ds.dataset(tmp_path / "curated/projects", partitioning="hive").to_table().num_rows == 5
+    frame = pandas.read_parquet(tmp_path / "curated" / "projects")
+    assert len(frame) == 5 and set(frame["fiscal_year"].astype(int)) == {2023}
+    assert [p.name for p in (tmp_path / ".versions").iterdir()] == ["r2"]
+
+
+@pytest.mark.parametrize("step", ["before-switch", "pointer-made", "switched", "before-cleanup"])
+def test_an_error_inside_the_switch_leaves_one_whole_version_and_the_next_run_completes(
+        tmp_path, monkeypatch, step):
+    publish.publish(tmp_path, rows(3), "r1")
+
+    def fault(at):
+        if at == step:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(versions, "fault_point", fault)
+    with pytest.raises(OSError):
+        publish.publish(tmp_path, rows(5), "r2")
+    assert versions.whole_version_problem(tmp_path) is None
+    switched = step in ("switched", "before-cleanup")
+    n = 5 if switched else 3
+    assert _counts(tmp_path)["projects"] == (n, n) and _counts(tmp_path)["sources"] == (1, 1)
+    assert json.loads((tmp_path / "current" / "version.json").read_text())["run_id"] == \
+        ("r2" if switched else "r1")
+    monkeypatch.undo()
+    publish.publish(tmp_path, rows(4), "r3")
+    assert versions.whole_version_problem(tmp_path) is None
+    assert _counts(tmp_path)["projects"] == (4, 4)
+    assert sorted(p.name for p in (tmp_path / ".versions").iterdir()) == ["r3"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".current", ".curated"))]
+
+
+def test_a_data_directory_of_the_older_layout_is_converted_at_the_next_publish(tmp_path):
+    """Before the one pointer: curated/ a folder of table links, warehouse.duckdb a plain file
+    (with the .wal a dead writer left beside it)."""
+    publish.publish(tmp_path, rows(3), "old")
+    for link in ("current", "curated", "warehouse.duckdb"):
+        (tmp_path / link).unlink()
+    old = tmp_path / ".versions" / "old"
+    (tmp_path / "curated").mkdir()
+    for name in TABLES:
+        os.rename(old / "curated" / name, old / name)
+        os.symlink(Path("..") / ".versions" / "old" / name, tmp_path / "curated" / name)
+    os.rename(old / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    (tmp_path / "warehouse.duckdb.wal").write_bytes(b"not this file's WAL")
+    assert versions.whole_version_problem(tmp_path) is not None
+    publish.publish(tmp_path, rows(5), "new")
+    assert versions.whole_version_problem(tmp_path) is None
+    assert not (tmp_path / "warehouse.duckdb.wal").exists()
+    assert _counts(tmp_path)["projects"] == (5, 5)
+    assert [p.name for p in (tmp_path / ".versions").iterdir()] == ["new"]
+
+
+def test_the_whole_version_check_sees_a_table_that_is_not_the_version_s(tmp_path):
+    import pyarrow.parquet as pq
+
+    publish.publish(tmp_path, rows(3), "r1")
+    part = tmp_path / "curated/projects/fiscal_year=2023/part-0.parquet"
+    pq.write_table(pq.read_table(part).slice(0, 1), part)  # overwritten behind our back
+    problem = versions.whole_version_problem(tmp_path)
+    assert problem is not None and "projects" in problem and "Parquet 1" in problem
+    (tmp_path / "current" / "version.json").unlink()
+    assert "version.json" in versions.whole_version_problem(tmp_path)
+
+
+# ---------------------------------------------------------------- a writer on the warehouse
+
+WRITER = """
+import sys, time
+import duckdb
+con = duckdb.connect(sys.argv[1])  # read-write, as a notebook would
+con.execute("CREATE TABLE mine AS SELECT 1 AS x")  # the analyst's own writes, in the WAL
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_writer_holding_the_warehouse_is_waited_for_then_refused_naming_its_pid(tmp_path):
+    publish.publish(tmp_path, rows(3), "r1")
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "warehouse.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "holding"
+        assert versions.writer_pid(tmp_path / "warehouse.duckdb") == writer.pid
+        with pytest.raises(versions.WarehouseBusy) as refused:
+            publish.publish(tmp_path, rows(5), "r2", writer_wait_s=1.0)
+        assert f"PID {writer.pid}" in str(refused.value) and "nothing published" in str(refused.value)
+        assert refused.value.exit_code == 2
+        assert json.loads((tmp_path / "current/version.json").read_text())["run_id"] == "r1"
+        assert [p.name for p in (tmp_path / ".versions").iterdir()] == ["r1"]
+    finally:
+        writer.kill()  # dies holding its WAL: kill -9, as a crashed notebook
+        writer.wait()
+    assert (tmp_path / ".versions/r1/warehouse.duckdb.wal").exists()
+    publish.publish(tmp_path, rows(5), "r3", writer_wait_s=1.0)
+    assert not list(tmp_path.rglob("*.wal"))
+    assert _counts(tmp_path)["projects"] == (5, 5)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))  # read-write opens cleanly
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    con.close()
+
+
+def test_a_reader_does_not_hold_up_a_publish(tmp_path):
+    publish.publish(tmp_path, rows(3), "r1")
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1],"
+         " read_only=True); print('reading', flush=True); time.sleep(60)",
+         str(tmp_path / "warehouse.duckdb")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        assert versions.writer_pid(tmp_path / "warehouse.duckdb") is None
+        publish.publish(tmp_path, rows(5), "r2", writer_wait_s=0.0)
+    finally:
+        reader.kill()
+        reader.wait()
+    assert _counts(tmp_path)["projects"] == (5, 5)
+
 
 
 def test_reader_holding_the_old_warehouse_keeps_a_consistent_view(tmp_path):
@@ -212,3 +364,30 @@ def test_the_warehouse_header_names_a_storage_version_duckdb_1_reads(tmp_path):
     with open(tmp_path / "warehouse.duckdb", "rb") as f:
         magic, storage_version = struct.unpack("<8x4sQ", f.read(20))
     assert magic == b"DUCK" and storage_version == 64
+
+
+def test_arrow_tables_are_built_exactly_as_from_python_rows():
+    import pyarrow as pa
+
+    data = _rich_rows()
+    data["sources"][0]["crosscheck_agreement"] = 0.1 + 0.2  # a double without a short decimal
+    for name, spec in TABLES.items():
+        given = data.get(name, [])
+        built = publish.arrow_table(spec, given)
+        assert built.schema.equals(spec.arrow_schema), name
+        assert built.equals(pa.Table.from_pylist(given, schema=spec.arrow_schema)), name
+    assert publish.arrow_table(TABLES["sources"], data["sources"]).column(
+        "crosscheck_agreement").to_pylist() == [0.1 + 0.2]
+
+
+def test_publishing_does_not_import_pandas(tmp_path):
+    """Issue 15: the writer builds Arrow tables without pyarrow's pandas checks."""
+    script = ("import sys\nfrom pipelines.warehouse import publish\nfrom tests.conftest import rows\n"
+              "publish.publish(sys.argv[1], rows(3), 'r1')\n"
+              "publish.publish(sys.argv[1], rows(5), 'r2')\n"
+              "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                         text=True, cwd=Path(__file__).parents[3], timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+    assert count(tmp_path) == 5

@@ -37,4 +37,16 @@ def test_refresh_query_and_no_op_on_an_fsspec_data_dir(site, tmp_path, monkeypat
                                        "--data-dir", url, "--format", "csv"])
     assert answer.output.splitlines() == ["n", "17"]
     again = CliRunner().invoke(main, args)
-    assert again.exit_code == 0 and "nothing changed" in again.output
+    assert again.exit_code == 0 and "nothing changed" in again.output, again.output
+    # the no-op's check went up too, as one whole version: version.json names the tables
+    import json
+
+    manifest = json.loads((bucket / "c3p" / "version.json").read_text())
+    con = duckdb.connect(str(bucket / "c3p" / "warehouse.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT status FROM runs ORDER BY started_at, run_id").fetchall() == \
+            [("ok",), ("unchanged",)]
+        assert manifest["tables"]["runs"] == 2 and manifest["run_id"] == con.execute(
+            "SELECT run_id FROM runs WHERE status = 'unchanged'").fetchone()[0]
+    finally:
+        con.close()
