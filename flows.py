@@ -11,16 +11,34 @@ from dataclasses import asdict
 from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipelines import prefect_server, progress
+from pipelines import interrupts, prefect_server, progress, settings
 from pipelines.run import stages
 from pipelines.run.refresh import Plan, RefreshOutcome, RunRefused, planned
 from pipelines.warehouse import remote
 from pipelines.warehouse.versions import WarehouseBusy
 
 
-@task(name="fetch", retries=2, retry_delay_seconds=1)
+def _as_failure(stage: str, run, *args) -> dict:
+    """A stage's result; whatever it raises (a bug, a full disk) becomes that list's failure,
+    so that one bad input never stops the other lists."""
+    try:
+        if interrupts.requested():  # the command is stopping: start nothing new
+            raise RuntimeError("interrupted before this stage started")
+        return run(*args)
+    except Exception as exc:  # noqa: BLE001 - recorded as this source's failure
+        reason = f"unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+        if stage != "fetch":
+            return {"ok": False, "error": reason, "stage": stage}
+        from pipelines.download.fetch import FetchResult, now_utc
+
+        return asdict(FetchResult(args[0]["url"], "failed", now_utc(), error=reason))
+
+
+# No Prefect retries: fetch() itself retries transient faults (connection errors, timeouts,
+# 5xx and 429) with backoff inside the download's deadline, and returns a failure, never raises.
+@task(name="fetch")
 def fetch_task(spec: dict, ctx: dict, total: int) -> dict:
-    result = stages.fetch_stage(spec, stages.RunContext(**ctx))
+    result = _as_failure("fetch", stages.fetch_stage, spec, stages.RunContext(**ctx))
     progress.step("download", spec["url"] + (" (failed)" if result["status"] == "failed" else ""),
                   total)
     return result
@@ -28,14 +46,15 @@ def fetch_task(spec: dict, ctx: dict, total: int) -> dict:
 
 @task(name="extract")
 def extract_task(spec: dict, fetched: dict, ctx: dict, total: int) -> dict:
-    result = stages.extract_stage(spec, fetched, stages.RunContext(**ctx))
+    result = _as_failure("extract", stages.extract_stage, spec, fetched, stages.RunContext(**ctx))
     progress.step("extract", _item(spec, result, "extract"), total)
     return result
 
 
 @task(name="records")
 def records_task(spec: dict, fetched: dict, extracted: dict, ctx: dict, total: int) -> dict:
-    result = stages.records_stage(spec, fetched, extracted, stages.RunContext(**ctx))
+    result = _as_failure("records", stages.records_stage, spec, fetched, extracted,
+                         stages.RunContext(**ctx))
     progress.step("normalise", _item(spec, result, "records"), total)
     return result
 
@@ -64,8 +83,10 @@ def refresh_flow(specs: list[dict], ctx: dict) -> dict:
 
     A list whose bytes are those its published rows were read from, by this pipeline version,
     is not read again: its rows are kept as published (``pipelines/run/carry_over.py``). Lists run
-    side by side on two workers (extraction runs in a child process per PDF).
+    side by side on ``C3P_WORKERS`` threads, two by default (extraction runs in a child process
+    per PDF).
     """
+    interrupts.reinstall_sigterm()  # the flow engine took SIGTERM: it must act at once
     return _refresh(specs, ctx)
 
 
@@ -106,7 +127,9 @@ def run_plan(plan: Plan) -> RefreshOutcome:
     ctx = plan.context()
     prefect_server.wait_until_ready()
     try:
-        summary = refresh_flow([s.to_dict() for s in plan.specs], asdict(ctx))
+        flow_run = refresh_flow.with_options(
+            task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
+        summary = flow_run([s.to_dict() for s in plan.specs], asdict(ctx))
     finally:
         stages.close_run_client(ctx.run_id)
     return RefreshOutcome(summary, notes=plan.notes)

@@ -150,6 +150,31 @@ def page_count(path: str | Path) -> int:
     return _page_count(Path(path))
 
 
+def xref_problem(path: Path) -> str | None:
+    """What is wrong with the PDF's cross-reference table (xref), or None: a table pdfminer
+    had to rebuild by scanning, or an entry whose offset does not hold its object."""
+    import re
+
+    from pdfminer.pdfdocument import PDFXRefFallback
+
+    with open_pdf(path) as pdf:
+        xrefs = pdf.doc.xrefs
+        if any(isinstance(x, PDFXRefFallback) for x in xrefs):
+            return "broken cross-reference table (xref): rebuilt by scanning the file"
+        data = Path(path).read_bytes()
+        for xref in xrefs:
+            for objid in xref.get_objids():
+                try:
+                    stream, offset, _gen = xref.get_pos(objid)
+                except KeyError:
+                    continue
+                if stream is None and not re.match(rb"\s*%d\s+\d+\s+obj" % objid,
+                                                   data[offset:offset + 40]):
+                    return (f"broken cross-reference table (xref): object {objid} is not at"
+                            f" offset {offset}")
+    return None
+
+
 def _default_workers(pages: int) -> int:
     if pages < PARALLEL_MIN_PAGES or mp.current_process().daemon:
         return 1  # daemonic processes (e.g. the pipeline's time-limited child) cannot fork
@@ -181,6 +206,9 @@ def extract_document(path: str | Path, *, cross_check: bool = False,
     else:
         tables, glyphs, images, head, repairs = _read_parallel(path, pages, n)
     if glyphs == 0:
+        damage = xref_problem(path)
+        if damage:  # not a scan: the text is there, where the file no longer says it is
+            raise ExtractionError(str(path), f"damaged PDF: {damage}")
         what = "scanned pages" if images else "no text"
         raise NoTextLayer(str(path), f"no text layer; OCR not supported ({what})")
     counts: dict[int, int] = {}

@@ -63,8 +63,15 @@ class _Commands(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
-                KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (pipelines/interrupts.py): 130 / 143
+            from pipelines import interrupts
+
+            runs = ctx.invoked_subcommand in ("refresh", "demo")
+            interrupts.say(f"interrupted ({'SIGTERM' if interrupts.exit_code() == 143 else 'SIGINT'})"
+                           + (": nothing of this run was published; the previous version stays"
+                              " published" if runs else ""))
+            sys.exit(interrupts.exit_code())
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except BrokenPipeError:  # the reader went away (c3p query ... | head): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -649,10 +656,44 @@ def serve(data_dir, dry_run):
         click.echo(f"{d.flow_name}/{d.name}: cron {crons}  data_dir={data_dir}")
     if dry_run:
         return
-    from prefect import serve as prefect_serve
+    import threading
 
-    prefect_serve(*found)
+    from pipelines import prefect_server
+
+    started = prefect_server.start_temporary_server()  # ours: its own session, stopped in order
+    try:
+        prefect_server.wait_until_ready()
+        from prefect import serve as prefect_serve
+
+        # Served from a thread, so that SIGTERM and Ctrl-C reach our handler in the main
+        # thread (pipelines/interrupts.py: exit 143 / 130 within seconds), not Prefect's.
+        ended: list[BaseException | None] = []
+
+        def serving() -> None:
+            try:
+                prefect_serve(*found)
+                ended.append(None)
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                ended.append(exc)
+
+        thread = threading.Thread(target=serving, name="c3p-serve", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.5)
+        if ended and ended[0] is not None:
+            raise ended[0]
+    finally:
+        if started is not None:
+            prefect_server.stop_temporary_server()
+
+
+def run() -> None:
+    """The ``c3p`` command: signals handled (pipelines/interrupts.py), then the commands."""
+    from pipelines import interrupts
+
+    interrupts.install()
+    main()
 
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -11,15 +11,17 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from pipelines import progress
+from pipelines import interrupts, progress
 
 STARTING = ("starting a temporary Prefect server (10-30 s; set PREFECT_API_URL to use a running"
             " one)")
@@ -50,12 +52,26 @@ class TemporaryServer:
             progress.status(None)
 
     def stop(self) -> None:
+        """Stop the server and whatever it started (its own process group)."""
         if self.process.poll() is None:
-            self.process.terminate()
+            _signal_group(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=2 if interrupts.requested() else 10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                _signal_group(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_group(pid: int) -> None:
+    """The interrupt watchdog's last resort: no server outlives the command."""
+    _signal_group(pid, signal.SIGKILL)
 
 
 def _server_configured() -> bool:
@@ -97,10 +113,26 @@ def wait_until_ready() -> None:
         _started.wait_ready()
 
 
+def _drain_prefect_clients(timeout: float = 5.0) -> None:
+    """Send what Prefect's client still holds (logs, events) while the server listens, so
+    that nothing tries to reach a stopped server at exit ("Error logging to API")."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=timeout)
+        except Exception:  # noqa: BLE001 - best effort: the server stops either way
+            pass
+
+
 def stop_temporary_server() -> None:
     global _started
     if _started is not None:
         progress.status(None)
+        _drain_prefect_clients(1.0 if interrupts.requested() else 5.0)
         _started.stop()
         if os.environ.get("PREFECT_API_URL") == _started.api_url:
             del os.environ["PREFECT_API_URL"]
@@ -123,7 +155,14 @@ def start_temporary_server() -> TemporaryServer | None:
         return None
     port = _free_port()
     argv, env = server_command(port)
-    process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL)
+    # Its own session: a Ctrl-C at the terminal reaches us, not it, and it is stopped in order;
+    # a parent-death signal: even `kill -9` of the command does not orphan it.
+    # (Linux sends it when the starting *thread* ends: only the main thread asks for it.)
+    in_main = threading.current_thread() is threading.main_thread()
+    process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, start_new_session=True,
+                               preexec_fn=interrupts.die_with_parent_term if in_main else None)
+    interrupts.spare(process.pid)
+    interrupts.on_exit(lambda: _kill_group(process.pid))
     api_url = f"http://127.0.0.1:{port}/api"
     os.environ["PREFECT_API_URL"] = api_url
     progress.status(STARTING)

@@ -42,6 +42,7 @@ MAX_PDF_BYTES = 50 * 1024 * 1024  # the real lists are < 1 MB; anything this big
 HTTP_TIMEOUT_S = 30.0
 HTTP_RETRIES = 3  # attempts after the first, on 5xx, timeouts and dropped connections
 HTTP_BACKOFF_S = 0.5  # first wait between attempts; doubles each time
+DOWNLOAD_DEADLINE_S = 300.0  # per download, every attempt included: a dribbling server is cut
 EXTRACT_TIME_LIMIT_S = 120.0  # per PDF: a parser hung on a hostile file is stopped...
 EXTRACT_TIME_PER_PAGE_S = 1.0  # ...plus this per page (twice this with the cross-check)
 EXTRACT_MEMORY_MB = 3072  # address space of the extraction child (RLIMIT_AS)
@@ -67,6 +68,37 @@ def extract_limits(cross_check: bool) -> ExtractLimits:
     return ExtractLimits(float(os.environ.get("C3P_EXTRACT_TIME_LIMIT_S", EXTRACT_TIME_LIMIT_S)),
                          per_page * (2 if cross_check else 1),
                          int(os.environ.get("C3P_EXTRACT_MEMORY_MB", EXTRACT_MEMORY_MB)))
+
+
+def _positive_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number > 0:
+        raise ValueError(f"{name}={value!r}: expected a positive number of seconds")
+    return number
+
+
+def download_deadline_s() -> float:
+    """The longest one download may take, retries included (``C3P_DOWNLOAD_DEADLINE_S``)."""
+    return _positive_float("C3P_DOWNLOAD_DEADLINE_S", DOWNLOAD_DEADLINE_S)
+
+
+WORKERS = 2  # lists handled side by side (each extraction is a child process)
+
+
+def workers() -> int:
+    """How many lists a refresh handles side by side (``C3P_WORKERS``, 1-32; default 2)."""
+    value = os.environ.get("C3P_WORKERS", "").strip()
+    if not value:
+        return WORKERS
+    if not value.isdigit() or not 1 <= int(value) <= 32:
+        raise ValueError(f"C3P_WORKERS={value!r}: expected a whole number from 1 to 32")
+    return int(value)
 
 
 def site_url() -> str:

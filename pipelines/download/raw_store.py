@@ -50,29 +50,44 @@ class RawStore:
         if final.exists():
             temp.unlink()
         else:
+            os.chmod(temp, 0o644)  # mkstemp makes 0600; raw files are read like the rest
             os.replace(temp, final)
         return final
 
     def record(self, entry: ManifestEntry) -> None:
         line = json.dumps(asdict(entry), ensure_ascii=False)
-        with open(self.manifest_path, "a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
+        with _RECORD_LOCK, open(self.manifest_path, "ab") as fh:  # one line at a time
+            if fh.tell() and not _ends_with_newline(self.manifest_path):
+                line = "\n" + line  # a line cut by a crash stays alone, not glued to this one
+            fh.write((line + "\n").encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
+
+    def problems(self) -> list[str]:
+        """One line per damaged manifest (lines that are not UTF-8 JSON entries: skipped,
+        the next fetch of their URL records it again)."""
+        _with_file(self.manifest_path)
+        bad = _DAMAGED.get(self.manifest_path, [])
+        if not bad:
+            return []
+        return [f"{self.manifest_path}: {len(bad)} damaged line(s) skipped (line"
+                f" {', '.join(map(str, bad[:5]))}{', ...' if len(bad) > 5 else ''});"
+                " their URLs are downloaded again"]
+
+    def remove_leftovers(self) -> int:
+        """Remove ``.part-*`` files a killed download left behind; how many there were.
+        Only while no download runs (the refresh holds the data directory's lock)."""
+        found = 0
+        for part in self.root.glob(".part-*"):
+            part.unlink(missing_ok=True)
+            found += 1
+        return found
 
     def entries(self) -> list[ManifestEntry]:
         if not self.manifest_path.exists():
             return []
-        out = []
-        for line in self.manifest_path.read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                out.append(ManifestEntry(**json.loads(line)))
-            except (json.JSONDecodeError, TypeError):
-                continue  # a line cut by a crash mid-write: the next fetch re-records
-        return out
+        lines = self.manifest_path.read_bytes().splitlines()
+        return [e for e in map(_parse, lines) if e is not None]
 
     def last_good(self, url: str) -> ManifestEntry | None:
         """The latest entry for ``url`` that has a stored file."""
@@ -97,6 +112,15 @@ class RawStore:
 # not the whole history once per URL.
 _INDEX: dict[Path, tuple[int, dict[str, list[ManifestEntry]]]] = {}
 _INDEX_LOCK = threading.Lock()
+_RECORD_LOCK = threading.Lock()
+_DAMAGED: dict[Path, list[int]] = {}  # manifest path -> numbers of its damaged lines
+_LINES: dict[Path, int] = {}  # manifest path -> lines indexed so far
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
 
 
 def _with_file(manifest: Path) -> dict[str, list[ManifestEntry]]:
@@ -109,6 +133,7 @@ def _with_file(manifest: Path) -> dict[str, list[ManifestEntry]]:
         offset, by_url = _INDEX.get(manifest, (0, {}))
         if size < offset:  # replaced or cut: read it again from the start
             offset, by_url = 0, {}
+            _DAMAGED.pop(manifest, None)
         if size > offset:
             with open(manifest, "rb") as fh:
                 fh.seek(offset)
@@ -116,8 +141,13 @@ def _with_file(manifest: Path) -> dict[str, list[ManifestEntry]]:
             complete = chunk[:chunk.rfind(b"\n") + 1]  # a line still being written waits
             offset += len(complete)
             by_url = dict(by_url)  # a new index: readers may still iterate the old one
-            for line in complete.splitlines():
+            first = _LINES.get(manifest, 0) if offset > len(complete) else 0
+            lines = complete.split(b"\n")[:-1]
+            _LINES[manifest] = first + len(lines)
+            for number, line in enumerate(lines, first + 1):
                 entry = _parse(line)
+                if entry is None and line.strip():
+                    _DAMAGED.setdefault(manifest, []).append(number)
                 if entry is not None and entry.sha256:
                     by_url[entry.url] = [*by_url.get(entry.url, ()), entry]
             _INDEX[manifest] = (offset, by_url)

@@ -24,7 +24,7 @@ import signal
 import time
 
 from extractors.errors import ExtractionError, OutOfMemory
-from pipelines import settings
+from pipelines import interrupts, settings
 
 
 class TimeLimitExceeded(Exception):
@@ -60,6 +60,7 @@ def _child(path: str, cross_check: bool, memory_mb: int, out) -> None:
         os.setpgid(0, 0)
     except OSError:
         pass
+    interrupts.die_with_command()  # even after `kill -9` of the command
     _quiet_stderr()
     try:
         _limit_memory(memory_mb)

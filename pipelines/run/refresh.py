@@ -9,6 +9,7 @@ imports ``flows``: only the CLI does.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ import httpx
 from filelock import FileLock, Timeout
 
 from pipelines.decisions import files as decision_files
-from pipelines import settings
+from pipelines import interrupts, settings
 from pipelines.sources import registry
 from pipelines.download.fetch import FetchError, check_url, conditional_headers, make_client, now_utc
 from pipelines.download.raw_store import ManifestEntry, RawStore
@@ -264,7 +265,7 @@ class Plan:
         from pipelines.run.stages import new_context, previous_sources, reusable_lists
 
         ctx = new_context(self.data_dir, self.command, self.hosts, self.cross_check)
-        ctx.keep_other_lists = self.only
+        ctx.keep_other_lists, ctx.force = self.only, self.force
         ctx.decisions_dir = self.decisions.directory
         ctx.corrections_file = self.decisions.corrections_file
         if not self.force:  # --force reads every list again
@@ -283,6 +284,10 @@ def planned(data_dir: Path, *, sources_file: str | None = None, discover: bool =
     a ``RefreshOutcome`` when nothing changed (the check already recorded), else a ``Plan``.
     Refuses (``RunRefused``, exit 2) on bad decision files, unknown ``--only`` lists, no
     sources, another refresh, or a process that keeps the warehouse open read-write."""
+    try:  # settings read by the run's threads: refused now, not halfway
+        settings.workers(), settings.download_deadline_s()
+    except ValueError as exc:
+        raise RunRefused(str(exc)) from None
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(data_dir / ".lock"))
@@ -291,9 +296,11 @@ def planned(data_dir: Path, *, sources_file: str | None = None, discover: bool =
     except Timeout:
         raise RunRefused(f"another refresh is running on {data_dir} (lock {data_dir / '.lock'});"
                          " try again when it has finished") from None
+    forget = interrupts.on_exit(lambda: shutil.rmtree(data_dir / ".work", ignore_errors=True))
     try:
         started = datetime.now(timezone.utc)
         notes: list[str] = []
+        _clear_leftovers(data_dir, notes)
         where = decision_files.locate(data_dir, decisions_dir, corrections_file)
         try:
             decided = decision_files.load(where)  # a bad decision file stops the run here
@@ -326,7 +333,19 @@ def planned(data_dir: Path, *, sources_file: str | None = None, discover: bool =
         yield Plan(data_dir, specs, hosts, command, cross_check, force, bool(only), where,
                    decided.fingerprint, notes)
     finally:
+        shutil.rmtree(data_dir / ".work", ignore_errors=True)  # a failed run's files too
+        forget()
         lock.release()
+
+
+def _clear_leftovers(data_dir: Path, notes: list[str]) -> None:
+    """What a killed or failed run left (under the lock, so no run of ours is using it):
+    ``.work/`` and ``raw/.part-*``; and a note on a damaged manifest."""
+    shutil.rmtree(data_dir / ".work", ignore_errors=True)
+    if (data_dir / "raw").is_dir():
+        raw = RawStore(data_dir / "raw")
+        raw.remove_leftovers()
+        notes.extend(raw.problems())
 
 
 def run_refresh(data_dir: str | Path, *, execute: Callable[[Plan], "RefreshOutcome"],

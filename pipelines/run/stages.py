@@ -44,6 +44,7 @@ class RunContext:
     allowed_hosts: list[str]
     cross_check: bool = False
     keep_other_lists: bool = False  # refresh --only: lists not in the run stay as published
+    force: bool = False  # refresh --force: unconditional GETs (no validators sent)
     decisions_dir: str = ""  # the analyst's decision files (default: the data directory)
     corrections_file: str = ""
     # source_id -> what it published, for lists whose rows may be kept when their bytes match
@@ -110,7 +111,8 @@ def reused_stages(spec: dict, fetched: dict, ctx: RunContext) -> tuple[dict, dic
 
 def fetch_stage(spec: dict, ctx: RunContext) -> dict:
     """Download one list (conditional GET); a failure is a result, never an exception."""
-    result = fetch(spec["url"], ctx.raw, run_client(ctx.run_id), set(ctx.allowed_hosts))
+    result = fetch(spec["url"], ctx.raw, run_client(ctx.run_id), set(ctx.allowed_hosts),
+                   force=ctx.force)
     return asdict(result)
 
 

@@ -58,6 +58,41 @@ def source_id(url: str) -> str:
     return "src_" + hashlib.sha1(site_path(url).encode("utf-8")).hexdigest()[:10]
 
 
+def url_problem(url: object) -> str | None:
+    """Why ``url`` cannot be a list's URL (None when it can): an http(s) URL with a host, no
+    control characters or spaces, a well-formed IPv6 literal and port, no ``user:pass@``
+    (credentials would be stored in the manifest and published in ``sources.url``)."""
+    if not isinstance(url, str):
+        return f"url must be an http(s) URL, got {url!r}"
+    bad = next((c for c in url if ord(c) < 0x21 or ord(c) == 0x7F), None)
+    if bad is not None:
+        return f"url holds a control character or space ({bad!r}): {url!r}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number 0-65535
+    except ValueError as exc:
+        return f"url is malformed ({exc}): {url!r}"
+    if parts.scheme not in ("http", "https"):
+        return f"url must be an http(s) URL, got {url!r}"
+    if not parts.hostname:
+        return f"url has no host: {url!r}"
+    if parts.username is not None or parts.password is not None:
+        return (f"url holds credentials (user:pass@), which would be stored and published:"
+                f" {redact(url)!r}; serve the list without them")
+    return None
+
+
+def redact(url: str) -> str:
+    """``url`` with any ``user:pass@`` removed (what may be stored or printed)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
 def load_sources_file(path: str | Path) -> list[SourceSpec]:
     """Read a ``--sources`` TOML file (format in the contract)."""
     path = Path(path)
@@ -76,9 +111,10 @@ def load_sources_file(path: str | Path) -> list[SourceSpec]:
         unknown = set(entry) - {"url", "fiscal_year", "call_round", "press_url", "expected_count"}
         if unknown:
             raise SourcesFileError(f"{where}: unknown keys {sorted(unknown)}")
-        url = entry.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            raise SourcesFileError(f"{where}: url must be an http(s) URL, got {url!r}")
+        problem = url_problem(entry.get("url"))
+        if problem:
+            raise SourcesFileError(f"{where}: {problem}")
+        url = entry["url"]
         fy = entry.get("fiscal_year")
         if not isinstance(fy, int) or not 2010 <= fy <= 2100:
             raise SourcesFileError(f"{where}: fiscal_year must be a western year, got {fy!r}")

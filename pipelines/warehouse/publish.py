@@ -10,6 +10,7 @@ import io
 import json
 import math
 import shutil
+import sys
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -64,8 +65,38 @@ def _json_value(value):
     return value
 
 
+_REPORTED: set[str] = set()  # damaged files already reported by this process
+
+
 def read_table(data_dir: Path, name: str) -> pa.Table | None:
-    """A published table, read from the current Parquet (None before the first publish)."""
+    """A published table, read from the current Parquet (None before the first publish).
+
+    A damaged Parquet file (cut short, overwritten) is reported in one line on stderr and the
+    table read from ``warehouse.duckdb`` instead; None when that cannot be read either (then
+    the run reads every list again and rebuilds it): never fatal."""
+    try:
+        return _read_parquet_table(data_dir, name)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        problem = f"{Path(data_dir) / CURATED / name}: damaged ({str(exc).splitlines()[0]})"
+    try:
+        con = duckdb.connect(str(Path(data_dir) / WAREHOUSE), read_only=True)
+        try:
+            table = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+        finally:
+            con.close()
+        spec = TABLES[name]
+        schema = pa.schema([f.with_nullable(True) for f in spec.arrow_schema])
+        table = table.select([c.name for c in spec.columns]).cast(schema)
+        found = f"read from {WAREHOUSE} instead"
+    except (duckdb.Error, pa.ArrowException, KeyError, ValueError) as exc:
+        table, found = None, f"nor readable from {WAREHOUSE} ({exc}); rebuilt by this run"
+    if problem not in _REPORTED:
+        _REPORTED.add(problem)
+        print(f"warning: {problem}; {found}", file=sys.stderr, flush=True)
+    return table
+
+
+def _read_parquet_table(data_dir: Path, name: str) -> pa.Table | None:
     spec = TABLES[name]
     root = Path(data_dir) / CURATED / name
     if not root.exists():
