@@ -179,7 +179,7 @@ def die_with_command() -> None:
 
     server = getattr(forkserver, "_forkserver", None)
     alive = getattr(server, "_forkserver_alive_fd", None)
-    if alive is not None:
+    if server is not None and alive is not None:
         try:
             os.close(alive)
         except OSError:

@@ -94,6 +94,8 @@ def server_command(port: int) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of a Prefect API server on 127.0.0.1:``port``
     (no UI, no telemetry; services as in Prefect's own ephemeral server)."""
     spec = importlib.util.find_spec("prefect")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("Prefect is not installed: pip install -e . installs it")
     app_dir = str(Path(spec.origin).parent.parent)
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
            "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}

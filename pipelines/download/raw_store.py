@@ -92,16 +92,16 @@ class RawStore:
     def last_good(self, url: str) -> ManifestEntry | None:
         """The latest entry for ``url`` that has a stored file."""
         for entry in reversed(_with_file(self.manifest_path).get(url, [])):
-            if self.has(entry.sha256):
+            if entry.sha256 is not None and self.has(entry.sha256):
                 return entry
         return None
 
     def last_good_by_url(self) -> dict[str, ManifestEntry]:
         """``last_good`` of every URL in the manifest, from one reading of it."""
-        found = {}
+        found: dict[str, ManifestEntry] = {}
         for url, entries in _with_file(self.manifest_path).items():
             for entry in reversed(entries):
-                if self.has(entry.sha256):
+                if entry.sha256 is not None and self.has(entry.sha256):
                     found[url] = entry
                     break
         return found

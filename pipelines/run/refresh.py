@@ -68,7 +68,7 @@ def resolve_sources(data_dir: Path, sources_file: str | None, discover: bool,
         first = unique.setdefault(s.url, s)
         if first.expected_count is None and s.expected_count is not None:
             unique[s.url] = replace(first, expected_count=s.expected_count)
-    return list(unique.values()), allowed_hosts(unique, site, from_sources_file=False)
+    return list(unique.values()), allowed_hosts(list(unique.values()), site, from_sources_file=False)
 
 
 def _discover(data_dir: Path, notes: list[str]) -> list[SourceSpec]:
@@ -176,7 +176,7 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str],
             except (httpx.HTTPError, FetchError):
                 return None
             checked.append((spec, good))
-            if prev["status"] != "ok":
+            if prev["status"] != "ok" and good.sha256 is not None:
                 since = _first_seen(raw, spec.url, good.sha256) or str(prev["fetched_at"])
                 still_failing.append(f"FY{spec.fiscal_year} round {spec.call_round}: still"
                                      f" {prev['status']} since {since} (same bytes,"

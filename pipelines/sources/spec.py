@@ -105,7 +105,7 @@ def load_sources_file(path: str | Path) -> list[SourceSpec]:
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
         raise SourcesFileError(f"{path}: expected one or more [[source]] tables")
-    specs = []
+    specs: list[SourceSpec] = []
     for i, entry in enumerate(entries, 1):
         where = f"{path}: [[source]] #{i}"
         unknown = set(entry) - {"url", "fiscal_year", "call_round", "press_url", "expected_count"}
