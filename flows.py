@@ -4,6 +4,7 @@
 one publish task, on a plan ``pipelines/run/refresh.planned`` made. Task results are small
 dicts of paths and ids. Only the CLI imports this module.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -39,8 +40,7 @@ def _as_failure(stage: str, run, *args) -> dict:
 @task(name="fetch")
 def fetch_task(spec: dict, ctx: dict, total: int) -> dict:
     result = _as_failure("fetch", stages.fetch_stage, spec, stages.RunContext(**ctx))
-    progress.step("download", spec["url"] + (" (failed)" if result["status"] == "failed" else ""),
-                  total)
+    progress.step("download", spec["url"] + (" (failed)" if result["status"] == "failed" else ""), total)
     return result
 
 
@@ -53,8 +53,7 @@ def extract_task(spec: dict, fetched: dict, ctx: dict, total: int) -> dict:
 
 @task(name="records")
 def records_task(spec: dict, fetched: dict, extracted: dict, ctx: dict, total: int) -> dict:
-    result = _as_failure("records", stages.records_stage, spec, fetched, extracted,
-                         stages.RunContext(**ctx))
+    result = _as_failure("records", stages.records_stage, spec, fetched, extracted, stages.RunContext(**ctx))
     progress.step("normalise", _item(spec, result, "records"), total)
     return result
 
@@ -69,8 +68,7 @@ def _item(spec: dict, result: dict, stage: str) -> str | None:
 @task(name="publish")
 def publish_task(specs: list, fetched: list, extracted: list, records: list, ctx: dict) -> dict:
     try:
-        result = stages.assemble_and_publish(specs, fetched, extracted, records,
-                                             stages.RunContext(**ctx))
+        result = stages.assemble_and_publish(specs, fetched, extracted, records, stages.RunContext(**ctx))
     except WarehouseBusy as exc:  # an analyst's read-write connection: nothing published
         return {"status": "refused", "error": str(exc)}
     progress.step("publish", "warehouse", 1)
@@ -112,9 +110,13 @@ def _refresh(specs: list[dict], ctx: dict) -> dict:
             extracted[i], records[i] = reused
             progress.step("extract", spec["url"] + " (unchanged: rows kept)", n)
             progress.step("normalise", spec["url"] + " (unchanged: rows kept)", n)
-    return publish_task(specs, [f.result() for f in fetched],
-                        [_value(extracted[i]) for i in range(n)],
-                        [_value(records[i]) for i in range(n)], ctx)
+    return publish_task(
+        specs,
+        [f.result() for f in fetched],
+        [_value(extracted[i]) for i in range(n)],
+        [_value(records[i]) for i in range(n)],
+        ctx,
+    )
 
 
 def _value(result):
@@ -127,8 +129,7 @@ def run_plan(plan: Plan) -> RefreshOutcome:
     ctx = plan.context()
     prefect_server.wait_until_ready()
     try:
-        flow_run = refresh_flow.with_options(
-            task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
+        flow_run = refresh_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
         summary = flow_run([s.to_dict() for s in plan.specs], asdict(ctx))
     finally:
         stages.close_run_client(ctx.run_id)
@@ -154,12 +155,12 @@ DISCOVERY_CHECK_CRON = "0 6 1,15 3-10 *"  # twice a month while lists appear (Ma
 
 
 @flow(name="c3p-scheduled-refresh")
-def scheduled_refresh(data_dir: str = "data", sources_file: str | None = None,
-                      discover: bool = True) -> dict:
+def scheduled_refresh(data_dir: str = "data", sources_file: str | None = None, discover: bool = True) -> dict:
     """The annual refresh: discover, download what changed, publish (a no-op when nothing did)."""
     with remote.synced(data_dir) as local:
-        with planned(local, sources_file=sources_file, discover=discover,
-                     command="scheduled-refresh") as plan:
+        with planned(
+            local, sources_file=sources_file, discover=discover, command="scheduled-refresh"
+        ) as plan:
             if isinstance(plan, RefreshOutcome):
                 return {"nothing_changed": True, **plan.summary}
             return {"nothing_changed": False, **_in_this_flow(plan)}
@@ -187,8 +188,10 @@ def discovery_check(data_dir: str = "data") -> dict:
 def deployments(data_dir: str) -> list:
     """The two scheduled deployments ``c3p serve`` registers and serves."""
     return [
-        scheduled_refresh.to_deployment(name="annual-refresh", cron=ANNUAL_REFRESH_CRON,
-                                        parameters={"data_dir": data_dir}),
-        discovery_check.to_deployment(name="discovery-check", cron=DISCOVERY_CHECK_CRON,
-                                      parameters={"data_dir": data_dir}),
+        scheduled_refresh.to_deployment(
+            name="annual-refresh", cron=ANNUAL_REFRESH_CRON, parameters={"data_dir": data_dir}
+        ),
+        discovery_check.to_deployment(
+            name="discovery-check", cron=DISCOVERY_CHECK_CRON, parameters={"data_dir": data_dir}
+        ),
     ]

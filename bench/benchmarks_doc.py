@@ -1,4 +1,5 @@
 """docs/benchmarks.md, written section by section by the benchmarks beside this file."""
+
 from __future__ import annotations
 
 import re

@@ -18,6 +18,7 @@ around each command; it is not the sum over processes.
 ``--write-docs`` replaces the "## End to end" section of docs/benchmarks.md (only that
 section: other sections belong to other benchmarks).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,7 @@ print(json.dumps({"rc": rc, "wall": wall, "out": "".join(l for _, l in lines["ou
 def c3p(*args: str, env: dict | None = None) -> dict:
     """Run ``c3p ARGS`` in a fresh wrapper process: wall time, exit code, output, peak RSS."""
     cmd = [sys.executable, "-c", WRAPPER, sys.executable, "-m", "pipelines.cli", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         raise SystemExit(f"wrapper failed: {proc.stderr}")
     result = json.loads(proc.stdout)
@@ -92,8 +92,9 @@ def measure() -> dict:
             raise SystemExit(f"c3p demo failed:\n{demo['out']}\n{demo['err']}")
         out["demo"] = demo
         # the very first run on a machine also creates and migrates Prefect's own database
-        fresh = c3p("demo", "--data-dir", str(tmp / "demo2"),
-                    env={**env, "PREFECT_HOME": str(tmp / "prefect-home")})
+        fresh = c3p(
+            "demo", "--data-dir", str(tmp / "demo2"), env={**env, "PREFECT_HOME": str(tmp / "prefect-home")}
+        )
         if fresh["rc"] != 0:
             raise SystemExit(f"c3p demo (fresh Prefect home) failed:\n{fresh['err']}")
         out["demo_fresh_prefect"] = fresh
@@ -105,9 +106,13 @@ def measure() -> dict:
             (site_dir / "content" / name).write_bytes(samples.joinpath(name).read_bytes())
         with LocalSite(site_dir) as site:
             sources = tmp / "sources.toml"
-            sources.write_text("".join(
-                f'[[source]]\nurl = "{site.url}/content/{name}"\nfiscal_year = {fy}\n'
-                f"call_round = {rnd}\nexpected_count = {n}\n\n" for name, fy, rnd, n in LISTS))
+            sources.write_text(
+                "".join(
+                    f'[[source]]\nurl = "{site.url}/content/{name}"\nfiscal_year = {fy}\n'
+                    f"call_round = {rnd}\nexpected_count = {n}\n\n"
+                    for name, fy, rnd, n in LISTS
+                )
+            )
             data = tmp / "data"
             args = ("refresh", "--sources", str(sources), "--data-dir", str(data), "--no-discover")
             first = c3p(*args, env=env)
@@ -120,8 +125,9 @@ def measure() -> dict:
             out["noop_said_nothing_changed"] = "nothing changed" in noop["out"]
             out["noop_left_warehouse"] = (data / "warehouse.duckdb").stat().st_mtime_ns == mtime
             out["noop_requests"] = [(m, p, "If-None-Match" in h) for m, p, h in site.requests]
-        out["query"] = c3p("query", "SELECT count(*) FROM projects", "--data-dir", str(data),
-                           "--format", "csv", env=env)
+        out["query"] = c3p(
+            "query", "SELECT count(*) FROM projects", "--data-dir", str(data), "--format", "csv", env=env
+        )
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
@@ -162,15 +168,15 @@ def markdown(r: dict) -> str:
         f" {first['maxrss_mb']:.0f} | | |",
         f"| `c3p refresh`, same sources, nothing changed (no-op) | {noop['wall']:.2f} |"
         f" {noop['maxrss_mb']:.0f} | < {TARGETS['noop']:.0f} s | {verdict(noop['wall'], TARGETS['noop'])} |",
-        f"| `c3p query \"SELECT count(*) FROM projects\"` | {query['wall']:.2f} | {query['maxrss_mb']:.0f} | | |",
+        f'| `c3p query "SELECT count(*) FROM projects"` | {query["wall"]:.2f} | {query["maxrss_mb"]:.0f} | | |',
         f"| peak memory, any process of the above | | {peak:.0f} | < {TARGETS['memory_mb']:.0f} MB |"
         f" {verdict(peak, TARGETS['memory_mb'])} |",
         "",
-        f"No-op refresh said \"nothing changed\": {'yes' if r['noop_said_nothing_changed'] else 'NO'};"
+        f'No-op refresh said "nothing changed": {"yes" if r["noop_said_nothing_changed"] else "NO"};'
         f" warehouse file untouched: {'yes' if r['noop_left_warehouse'] else 'NO'};"
         f" requests of the second run that were conditional GETs: "
-        f"{sum(1 for _, _, cond in r['noop_requests'][len(LISTS):] if cond)} of"
-        f" {len(r['noop_requests'][len(LISTS):])}.",
+        f"{sum(1 for _, _, cond in r['noop_requests'][len(LISTS) :] if cond)} of"
+        f" {len(r['noop_requests'][len(LISTS) :])}.",
         "",
     ]
     before = demo["t_first_task"] or 0.0
@@ -204,8 +210,9 @@ def write_docs(section: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write-docs", action="store_true",
-                        help='replace the "## End to end" section of docs/benchmarks.md')
+    parser.add_argument(
+        "--write-docs", action="store_true", help='replace the "## End to end" section of docs/benchmarks.md'
+    )
     parser.add_argument("--json", action="store_true", help="also print the raw measurements")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -216,8 +223,9 @@ def main() -> None:
         print(json.dumps({k: v for k, v in results.items()}, default=str, indent=1))
     if args.write_docs:
         write_docs(section)
-        print(f"wrote {DOCS.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s in all)",
-              file=sys.stderr)
+        print(
+            f"wrote {DOCS.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s in all)", file=sys.stderr
+        )
 
 
 if __name__ == "__main__":

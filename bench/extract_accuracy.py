@@ -13,6 +13,7 @@ content with repeated headers). Each reader runs in a fresh subprocess of its ow
 its own. Ratios are against raw pdfplumber measured in the same run. The machine's load
 average is printed at start and end: on a shared machine the numbers move with it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,11 @@ sys.path.insert(0, str(ROOT))
 # its parent's peak at fork time (Linux copies the high-water mark), so this process must
 # stay small until they have run.
 
-SAMPLES = [("fy2023_r1_xlsx.pdf", "fy2023_r1.json"), ("fy2023_r1_rl.pdf", "fy2023_r1.json"),
-           ("fy2019_r1_xlsx.pdf", "fy2019_r1.json")]
+SAMPLES = [
+    ("fy2023_r1_xlsx.pdf", "fy2023_r1.json"),
+    ("fy2023_r1_rl.pdf", "fy2023_r1.json"),
+    ("fy2019_r1_xlsx.pdf", "fy2019_r1.json"),
+]
 
 
 def ours(path):
@@ -185,9 +189,11 @@ def main(repeat: int = 1) -> str:
     for pdf, truth_name in SAMPLES:
         path = ROOT / "pipelines" / "demo" / "samples" / pdf
         truth = json.loads((ROOT / "tests/fixtures/truth" / truth_name).read_text())
-        for name, fn in [("ours", lambda p: ours(p)),
-                         ("pdfplumber extract_tables", lambda p: raw_pdfplumber(p, truth["columns"])),
-                         ("camelot lattice (vector)", lambda p: raw_camelot(p, truth["columns"]))]:
+        for name, fn in [
+            ("ours", lambda p: ours(p)),
+            ("pdfplumber extract_tables", lambda p: raw_pdfplumber(p, truth["columns"])),
+            ("camelot lattice (vector)", lambda p: raw_camelot(p, truth["columns"])),
+        ]:
             (rows, pages), secs = timed(fn, path)
             s, l = score(rows or [], truth)
             lines.append(f"| {pdf} | {name} | {s:.1%} | {l:.1%} | {pages / secs:.2f} |")
@@ -207,8 +213,10 @@ def main(repeat: int = 1) -> str:
     for name, (label, _) in READERS.items():
         r = results[name]
         worker = f"{r['worker_peak_mb']:.0f} MB" if r["worker_peak_mb"] else "–"
-        lines.append(f"| {label} | {r['seconds']:.2f} | {n / r['seconds']:.2f} | "
-                     f"{raw / r['seconds']:.2f}× | {r['peak_mb']:.0f} MB | {worker} |")
+        lines.append(
+            f"| {label} | {r['seconds']:.2f} | {n / r['seconds']:.2f} | "
+            f"{raw / r['seconds']:.2f}× | {r['peak_mb']:.0f} MB | {worker} |"
+        )
     return "\n".join(lines)
 
 
@@ -237,14 +245,16 @@ def write_docs(table: str) -> None:
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     command = " ".join([".venv/bin/python", "bench/extract_accuracy.py", *sys.argv[1:]])
-    section = (f"## Extraction accuracy\n\nCommand: `{command}`"
-               f"  \nDate: {dt.date.today().isoformat()}, {os.cpu_count()} cores.\n\n{table}\n\n{NOTES}\n")
+    section = (
+        f"## Extraction accuracy\n\nCommand: `{command}`"
+        f"  \nDate: {dt.date.today().isoformat()}, {os.cpu_count()} cores.\n\n{table}\n\n{NOTES}\n"
+    )
     start = text.find("## Extraction accuracy")
     if start == -1:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         end = text.find("\n## ", start + 3)
-        text = text[:start] + section + ("\n" + text[end + 1:] if end != -1 else "")
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
     doc.write_text(text, encoding="utf-8")
 
 

@@ -29,6 +29,7 @@ server) are counted too.
 
 ``--write-docs`` replaces the "## Growth with the archive" section of docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,10 +75,8 @@ print(json.dumps({"rc": p.returncode, "wall": wall, "out": out, "err": err,
 
 def run_c3p(code_root: Path, *args: str, timeout: float = 3600) -> dict:
     """``c3p ARGS`` with the package code of ``code_root``, in a fresh wrapper process."""
-    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    cmd = [sys.executable, "-c", WRAPPER, str(code_root),
-           sys.executable, "-m", "pipelines.cli", *args]
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    cmd = [sys.executable, "-c", WRAPPER, str(code_root), sys.executable, "-m", "pipelines.cli", *args]
     load_before = os.getloadavg()[0]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
     if proc.returncode != 0:
@@ -112,13 +111,17 @@ class Archive:
             name = f"fy{year}_r{rnd}.pdf"
             # a trailing comment makes the copy distinct; the PDF still ends in %%EOF
             (self.content / name).write_bytes(
-                bodies[i % len(bodies)] + f"\n% c3p bench copy {i}\n%%EOF\n".encode())
+                bodies[i % len(bodies)] + f"\n% c3p bench copy {i}\n%%EOF\n".encode()
+            )
             self.lists.append((name, year, rnd))
 
     def sources(self, url: str, lists, path: Path) -> Path:
-        path.write_text("".join(
-            f'[[source]]\nurl = "{url}/content/{name}"\nfiscal_year = {year}\ncall_round = {rnd}\n\n'
-            for name, year, rnd in lists))
+        path.write_text(
+            "".join(
+                f'[[source]]\nurl = "{url}/content/{name}"\nfiscal_year = {year}\ncall_round = {rnd}\n\n'
+                for name, year, rnd in lists
+            )
+        )
         return path
 
 
@@ -149,6 +152,7 @@ def measure(codes: dict[str, Path], sizes: list[int], cross_check: bool) -> dict
         archive = Archive(tmp / "site", largest + 1)
         new_list = archive.lists[largest]
         with LocalSite(tmp / "site") as site:
+
             def sources(lists, name):
                 return archive.sources(site.url, lists, tmp / f"{name}.toml")
 
@@ -156,25 +160,44 @@ def measure(codes: dict[str, Path], sizes: list[int], cross_check: bool) -> dict
                 for label, root in codes.items():  # paired: every code, one after the other
                     started = time.perf_counter()
                     results[label][label_of_scenario] = action(label, root)
-                    print(f"{label_of_scenario:<24} {label:<9} "
-                          f"{results[label][label_of_scenario]['wall']:7.1f} s"
-                          f" (bench {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+                    print(
+                        f"{label_of_scenario:<24} {label:<9} "
+                        f"{results[label][label_of_scenario]['wall']:7.1f} s"
+                        f" (bench {time.perf_counter() - started:.0f} s)",
+                        file=sys.stderr,
+                    )
 
             for n in sizes:
                 src = sources(archive.lists[:n], f"n{n}")
-                each(f"build {n}", lambda label, root, n=n, src=src: refresh(
-                    root, src, tmp / label / f"n{n}", cross_check))
+                each(
+                    f"build {n}",
+                    lambda label, root, n=n, src=src: refresh(root, src, tmp / label / f"n{n}", cross_check),
+                )
             alone = sources([new_list], "alone")
-            each("one list alone", lambda label, root: refresh(
-                root, alone, tmp / label / "alone", cross_check))
-            grown = sources(archive.lists[:largest + 1], "grown")
-            each(f"one new list on {largest}", lambda label, root: refresh(
-                root, grown, tmp / label / f"n{largest}", cross_check))
-            each(f"no-op at {largest + 1}", lambda label, root: refresh(
-                root, grown, tmp / label / f"n{largest}", cross_check))
-            each("query", lambda label, root: run_c3p(
-                root, "query", "SELECT count(*) FROM projects", "--data-dir",
-                str(tmp / label / f"n{largest}"), "--format", "csv"))
+            each(
+                "one list alone", lambda label, root: refresh(root, alone, tmp / label / "alone", cross_check)
+            )
+            grown = sources(archive.lists[: largest + 1], "grown")
+            each(
+                f"one new list on {largest}",
+                lambda label, root: refresh(root, grown, tmp / label / f"n{largest}", cross_check),
+            )
+            each(
+                f"no-op at {largest + 1}",
+                lambda label, root: refresh(root, grown, tmp / label / f"n{largest}", cross_check),
+            )
+            each(
+                "query",
+                lambda label, root: run_c3p(
+                    root,
+                    "query",
+                    "SELECT count(*) FROM projects",
+                    "--data-dir",
+                    str(tmp / label / f"n{largest}"),
+                    "--format",
+                    "csv",
+                ),
+            )
     return results
 
 
@@ -192,7 +215,8 @@ def markdown(results: dict, sizes: list[int], cross_check: bool, command: str) -
     largest = max(sizes)
     scenarios = list(results[labels[0]])
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"Command: `{command}`  ",
         f"Date: {dt.date.today().isoformat()}, {os.cpu_count()} cores (shared with other jobs:"
         f" the load average during each command is in its row), Python {sys.version.split()[0]},"
@@ -210,7 +234,8 @@ def markdown(results: dict, sizes: list[int], cross_check: bool, command: str) -
             lines.append(
                 f"| {s} | {label} | {r['wall']:.2f} | {r['cpu']:.1f} | {r['maxrss_mb']:.0f} |"
                 f" {r.get('data_mb', float('nan')):.1f} |"
-                f" {'' if reused is None else reused} | {r['load']:.1f} |")
+                f" {'' if reused is None else reused} | {r['load']:.1f} |"
+            )
     lines.append("")
     for label in labels:
         res = results[label]
@@ -225,7 +250,8 @@ def markdown(results: dict, sizes: list[int], cross_check: bool, command: str) -
             f" {grow['cpu'] / alone['cpu']:.2f}× refreshing that one list alone"
             f" ({alone['wall']:.1f} s / {alone['cpu']:.1f} CPU-s; target ≤ 2×); the no-op at"
             f" {largest + 1} lists takes {res[f'no-op at {largest + 1}']['wall']:.2f} s (target < 1 s),"
-            f" `c3p query` {res['query']['wall']:.2f} s (target < 0.5 s).")
+            f" `c3p query` {res['query']['wall']:.2f} s (target < 0.5 s)."
+        )
     lines.append("")
     return "\n".join(lines)
 
@@ -238,10 +264,15 @@ def write_docs(section: str, heading: str = SECTION) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2,8,24,54", help="archive sizes to build (comma-separated)")
-    parser.add_argument("--baseline-root", type=Path, default=None,
-                        help="also run every scenario with the package code in this folder")
-    parser.add_argument("--only-baseline", action="store_true",
-                        help="run only the code of --baseline-root (today's figures)")
+    parser.add_argument(
+        "--baseline-root",
+        type=Path,
+        default=None,
+        help="also run every scenario with the package code in this folder",
+    )
+    parser.add_argument(
+        "--only-baseline", action="store_true", help="run only the code of --baseline-root (today's figures)"
+    )
     parser.add_argument("--cross-check", action="store_true", help="refresh with the camelot cross-check")
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw results here")

@@ -25,6 +25,7 @@ tests/pipelines/warehouse/test_records.py compares them), and, when the records 
 table, how many wrong projects went unflagged. Each layout's misses are sorted into the
 failure classes 1-7 of issue 9 (see ``classify``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,25 +61,37 @@ CLASSES = {
 # how a miss is sorted into a class (see classify_cell, classify_participants)
 CLASS_RULES = {
     "1": "a truth row not found by its number (its cells and participants), extra rows, a cell "
-         "of a row read on two pages missing its tail, or a cell with the next row's text "
-         "glued on",
+    "of a row read on two pages missing its tail, or a cell with the next row's text "
+    "glued on",
     "2": "U+2027 or a CJK radical code point (U+2E80-U+2FDF) in the text read, or the header "
-         "of a table not recognised because of one",
+    "of a table not recognised because of one",
     "3": "a participant that is only a legal form, or one ending in a legal form that begins "
-         "the next one in the truth (「横浜市一般社団法人」/「YOKOHAMA…」)",
+    "the next one in the truth (「横浜市一般社団法人」/「YOKOHAMA…」)",
     "4": "a participant of the truth that begins with one item read and goes on in the next; "
-         "or a cell equal to the truth but for an extra line break",
+    "or a cell equal to the truth but for an extra line break",
     "5": "an item read that holds the end of one participant of the truth and the start of "
-         "the next; or a cell that lost an author's line break between items",
+    "the next; or a cell that lost an author's line break between items",
     "6": "a cell or participant equal to the truth but for white space",
     "7": "a cell that lost an author's line break before a numbered item (1), ①, ・)",
 }
-LEGAL_FORMS = ("株式会社", "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "合同会社",
-               "有限会社", "特定非営利活動法人", "独立行政法人", "国立大学法人", "学校法人")
+LEGAL_FORMS = (
+    "株式会社",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "合同会社",
+    "有限会社",
+    "特定非営利活動法人",
+    "独立行政法人",
+    "国立大学法人",
+    "学校法人",
+)
 ITEM_MARKER = "0123456789０１２３４５６７８９(（①②③④⑤⑥⑦⑧⑨⑩・"
 
 
 # ---------------------------------------------------------------- rendering
+
 
 def _write_json(path: Path, data) -> None:
     """Written whole or not at all: another process may be reading the corpus."""
@@ -105,9 +118,15 @@ def render_one(lid: str, corpus: str) -> dict:
         made.replace(pdf)
     except Exception as exc:  # recorded, the run goes on
         error = f"{type(exc).__name__}: {exc}"
-    return {"id": lid, "pdf": pdf.name, "layout": layout.to_json(), "describe": layout.describe(),
-            "generator": digest, "render_error": error,
-            "render_seconds": round(time.perf_counter() - t, 2)}
+    return {
+        "id": lid,
+        "pdf": pdf.name,
+        "layout": layout.to_json(),
+        "describe": layout.describe(),
+        "generator": digest,
+        "render_error": error,
+        "render_seconds": round(time.perf_counter() - t, 2),
+    }
 
 
 def render_all(ids: list[str], corpus: Path, jobs: int) -> tuple[list[dict], dict[str, str]]:
@@ -115,10 +134,17 @@ def render_all(ids: list[str], corpus: Path, jobs: int) -> tuple[list[dict], dic
     corpus.mkdir(parents=True, exist_ok=True)
     manifest_path = corpus / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    todo = [i for i in ids if i not in manifest or not (corpus / manifest[i]["pdf"]).exists()
-            or manifest[i].get("generator") != layouts.generator_digest(layouts.parse_id(i)[0])]
-    print(f"rendering {len(todo)} of {len(ids)} layouts ({len(ids) - len(todo)} cached), "
-          f"{jobs} process(es)", file=sys.stderr)
+    todo = [
+        i
+        for i in ids
+        if i not in manifest
+        or not (corpus / manifest[i]["pdf"]).exists()
+        or manifest[i].get("generator") != layouts.generator_digest(layouts.parse_id(i)[0])
+    ]
+    print(
+        f"rendering {len(todo)} of {len(ids)} layouts ({len(ids) - len(todo)} cached), {jobs} process(es)",
+        file=sys.stderr,
+    )
     failed: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for k, entry in enumerate(pool.map(render_one, todo, [str(corpus)] * len(todo)), 1):
@@ -126,13 +152,17 @@ def render_all(ids: list[str], corpus: Path, jobs: int) -> tuple[list[dict], dic
                 manifest[entry["id"]] = entry
             else:
                 failed[entry["id"]] = entry["render_error"]
-            print(f"  [{k}/{len(todo)}] {entry['id']}: "
-                  f"{entry['render_error'] or 'ok'} ({entry['render_seconds']} s)", file=sys.stderr)
+            print(
+                f"  [{k}/{len(todo)}] {entry['id']}: "
+                f"{entry['render_error'] or 'ok'} ({entry['render_seconds']} s)",
+                file=sys.stderr,
+            )
             _write_json(manifest_path, manifest)
     return [manifest[i] for i in ids if i in manifest], failed
 
 
 # ---------------------------------------------------------------- scoring
+
 
 def _numbers(text: str) -> str:
     import unicodedata
@@ -151,8 +181,12 @@ def classify_cell(want: str, got: str, next_want: str | None, split: bool) -> st
         return "2"
     if got and want.startswith(got) and got != want:
         return "1" if split else "other"  # the tail of the cell is gone (a fragment lost)
-    if got.startswith(want) and next_want and _squash(got[len(want):]) and \
-            _squash(next_want).startswith(_squash(got[len(want):])[:4]):
+    if (
+        got.startswith(want)
+        and next_want
+        and _squash(got[len(want) :])
+        and _squash(next_want).startswith(_squash(got[len(want) :])[:4])
+    ):
         return "1"  # the next row's text glued on
     if _squash(want) == _squash(got):
         if want.replace("\n", "") == got.replace("\n", ""):
@@ -175,7 +209,7 @@ def _lost_breaks(want: str, got: str) -> list[str]:
             if j < len(got) and got[j] == "\n":
                 j += 1
             else:
-                out.append(want[i + 1:i + 2])
+                out.append(want[i + 1 : i + 2])
             continue
         j += 1
     return out
@@ -194,17 +228,24 @@ def classify_participants(want: list[str], got: list[str], row_found: bool = Tru
     if any(_lies(x) for x in g):
         found.append("2")
     if any(x in LEGAL_FORMS for x in g) or any(
-            a not in w and a.endswith(form) and any(x.startswith(form + b[:4]) for x in w)
-            for a, b in zip(g, g[1:]) for form in LEGAL_FORMS):
+        a not in w and a.endswith(form) and any(x.startswith(form + b[:4]) for x in w)
+        for a, b in zip(g, g[1:])
+        for form in LEGAL_FORMS
+    ):
         found.append("3")
-    if any(x.startswith(a) and len(x) > len(a) and b.startswith(x[len(a):len(a) + 4])
-           for a, b in zip(g, g[1:]) if a not in w for x in w):
+    if any(
+        x.startswith(a) and len(x) > len(a) and b.startswith(x[len(a) : len(a) + 4])
+        for a, b in zip(g, g[1:])
+        if a not in w
+        for x in w
+    ):
         found.append("4")  # a name of the truth begins with one item read and goes on in the next
-    if any(x not in w and any(a[-4:] + b[:4] in x or f"{a[-4:]}・{b[:4]}" in x
-                              for a, b in zip(w, w[1:])) for x in g):
+    if any(
+        x not in w and any(a[-4:] + b[:4] in x or f"{a[-4:]}・{b[:4]}" in x for a, b in zip(w, w[1:]))
+        for x in g
+    ):
         found.append("5")  # the end of one name of the truth and the start of the next in one item
-    if len(w) == len(g) and all(_squash(a) == _squash(b) for a, b in zip(want, got)) \
-            and want != got:
+    if len(w) == len(g) and all(_squash(a) == _squash(b) for a, b in zip(want, got)) and want != got:
         found.append("6")
     return found or ["other"]
 
@@ -221,10 +262,20 @@ def score_pdf(pdf: str, truth: dict) -> dict:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     cols = truth["columns"]
     fy, rnd = truth["fiscal_year"], truth.get("round", 1)
-    out = {"rows_truth": len(truth["rows"]), "cells_total": len(truth["rows"]) * len(cols),
-           "cells_strict": 0, "rows_found": 0, "rows_extra": 0, "groups_exact": 0,
-           "projects": len(truth["rows"]), "participants_exact": 0, "unflagged_wrong": None,
-           "error": None, "classes": {}, "misses": []}
+    out = {
+        "rows_truth": len(truth["rows"]),
+        "cells_total": len(truth["rows"]) * len(cols),
+        "cells_strict": 0,
+        "rows_found": 0,
+        "rows_extra": 0,
+        "groups_exact": 0,
+        "projects": len(truth["rows"]),
+        "participants_exact": 0,
+        "unflagged_wrong": None,
+        "error": None,
+        "classes": {},
+        "misses": [],
+    }
 
     def miss(cls, no, where, want, got):
         out["classes"][cls] = out["classes"].get(cls, 0) + 1
@@ -247,8 +298,9 @@ def score_pdf(pdf: str, truth: dict) -> dict:
         by_no.setdefault(_numbers(row.cells[0] if row.cells else ""), []).append(row)
     truth_rows = truth["rows"]
     wanted_nos = {_numbers(r["cells"][cols[0]]) for r in truth_rows}
-    out["rows_extra"] = sum(len(v) for k, v in by_no.items() if k not in wanted_nos) + \
-        sum(len(v) - 1 for k, v in by_no.items() if k in wanted_nos and len(v) > 1)
+    out["rows_extra"] = sum(len(v) for k, v in by_no.items() if k not in wanted_nos) + sum(
+        len(v) - 1 for k, v in by_no.items() if k in wanted_nos and len(v) > 1
+    )
     if out["rows_extra"]:
         miss("1", None, "rows", len(truth_rows), len(rows))
     for i, want_row in enumerate(truth_rows):
@@ -268,22 +320,24 @@ def score_pdf(pdf: str, truth: dict) -> dict:
             else:
                 nxt = truth_rows[i + 1]["cells"][c] if i + 1 < len(truth_rows) else None
                 split = len(set(got_row.pages)) > 1
-                miss(classify_cell(strict_key(want), strict_key(got), nxt, split), want_row["no"], c,
-                     want, got)
+                miss(
+                    classify_cell(strict_key(want), strict_key(got), nxt, split), want_row["no"], c, want, got
+                )
     try:
-        records = build_records(doc, fiscal_year=fy, call_round=rnd, source_id="fuzz",
-                                sha256="0" * 64)
+        records = build_records(doc, fiscal_year=fy, call_round=rnd, source_id="fuzz", sha256="0" * 64)
     except Exception as exc:
         out["error"] = f"records: {type(exc).__name__}: {exc}".splitlines()[0][:300]
         out["seconds"] = round(time.perf_counter() - t, 2)
         return out
-    flagged = ({r.get("project_id") for r in records.tables["review"]}
-               if "review" in records.tables else None)
+    flagged = {r.get("project_id") for r in records.tables["review"]} if "review" in records.tables else None
     unflagged = 0
     for want_row in truth_rows:
         pid = project_id(fy, rnd, want_row["no"])
-        got = [(drop_cjk_spaces(p["name_raw"]), p["role"])
-               for p in records.tables["participants"] if p["project_id"] == pid]
+        got = [
+            (drop_cjk_spaces(p["name_raw"]), p["role"])
+            for p in records.tables["participants"]
+            if p["project_id"] == pid
+        ]
         want = [(drop_cjk_spaces(p["name"]), p["role"]) for p in want_row["participants"]]
         if got == want:
             out["participants_exact"] += 1
@@ -304,9 +358,15 @@ def _score_entry(args) -> dict:
         res = score_pdf(str(Path(corpus) / entry["pdf"]), truth)
     except Exception as exc:  # a bug in the scorer must not hide the other layouts
         res = {"error": f"scorer: {type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
-    return {"id": entry["id"], "producer": entry["layout"]["producer"],
-            "truth": entry["layout"]["truth"], "describe": entry["describe"],
-            "layout": entry["layout"], "render_seconds": entry.get("render_seconds"), **res}
+    return {
+        "id": entry["id"],
+        "producer": entry["layout"]["producer"],
+        "truth": entry["layout"]["truth"],
+        "describe": entry["describe"],
+        "layout": entry["layout"],
+        "render_seconds": entry.get("render_seconds"),
+        **res,
+    }
 
 
 def score_all(entries: list[dict], corpus: Path, jobs: int, truth_dir: Path) -> list[dict]:
@@ -316,15 +376,19 @@ def score_all(entries: list[dict], corpus: Path, jobs: int, truth_dir: Path) -> 
         args = [(e, str(corpus), str(truth_dir)) for e in entries]
         for k, r in enumerate(pool.map(_score_entry, args), 1):
             strict = r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0
-            print(f"  [{k}/{len(entries)}] {r['id']}: strict {strict:.1%}, rows "
-                  f"{r.get('rows_found', 0)}/{r.get('rows_truth', '?')}, participants "
-                  f"{r.get('participants_exact', 0)}/{r.get('projects', '?')}"
-                  + (f", error {r['error']}" if r.get("error") else ""), file=sys.stderr)
+            print(
+                f"  [{k}/{len(entries)}] {r['id']}: strict {strict:.1%}, rows "
+                f"{r.get('rows_found', 0)}/{r.get('rows_truth', '?')}, participants "
+                f"{r.get('participants_exact', 0)}/{r.get('projects', '?')}"
+                + (f", error {r['error']}" if r.get("error") else ""),
+                file=sys.stderr,
+            )
             out.append(r)
     return out
 
 
 # ---------------------------------------------------------------- reporting
+
 
 def _pct(x: float) -> str:
     return f"{x:.1%}"
@@ -335,30 +399,33 @@ def summary_table(results: list[dict], key: str = "producer") -> str:
     for r in results:
         groups.setdefault(r[key], []).append(r)
     groups["all"] = results
-    lines = [f"| {key} | layouts | failed whole | strict cells median | strict worst | "
-             "all rows found | rows found | participants exact (projects) | "
-             "worst layout, participants | unflagged wrong | render s (median) | read s (median) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"| {key} | layouts | failed whole | strict cells median | strict worst | "
+        "all rows found | rows found | participants exact (projects) | "
+        "worst layout, participants | unflagged wrong | render s (median) | read s (median) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, rs in groups.items():
-        strict = [r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0
-                  for r in rs]
-        rows_ok = sum(r.get("rows_found", 0) == r.get("rows_truth") and not r.get("rows_extra")
-                      for r in rs)
+        strict = [r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0 for r in rs]
+        rows_ok = sum(r.get("rows_found", 0) == r.get("rows_truth") and not r.get("rows_extra") for r in rs)
         found = sum(r.get("rows_found", 0) for r in rs)
         want_rows = sum(r.get("rows_truth", 0) for r in rs)
         pe = sum(r.get("participants_exact", 0) for r in rs)
         pt = sum(r.get("projects", 0) for r in rs)
-        worst_p = min((r.get("participants_exact", 0) / r["projects"] for r in rs
-                       if r.get("projects")), default=0)
+        worst_p = min(
+            (r.get("participants_exact", 0) / r["projects"] for r in rs if r.get("projects")), default=0
+        )
         failed = sum(bool(r.get("error")) and not r.get("rows_found") for r in rs)
         unflagged = [r.get("unflagged_wrong") for r in rs]
         unfl = "–" if all(u is None for u in unflagged) else str(sum(u or 0 for u in unflagged))
         renders = [r["render_seconds"] for r in rs if r.get("render_seconds")]
         reads = [r["seconds"] for r in rs if r.get("seconds") is not None]
         times = " | ".join(f"{statistics.median(x):.1f}" if x else "–" for x in (renders, reads))
-        lines.append(f"| {name} | {len(rs)} | {failed} | {_pct(statistics.median(strict))} | "
-                     f"{_pct(min(strict))} | {rows_ok}/{len(rs)} | {found}/{want_rows} | "
-                     f"{pe}/{pt} ({_pct(pe / pt if pt else 0)}) | {_pct(worst_p)} | {unfl} | {times} |")
+        lines.append(
+            f"| {name} | {len(rs)} | {failed} | {_pct(statistics.median(strict))} | "
+            f"{_pct(min(strict))} | {rows_ok}/{len(rs)} | {found}/{want_rows} | "
+            f"{pe}/{pt} ({_pct(pe / pt if pt else 0)}) | {_pct(worst_p)} | {unfl} | {times} |"
+        )
     return "\n".join(lines)
 
 
@@ -389,14 +456,16 @@ def write_docs(text: str, command: str) -> None:
     baseline = ""
     if start != -1:
         end = body.find("\n## ", start + 3)
-        old = body[start:end if end != -1 else len(body)]
+        old = body[start : end if end != -1 else len(body)]
         if BASELINE in old:
-            baseline = old[old.index(BASELINE):].strip()
+            baseline = old[old.index(BASELINE) :].strip()
         else:  # the figures before: without their heading and the notes repeated below
             figures = old.split("\n", 1)[1].split("\nLayouts: each truth list")[0].strip()
             baseline = f"{BASELINE}\n\n{figures}"
-    section = (f"## Layout fuzz\n\nCommand: `{command}`  \nDate: {dt.date.today().isoformat()}.\n\n"
-               f"{text}\n" + (f"\n{baseline}\n" if baseline else ""))
+    section = (
+        f"## Layout fuzz\n\nCommand: `{command}`  \nDate: {dt.date.today().isoformat()}.\n\n"
+        f"{text}\n" + (f"\n{baseline}\n" if baseline else "")
+    )
     replace_section("## Layout fuzz", section, DOCS)
 
 
@@ -426,8 +495,9 @@ def _revision(path: str) -> str:
     import subprocess
 
     try:
-        out = subprocess.run(["git", "-C", path, "log", "-1", "--format=%h (%cs)"],
-                             capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "-C", path, "log", "-1", "--format=%h (%cs)"], capture_output=True, text=True, timeout=10
+        )
         return f" at `{out.stdout.strip()}`" if out.returncode == 0 else ""
     except (OSError, subprocess.TimeoutExpired):
         return ""
@@ -435,40 +505,47 @@ def _revision(path: str) -> str:
 
 def acceptance(results: list[dict]) -> str:
     """Issue 9's acceptance figures over all layouts, each with its threshold."""
-    strict = [r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0
-              for r in results]
-    rows_ok = sum(r.get("rows_found", 0) == r.get("rows_truth") and not r.get("rows_extra")
-                  for r in results)
+    strict = [r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0 for r in results]
+    rows_ok = sum(r.get("rows_found", 0) == r.get("rows_truth") and not r.get("rows_extra") for r in results)
     pe = sum(r.get("participants_exact", 0) for r in results)
     pt = sum(r.get("projects", 0) for r in results) or 1
     unflagged = [r.get("unflagged_wrong") for r in results]
     unfl = None if all(u is None for u in unflagged) else sum(u or 0 for u in unflagged)
     checks = [
         (f"every row found in every layout: {rows_ok}/{len(results)}", rows_ok == len(results)),
-        (f"median strict cells {_pct(statistics.median(strict))} (≥ 99.8 %)",
-         statistics.median(strict) >= 0.998),
+        (
+            f"median strict cells {_pct(statistics.median(strict))} (≥ 99.8 %)",
+            statistics.median(strict) >= 0.998,
+        ),
         (f"worst strict cells {_pct(min(strict))} (≥ 99 %)", min(strict) >= 0.99),
         (f"participants exact {_pct(pe / pt)} of projects (≥ 99 %)", pe / pt >= 0.99),
-        (f"wrong projects not flagged in `review`: {'no review table' if unfl is None else unfl} (0)",
-         unfl == 0),
+        (
+            f"wrong projects not flagged in `review`: {'no review table' if unfl is None else unfl} (0)",
+            unfl == 0,
+        ),
     ]
     return "Issue 9 acceptance: " + "; ".join(f"{t} {'✓' if ok else '✗'}" for t, ok in checks) + "."
 
 
 def report(results: list[dict], scored_with: str, render_failures: dict[str, str]) -> str:
     failures = "".join(f"\n- `{i}`: {e}" for i, e in sorted(render_failures.items()))
-    return "\n\n".join([
-        f"Scored code: `{scored_with}`{_revision(scored_with)}; {len(results)} layouts"
-        + (f"; {len(render_failures)} could not be rendered and are not scored:{failures}"
-           if render_failures else "."),
-        acceptance(results),
-        summary_table(results),
-        "By list:",
-        summary_table(results, "truth"),
-        "Layouts with at least one miss of each failure class (issue 9):",
-        class_table(results),
-        DOC_NOTES,
-    ])
+    return "\n\n".join(
+        [
+            f"Scored code: `{scored_with}`{_revision(scored_with)}; {len(results)} layouts"
+            + (
+                f"; {len(render_failures)} could not be rendered and are not scored:{failures}"
+                if render_failures
+                else "."
+            ),
+            acceptance(results),
+            summary_table(results),
+            "By list:",
+            summary_table(results, "truth"),
+            "Layouts with at least one miss of each failure class (issue 9):",
+            class_table(results),
+            DOC_NOTES,
+        ]
+    )
 
 
 CORPUS_README = """# Layout-fuzz corpus
@@ -505,13 +582,18 @@ TABLE_HEAD = """| pdf | producer | list | layout | strict | rows | participants 
 
 def write_corpus_readme(corpus: Path, results: list[dict], scored_with: str) -> None:
     classes = "".join(f"\n{k}. {v} — sorted here: {CLASS_RULES[k]}" for k, v in CLASSES.items())
-    text = CORPUS_README.format(scored_with=scored_with, script=Path(__file__).resolve(),
-                                corpus=corpus.resolve(), classes=classes)
-    index = ["", "## Which PDFs reproduce each class", "",
-             "(most misses of the class first; per producer at most two)", ""]
+    text = CORPUS_README.format(
+        scored_with=scored_with, script=Path(__file__).resolve(), corpus=corpus.resolve(), classes=classes
+    )
+    index = [
+        "",
+        "## Which PDFs reproduce each class",
+        "",
+        "(most misses of the class first; per producer at most two)",
+        "",
+    ]
     for cls, label in CLASSES.items():
-        hits = sorted((r for r in results if r.get("classes", {}).get(cls)),
-                      key=lambda r: -r["classes"][cls])
+        hits = sorted((r for r in results if r.get("classes", {}).get(cls)), key=lambda r: -r["classes"][cls])
         picked, per = [], {}
         for r in hits:
             if per.get(r["producer"], 0) < 2:
@@ -520,49 +602,63 @@ def write_corpus_readme(corpus: Path, results: list[dict], scored_with: str) -> 
         index.append(f"- {cls}. {label}: " + (", ".join(picked) or "none in this corpus"))
     fixtures = ROOT / "tests" / "fixtures" / "layouts" / "README.md"
     if fixtures.exists():  # the regression fixtures cut from this corpus, class by class
-        table = [line for line in fixtures.read_text(encoding="utf-8").splitlines()
-                 if line.startswith("|")]
-        index += ["", f"## Fixtures in the repo ({fixtures.parent.relative_to(ROOT)}/)", "",
-                  "Each is a fuzz layout printed with a few rows; `make_layouts.py` there "
-                  "regenerates them.", "", *table]
+        table = [line for line in fixtures.read_text(encoding="utf-8").splitlines() if line.startswith("|")]
+        index += [
+            "",
+            f"## Fixtures in the repo ({fixtures.parent.relative_to(ROOT)}/)",
+            "",
+            "Each is a fuzz layout printed with a few rows; `make_layouts.py` there regenerates them.",
+            "",
+            *table,
+        ]
     text += "\n".join(index) + "\n\n## Every PDF\n\n" + TABLE_HEAD
     for r in sorted(results, key=lambda r: r["id"]):
         strict = r.get("cells_strict", 0) / r["cells_total"] if r.get("cells_total") else 0
         cls = ", ".join(f"{k}×{v}" for k, v in sorted(r.get("classes", {}).items()))
         err = f" (error: {r['error']})" if r.get("error") else ""
-        text += (f"| {r['id']}.pdf | {r['producer']} | {r['truth']} | {r['describe']} | "
-                 f"{strict:.1%} | {r.get('rows_found', 0)}/{r.get('rows_truth', '?')} | "
-                 f"{r.get('participants_exact', 0)}/{r.get('projects', '?')} | {cls or '–'}{err} |\n")
+        text += (
+            f"| {r['id']}.pdf | {r['producer']} | {r['truth']} | {r['describe']} | "
+            f"{strict:.1%} | {r.get('rows_found', 0)}/{r.get('rows_truth', '?')} | "
+            f"{r.get('participants_exact', 0)}/{r.get('projects', '?')} | {cls or '–'}{err} |\n"
+        )
     (corpus / "README.md").write_text(text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------- CLI
 
+
 def all_ids(count: int, producers, lists, first: int = 0) -> list[str]:
-    return [layouts.layout_id(p, t, n) for p in producers for t in lists
-            for n in range(first, first + count)]
+    return [layouts.layout_id(p, t, n) for p in producers for t in lists for n in range(first, first + count)]
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="render/cache directory")
     ap.add_argument("--count", type=int, default=24, help="layouts per producer and list")
-    ap.add_argument("--first", type=int, default=0,
-                    help="number of the first layout (another range: layouts no code was tuned on)")
-    ap.add_argument("--producers", nargs="+", default=list(layouts.PRODUCERS),
-                    choices=list(layouts.PRODUCERS))
+    ap.add_argument(
+        "--first",
+        type=int,
+        default=0,
+        help="number of the first layout (another range: layouts no code was tuned on)",
+    )
+    ap.add_argument(
+        "--producers", nargs="+", default=list(layouts.PRODUCERS), choices=list(layouts.PRODUCERS)
+    )
     ap.add_argument("--lists", nargs="+", default=list(LISTS), choices=list(LISTS))
     ap.add_argument("--ids", nargs="+", help="exactly these layout ids")
     ap.add_argument("--jobs", type=int, default=2, help="processes (renderers and scorers)")
     ap.add_argument("--render-only", action="store_true")
-    ap.add_argument("--score-only", action="store_true",
-                    help="score the PDFs of the corpus manifest; render nothing")
-    ap.add_argument("--results", type=Path, help="per-layout results JSON "
-                    "(default: <corpus>/results.json)")
+    ap.add_argument(
+        "--score-only", action="store_true", help="score the PDFs of the corpus manifest; render nothing"
+    )
+    ap.add_argument("--results", type=Path, help="per-layout results JSON (default: <corpus>/results.json)")
     ap.add_argument("--truth-dir", type=Path, default=TRUTH_DIR)
     ap.add_argument("--write-docs", action="store_true", help="write the section of docs/benchmarks.md")
-    ap.add_argument("--corpus-readme", action="store_true",
-                    help="write <corpus>/README.md: every PDF's layout, scores and failure classes")
+    ap.add_argument(
+        "--corpus-readme",
+        action="store_true",
+        help="write <corpus>/README.md: every PDF's layout, scores and failure classes",
+    )
     args = ap.parse_args(argv)
 
     manifest_path = args.corpus / "manifest.json"
@@ -585,12 +681,16 @@ def main(argv=None) -> int:
             try:
                 layout = layouts.make_layout(i)
             except ValueError as exc:
-                print(f"error: {exc} (ids are <producer>-<list>-<n>, producers: "
-                      f"{', '.join(layouts.PRODUCERS)})", file=sys.stderr)
+                print(
+                    f"error: {exc} (ids are <producer>-<list>-<n>, producers: "
+                    f"{', '.join(layouts.PRODUCERS)})",
+                    file=sys.stderr,
+                )
                 return 2
             if not (args.truth_dir / f"{layout.truth}.json").exists():
-                print(f"error: {i}: no truth list {args.truth_dir / (layout.truth + '.json')}",
-                      file=sys.stderr)
+                print(
+                    f"error: {i}: no truth list {args.truth_dir / (layout.truth + '.json')}", file=sys.stderr
+                )
                 return 2
         entries, render_failures = render_all(ids, args.corpus, args.jobs)
         if args.render_only:
@@ -603,8 +703,14 @@ def main(argv=None) -> int:
     print(f"scoring the code of {scored_with}", file=sys.stderr)
     results = score_all(entries, args.corpus, args.jobs, args.truth_dir)
     out = args.results or args.corpus / "results.json"
-    _write_json(out, {"scored_with": scored_with, "results": results,
-                      "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
+    _write_json(
+        out,
+        {
+            "scored_with": scored_with,
+            "results": results,
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        },
+    )
     text = report(results, scored_with, render_failures)
     print(text)
     if args.corpus_readme:

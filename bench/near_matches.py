@@ -12,6 +12,7 @@ once (``resolve_org`` is cached, so both see the same warm cache).
 
 ``--write-docs`` replaces the "## Near matches" section of docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from growth import write_docs  # noqa: E402
+
 SECTION = "## Near matches"
 
 KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
@@ -49,8 +51,11 @@ def generated_names(count: int, seed: int = 7) -> list[str]:
         if names and rng.random() < 0.2:
             base = rng.choice(names)
             i = rng.randrange(len(base))
-            names.append(rng.choice([base[:i] + base[i + 1:], base[:i] + rng.choice(KANA) + base[i + 1:],
-                                     base + word()]))
+            names.append(
+                rng.choice(
+                    [base[:i] + base[i + 1 :], base[:i] + rng.choice(KANA) + base[i + 1 :], base + word()]
+                )
+            )
         else:
             names.append(rng.choice(FORMS).format("".join(word() for _ in range(rng.randint(1, 3)))))
     return names
@@ -86,11 +91,13 @@ def measure(sizes: list[int], exhaustive_up_to: int, repeat: int) -> list[dict]:
 def markdown(rows: list[dict], command: str) -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"Command: `{command}`  ",
         f"Date: {dt.date.today().isoformat()}, {os.cpu_count()} cores, load average {load} at the"
         " end. Generated names (`bench/near_matches.py`); publish runs this over every alias of"
-        " every organisation.", "",
+        " every organisation.",
+        "",
         "| names | before: every pair (s) | now: blocked (s) | speed-up | pairs found | same pairs |",
         "|---:|---:|---:|---:|---:|---|",
     ]
@@ -99,12 +106,17 @@ def markdown(rows: list[dict], command: str) -> str:
         lines.append(
             f"| {r['names']:,} | {'' if slow is None else f'{slow:.2f}'} | {r['blocked_s']:.2f} |"
             f" {'' if slow is None else format(slow / r['blocked_s'], '.0f') + '×'} | {r['pairs']:,} |"
-            f" {'' if slow is None else ('yes' if r['same'] else '**NO**')} |")
-    lines += ["", "Before = comparing every pair with difflib (quadratic: about 4× per doubling);"
-              " now = candidates from a 4-gram index (containment) and prefix filtering on rare"
-              " characters with a length bound (ratio), then the same difflib score"
-              " (`normalizers/orgs.py`, `_candidate_pairs`). The unit tests check that both find"
-              " the same pairs on the samples and on generated sets.", ""]
+            f" {'' if slow is None else ('yes' if r['same'] else '**NO**')} |"
+        )
+    lines += [
+        "",
+        "Before = comparing every pair with difflib (quadratic: about 4× per doubling);"
+        " now = candidates from a 4-gram index (containment) and prefix filtering on rare"
+        " characters with a length bound (ratio), then the same difflib score"
+        " (`normalizers/orgs.py`, `_candidate_pairs`). The unit tests check that both find"
+        " the same pairs on the samples and on generated sets.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ docs/benchmarks.md.
 
     .venv/bin/python bench/noop_failing.py --before 77404c5
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,10 +37,20 @@ def measure(code: Path, work: Path, repeats: int) -> dict:
     shutil.copy(ROOT / "tests/fixtures/extractors/no_table.pdf", content / "bad.pdf")
     with LocalSite(work / "site") as site:
         toml = work / "sources.toml"
-        toml.write_text("".join(f'[[source]]\nurl = "{site.url}/content/{n}"\nfiscal_year = {fy}\n\n'
-                                for n, fy in LISTS))
-        args = [sys.executable, "-m", "pipelines.cli", "refresh", "--sources", str(toml),
-                "--data-dir", str(work / "data"), "--no-cross-check"]
+        toml.write_text(
+            "".join(f'[[source]]\nurl = "{site.url}/content/{n}"\nfiscal_year = {fy}\n\n' for n, fy in LISTS)
+        )
+        args = [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "refresh",
+            "--sources",
+            str(toml),
+            "--data-dir",
+            str(work / "data"),
+            "--no-cross-check",
+        ]
         env = {**os.environ, "PYTHONPATH": str(code)}
         subprocess.run(args, cwd=code, env=env, capture_output=True, check=False)
         times, said = [], ""
@@ -62,17 +73,23 @@ def main() -> None:
         if opts.before:
             old = Path(tmp) / "before"
             old.mkdir()
-            archive = subprocess.run(["git", "archive", opts.before], cwd=ROOT, check=True,
-                                     capture_output=True).stdout
+            archive = subprocess.run(
+                ["git", "archive", opts.before], cwd=ROOT, check=True, capture_output=True
+            ).stdout
             subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
             rows.append((f"before ({opts.before})", measure(old, Path(tmp) / "w-before", opts.repeats)))
         rows.append(("now", measure(ROOT, Path(tmp) / "w-now", opts.repeats)))
     load = os.getloadavg()[0]
-    lines = ["## No-op with a failing list", "",
-             "Two sample lists and one PDF that fails extraction every time, all answering 304;"
-             f" median of {opts.repeats} fresh `c3p refresh` processes (`bench/noop_failing.py`,"
-             f" load average {load:.1f} on a shared 2-core machine).", "",
-             "| code | no-op refresh | what it did |", "|---|---|---|"]
+    lines = [
+        "## No-op with a failing list",
+        "",
+        "Two sample lists and one PDF that fails extraction every time, all answering 304;"
+        f" median of {opts.repeats} fresh `c3p refresh` processes (`bench/noop_failing.py`,"
+        f" load average {load:.1f} on a shared 2-core machine).",
+        "",
+        "| code | no-op refresh | what it did |",
+        "|---|---|---|",
+    ]
     lines += [f"| {name} | {r['median_s']:.2f} s | {r['said']} |" for name, r in rows]
     section = "\n".join(lines) + "\n"
     print(section)

@@ -13,6 +13,7 @@ anything short of "all matched, nothing extra" means the results could differ.
 
 ``--write-docs`` replaces the "## pypdfium2 as the glyph layer" section of docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,7 +87,9 @@ def horizontal_matches(a_pages, b_pages) -> int:
             pool.setdefault(c[0], []).append(c)
         for g in a:
             cands = pool.get(g.text, [])
-            hit = next((c for c in cands if abs(c[1] - g.x0) <= TOLERANCE and abs(c[2] - g.x1) <= TOLERANCE), None)
+            hit = next(
+                (c for c in cands if abs(c[1] - g.x0) <= TOLERANCE and abs(c[2] - g.x1) <= TOLERANCE), None
+            )
             if hit is not None:
                 found += 1
                 cands.remove(hit)
@@ -103,8 +106,17 @@ def compare(a_pages, b_pages) -> dict:
             pool.setdefault(c[0], []).append(c)
         for g in a:
             cands = pool.get(g.text, [])
-            hit = next((c for c in cands if abs(c[1] - g.x0) <= TOLERANCE and abs(c[2] - g.x1) <= TOLERANCE
-                        and abs(c[3] - g.top) <= TOLERANCE and abs(c[4] - g.bottom) <= TOLERANCE), None)
+            hit = next(
+                (
+                    c
+                    for c in cands
+                    if abs(c[1] - g.x0) <= TOLERANCE
+                    and abs(c[2] - g.x1) <= TOLERANCE
+                    and abs(c[3] - g.top) <= TOLERANCE
+                    and abs(c[4] - g.bottom) <= TOLERANCE
+                ),
+                None,
+            )
             if hit is None:
                 only_ours += 1
                 ours_unmatched[kind(g.text)] += 1
@@ -114,10 +126,15 @@ def compare(a_pages, b_pages) -> dict:
         for rest in pool.values():
             for c in rest:
                 only_pdfium[kind(c[0])] += 1
-    return {"ours": sum(len(a) for a in a_pages), "matched": matched, "only_ours": only_ours,
-            "matched_x": horizontal_matches(a_pages, b_pages),
-            "ours_unmatched": dict(ours_unmatched), "only_pdfium": dict(only_pdfium),
-            "pages_differ": len(a_pages) != len(b_pages)}
+    return {
+        "ours": sum(len(a) for a in a_pages),
+        "matched": matched,
+        "only_ours": only_ours,
+        "matched_x": horizontal_matches(a_pages, b_pages),
+        "ours_unmatched": dict(ours_unmatched),
+        "only_pdfium": dict(only_pdfium),
+        "pages_differ": len(a_pages) != len(b_pages),
+    }
 
 
 def timed(fn, path, repeat=2):
@@ -148,11 +165,16 @@ def measure() -> list[dict]:
 
 
 def markdown(rows: list[dict], command: str) -> str:
-    lines = [SECTION, "", f"Command: `{command}`  ",
-             f"Date: {dt.date.today().isoformat()}, load average {os.getloadavg()[0]:.1f}. CPU seconds,"
-             " best of 2, in one process.", "",
-             "| PDF | our glyphs | matched (same text, box ±0.5 pt) | matched in x only | ours unmatched | pdfium only | ours CPU s | pdfium CPU s |",
-             "|---|---:|---:|---:|---|---|---:|---:|"]
+    lines = [
+        SECTION,
+        "",
+        f"Command: `{command}`  ",
+        f"Date: {dt.date.today().isoformat()}, load average {os.getloadavg()[0]:.1f}. CPU seconds,"
+        " best of 2, in one process.",
+        "",
+        "| PDF | our glyphs | matched (same text, box ±0.5 pt) | matched in x only | ours unmatched | pdfium only | ours CPU s | pdfium CPU s |",
+        "|---|---:|---:|---:|---|---|---:|---:|",
+    ]
     total = Counter()
     for r in rows:
         if "skipped" in r:
@@ -160,27 +182,33 @@ def markdown(rows: list[dict], command: str) -> str:
         total.update({k: r[k] for k in ("ours", "matched", "only_ours", "matched_x")})
         total.update({"t_ours": r["t_ours"], "t_pdfium": r["t_pdfium"]})
         fmt = lambda d: ", ".join(f"{k}: {v}" for k, v in sorted(d.items())) or "–"  # noqa: E731
-        lines.append(f"| {r['file']} | {r['ours']} | {r['matched']} | {r['matched_x']} | {fmt(r['ours_unmatched'])} |"
-                     f" {fmt(r['only_pdfium'])} | {r['t_ours']:.3f} | {r['t_pdfium']:.3f} |")
+        lines.append(
+            f"| {r['file']} | {r['ours']} | {r['matched']} | {r['matched_x']} | {fmt(r['ours_unmatched'])} |"
+            f" {fmt(r['only_pdfium'])} | {r['t_ours']:.3f} | {r['t_pdfium']:.3f} |"
+        )
     identical = sum(1 for r in rows if "skipped" not in r and r["only_ours"] == 0 and not r["only_pdfium"])
     compared = sum(1 for r in rows if "skipped" not in r)
-    lines += ["", (
-        f"All: {total['matched']} of {total['ours']} glyphs matched ({total['matched_x']} in x alone);"
-        f" {identical} of {compared} PDFs"
-        f" give the same glyphs both ways. CPU: ours {total['t_ours']:.2f} s, pdfium's text layer"
-        f" {total['t_pdfium']:.2f} s (without rulings: pdfium's path objects would be read on top)."
-        " Boxes are pdfium's loose char boxes (font ascent/descent and advance, the closest to"
-        " pdfminer's). Verdict: not adopted. pdfium's characters are not ours: it adds a"
-        " generated line break per text line and spaces pdfminer does not report (and drops"
-        " some pdfminer reports); horizontally its boxes agree with ours for ~99 % of the glyphs,"
-        " but their vertical extent (other font metrics) differs beyond 0.5 pt for most, and"
-        " the rest differ in x too. Line grouping (vertical geometry), cell assignment and"
-        " wrap-joining (spaces, could-the-next-unit-have-fitted) read exactly these, so the"
-        " results would not be identical on every fixture and sample without a layer of"
-        " corrections fitted to pdfium's choices. Its text layer is ~2× faster on the two larger samples and"
-        " slower on the small fixtures (document and text-page set-up); rulings would come on"
-        " top (path objects, read separately). The earlier whole-document measurement (section"
-        " Extraction accuracy) found the same.")]
+    lines += [
+        "",
+        (
+            f"All: {total['matched']} of {total['ours']} glyphs matched ({total['matched_x']} in x alone);"
+            f" {identical} of {compared} PDFs"
+            f" give the same glyphs both ways. CPU: ours {total['t_ours']:.2f} s, pdfium's text layer"
+            f" {total['t_pdfium']:.2f} s (without rulings: pdfium's path objects would be read on top)."
+            " Boxes are pdfium's loose char boxes (font ascent/descent and advance, the closest to"
+            " pdfminer's). Verdict: not adopted. pdfium's characters are not ours: it adds a"
+            " generated line break per text line and spaces pdfminer does not report (and drops"
+            " some pdfminer reports); horizontally its boxes agree with ours for ~99 % of the glyphs,"
+            " but their vertical extent (other font metrics) differs beyond 0.5 pt for most, and"
+            " the rest differ in x too. Line grouping (vertical geometry), cell assignment and"
+            " wrap-joining (spaces, could-the-next-unit-have-fitted) read exactly these, so the"
+            " results would not be identical on every fixture and sample without a layer of"
+            " corrections fitted to pdfium's choices. Its text layer is ~2× faster on the two larger samples and"
+            " slower on the small fixtures (document and text-page set-up); rulings would come on"
+            " top (path objects, read separately). The earlier whole-document measurement (section"
+            " Extraction accuracy) found the same."
+        ),
+    ]
     lines.append("")
     return "\n".join(lines)
 

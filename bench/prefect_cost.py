@@ -15,6 +15,7 @@ the load average is beside each figure):
 
 ``--write-docs`` replaces the "## Prefect's fixed cost" section of docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,51 +93,67 @@ def measure(baseline: Path | None, repeat: int) -> dict[str, list[tuple[float, f
             record("import prefect", lambda: timed_import("prefect"))
             record("import flows (prefect + our stages)", lambda: timed_import("flows"))
             record("temporary server ready, warm", server_ready)
-            record("temporary server ready, fresh PREFECT_HOME",
-                   lambda: server_ready(str(tmp / f"home-{i}")))
+            record("temporary server ready, fresh PREFECT_HOME", lambda: server_ready(str(tmp / f"home-{i}")))
             if baseline:
                 record("c3p demo, before", lambda: demo(baseline, tmp / f"before-{i}"))
             record("c3p demo, this code", lambda: demo(ROOT, tmp / f"this-{i}"))
-            started = subprocess.run([sys.executable, "-m", "pipelines.cli", "server", "start"],
-                                     cwd=ROOT, capture_output=True, text=True, timeout=300)
+            started = subprocess.run(
+                [sys.executable, "-m", "pipelines.cli", "server", "start"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             if started.returncode != 0:
                 raise SystemExit(f"c3p server start failed: {started.stderr}")
             try:
                 record("c3p demo, this code, standing server", lambda: demo(ROOT, tmp / f"stand-{i}"))
             finally:
-                subprocess.run([sys.executable, "-m", "pipelines.cli", "server", "stop"], cwd=ROOT,
-                               capture_output=True, timeout=60)
+                subprocess.run(
+                    [sys.executable, "-m", "pipelines.cli", "server", "stop"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    timeout=60,
+                )
     return out
 
 
 def markdown(results: dict, command: str) -> str:
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"Command: `{command}`  ",
         f"Date: {dt.date.today().isoformat()}, {os.cpu_count()} cores shared with other jobs"
         " (load average during each measure beside it). Median of the runs, each in a fresh"
-        " process; runs interleaved.", "",
+        " process; runs interleaved.",
+        "",
         "| measure | median s | runs s | load |",
         "|---|---:|---|---:|",
     ]
     for name, values in results.items():
         secs = [v for v, _ in values]
-        lines.append(f"| {name} | {statistics.median(secs):.2f} |"
-                     f" {', '.join(f'{v:.1f}' for v in secs)} |"
-                     f" {statistics.mean(l for _, l in values):.1f} |")
+        lines.append(
+            f"| {name} | {statistics.median(secs):.2f} |"
+            f" {', '.join(f'{v:.1f}' for v in secs)} |"
+            f" {statistics.mean(l for _, l in values):.1f} |"
+        )
     med = {k: statistics.median(v for v, _ in vals) for k, vals in results.items()}
     if "c3p demo, this code, standing server" in med:
-        lines += ["", (
-            f"Reading: the temporary server needs {med['temporary server ready, warm']:.1f} s from"
-            f" spawn to its first answer ({med['temporary server ready, fresh PREFECT_HOME']:.1f} s"
-            " on a machine's first run, when Prefect creates and migrates its database); the"
-            f" command meanwhile imports Prefect ({med['import prefect']:.1f} s) and our stages"
-            f" ({med['import flows (prefect + our stages)'] - med['import prefect']:.1f} s more)"
-            " on the other core. A standing server (`c3p server start`) takes the server's start"
-            f" off every command: the demo goes from {med['c3p demo, this code']:.1f} s to"
-            f" {med['c3p demo, this code, standing server']:.1f} s; what remains is Python and"
-            " Prefect's import, the flow and task runs' bookkeeping through the API, and our own"
-            " work (download, extraction, normalisation, publish).")]
+        lines += [
+            "",
+            (
+                f"Reading: the temporary server needs {med['temporary server ready, warm']:.1f} s from"
+                f" spawn to its first answer ({med['temporary server ready, fresh PREFECT_HOME']:.1f} s"
+                " on a machine's first run, when Prefect creates and migrates its database); the"
+                f" command meanwhile imports Prefect ({med['import prefect']:.1f} s) and our stages"
+                f" ({med['import flows (prefect + our stages)'] - med['import prefect']:.1f} s more)"
+                " on the other core. A standing server (`c3p server start`) takes the server's start"
+                f" off every command: the demo goes from {med['c3p demo, this code']:.1f} s to"
+                f" {med['c3p demo, this code, standing server']:.1f} s; what remains is Python and"
+                " Prefect's import, the flow and task runs' bookkeeping through the API, and our own"
+                " work (download, extraction, normalisation, publish)."
+            ),
+        ]
     lines.append("")
     return "\n".join(lines)
 

@@ -16,6 +16,7 @@ Cell text (`default_text`) joins ``wrapped`` and ``unsure`` ends and keeps ``bro
 as ``\\n`` — one documented default; ``normalizers.line_ends`` decides the ends for the
 warehouse with what it knows of names.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +25,9 @@ from .text_layer import Glyph, TextLine
 
 WRAPPED, BROKEN, UNSURE = "wrapped", "broken", "unsure"
 # may not start a line (JIS X 4051 line-start prohibition), so they travel with the glyph before
-_CLOSING = set("、。，．,.）)］]｝}〕〉》」』】〙〗’”ゝゞヽヾーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・：；！？!?")
+_CLOSING = set(
+    "、。，．,.）)］]｝}〕〉》」』】〙〗’”ゝゞヽヾーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・：；！？!?"
+)
 _OPENING = set("（(［[｛{〔〈《「『【〘〖‘“")
 _SPACES = (" ", "\u3000")
 # Share of the font size by which a unit may still have fitted and yet was wrapped: layout
@@ -120,11 +123,14 @@ def _longest_unit_width(glyphs: list[Glyph]) -> float:
     i, n = _unit_end(glyphs), len(glyphs)
     while i + 1 < n:
         here, nxt = glyphs[i].text, glyphs[i + 1].text
-        glued = (here in _GLUED_CLOSING and (is_latin(nxt) or nxt in _CIRCLED)) or (
-            is_latin(here) and nxt in _OPENING) or (here in _CIRCLED and is_latin(nxt))
+        glued = (
+            (here in _GLUED_CLOSING and (is_latin(nxt) or nxt in _CIRCLED))
+            or (is_latin(here) and nxt in _OPENING)
+            or (here in _CIRCLED and is_latin(nxt))
+        )
         if not glued:
             break
-        i += 1 + _unit_end(glyphs[i + 1:])
+        i += 1 + _unit_end(glyphs[i + 1 :])
     return glyphs[i].x1 - glyphs[0].x0
 
 
@@ -176,8 +182,9 @@ def cell_lines(lines: list[PlacedLine], blank_lines: bool = True) -> CellLines:
         elif kept and l.line.glyphs and kept[-1].piece == l.piece:
             prev = kept[-1]
             glyphs = prev.line.glyphs + [g for g in l.line.glyphs if g.text == "\u3000"][:1]
-            kept[-1] = PlacedLine(TextLine(glyphs, prev.line.top, prev.line.bottom),
-                                  prev.inner_right, prev.piece, prev.pitch)
+            kept[-1] = PlacedLine(
+                TextLine(glyphs, prev.line.top, prev.line.bottom), prev.inner_right, prev.piece, prev.pitch
+            )
             spaces[-1] += 1
     lines = kept
     texts: list[str] = []

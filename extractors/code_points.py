@@ -15,6 +15,7 @@ looks at the text, so headers and cells read as printed:
   Skia names a glyph by the lowest code point mapped to it (the same reason it writes the
   radicals above); the lists type U+3000 between Japanese words.
 """
+
 from __future__ import annotations
 
 import csv

@@ -12,6 +12,7 @@ names, unterminated strings or arrays, malformed hex strings, a lone ``>``, dict
 an odd number of entries, numbers pdfminer would drop — makes it hand the page's streams
 to pdfminer's own parser, untouched; it decides before the interpreter sees any object.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,16 @@ _TOKEN = re.compile(
 _END_STRING = re.compile(rb"[()\\]")
 _SPC = re.compile(rb"\s")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
-_ESC = {ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("f"): 12, ord("r"): 13,
-        ord("("): 40, ord(")"): 41, ord("\\"): 92}
+_ESC = {
+    ord("b"): 8,
+    ord("t"): 9,
+    ord("n"): 10,
+    ord("f"): 12,
+    ord("r"): 13,
+    ord("("): 40,
+    ord(")"): 41,
+    ord("\\"): 92,
+}
 _OCT = frozenset(b"01234567")
 _TRUE, _FALSE = b"true", b"false"
 _BI = b"BI"
@@ -117,7 +126,7 @@ def objects(data: bytes, out: list) -> None:
     while pos < n:
         m = match(data, pos)
         if m is None:
-            raise Fallback(f"unexpected byte {data[pos:pos + 1]!r}")
+            raise Fallback(f"unexpected byte {data[pos : pos + 1]!r}")
         g = m.lastindex
         pos = m.end()
         if g == 1 or g == 2 or g == 11:

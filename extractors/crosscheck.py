@@ -4,6 +4,7 @@ camelot's ``engine="vector"`` builds the grid from the PDF's own ruled lines, li
 raster engine with pdfium/ghostscript would from a rendering, but without rendering: on
 the samples it finds the same grids four times faster (see docs/benchmarks.md).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -35,9 +36,13 @@ class CrossCheck:
 
 def crosscheck_from_dict(data: dict) -> CrossCheck:
     """Inverse of ``CrossCheck.to_dict``."""
-    return CrossCheck(data["agreement"], [
-        (d["table_no"] - 1, d["row_no"] - 1, d["column_no"] - 1, d["ours"], d["camelot"])
-        for d in data["disagreements"]])
+    return CrossCheck(
+        data["agreement"],
+        [
+            (d["table_no"] - 1, d["row_no"] - 1, d["column_no"] - 1, d["ours"], d["camelot"])
+            for d in data["disagreements"]
+        ],
+    )
 
 
 def camelot_tables(path: str | Path) -> list[list[list[str]]]:
@@ -95,8 +100,9 @@ def cross_check(path: str | Path, doc: Document) -> CrossCheck:
         theirs = camelot_rows(tables, table.header)
         for ri, row in enumerate(table.rows):
             other = theirs[ri] if ri < len(theirs) else [""] * len(row.cells)
-            same_row = ("".join(map(lenient_key, row.cells))
-                        == "".join(map(lenient_key, other[:len(row.cells)])))
+            same_row = "".join(map(lenient_key, row.cells)) == "".join(
+                map(lenient_key, other[: len(row.cells)])
+            )
             for ci, (ours, cam) in enumerate(zip(row.cells, other)):
                 total += 1
                 if same_row or lenient_key(ours) == lenient_key(cam):
@@ -112,12 +118,16 @@ def verdict_lines(doc: Document) -> list[str]:
     if doc.crosscheck is None:
         return []
     found = doc.crosscheck.to_dict()
-    lines = [f"cross-check: camelot agrees on {found['agreement']:.1%} of cells;"
-             f" {len(found['disagreements'])} read differently"]
+    lines = [
+        f"cross-check: camelot agrees on {found['agreement']:.1%} of cells;"
+        f" {len(found['disagreements'])} read differently"
+    ]
     for d in found["disagreements"]:
         table = doc.tables[d["table_no"] - 1]
         row = table.rows[d["row_no"] - 1]
-        lines.append(f"  table {d['table_no']} row {d['row_no']} (番号 {row.cells[0]!r}),"
-                     f" {table.header[d['column_no'] - 1]!r}: ours {d['ours']!r},"
-                     f" camelot {d['camelot']!r}")
+        lines.append(
+            f"  table {d['table_no']} row {d['row_no']} (番号 {row.cells[0]!r}),"
+            f" {table.header[d['column_no'] - 1]!r}: ours {d['ours']!r},"
+            f" camelot {d['camelot']!r}"
+        )
     return lines

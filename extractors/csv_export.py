@@ -1,4 +1,5 @@
 """CSV rendering of a Document, the text of `c3p extract --format csv`."""
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """Errors an extractor raises: each names the file and the reason."""
+
 from __future__ import annotations
 
 

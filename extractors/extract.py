@@ -1,4 +1,5 @@
 """extract_document: every ruled table of a PDF as logical tables of cell texts."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -101,8 +102,9 @@ def _read_parallel(path: Path, pages: int, n: int) -> Part:
     chunks = [(i, min(i + size, pages) - 1) for i in range(0, pages, size)]
     ctx = _context()
     counter = ctx.Value("i", 0)
-    with ProcessPoolExecutor(n - 1, mp_context=ctx, initializer=_worker_init,
-                             initargs=(path, counter, chunks)) as pool:
+    with ProcessPoolExecutor(
+        n - 1, mp_context=ctx, initializer=_worker_init, initargs=(path, counter, chunks)
+    ) as pool:
         futures = [pool.submit(_worker_drain) for _ in range(n - 1)]
         try:
             with open_pdf(path) as pdf:
@@ -168,10 +170,8 @@ def xref_problem(path: Path) -> str | None:
                     stream, offset, _gen = xref.get_pos(objid)
                 except KeyError:
                     continue
-                if stream is None and not re.match(rb"\s*%d\s+\d+\s+obj" % objid,
-                                                   data[offset:offset + 40]):
-                    return (f"broken cross-reference table (xref): object {objid} is not at"
-                            f" offset {offset}")
+                if stream is None and not re.match(rb"\s*%d\s+\d+\s+obj" % objid, data[offset : offset + 40]):
+                    return f"broken cross-reference table (xref): object {objid} is not at offset {offset}"
     return None
 
 
@@ -181,8 +181,7 @@ def _default_workers(pages: int) -> int:
     return min(os.cpu_count() or 1, 4)
 
 
-def extract_document(path: str | Path, *, cross_check: bool = False,
-                     workers: int | None = None) -> Document:
+def extract_document(path: str | Path, *, cross_check: bool = False, workers: int | None = None) -> Document:
     """Read every ruled table of the PDF at ``path``.
 
     Returns a :class:`~extractors.model.Document` whose tables are logical tables: one
@@ -218,8 +217,9 @@ def extract_document(path: str | Path, *, cross_check: bool = False,
     logical = join_pages(tables, counts, problems)
     if not logical:
         raise NoTable(str(path), f"no ruled table found on any of its {pages} pages")
-    doc = Document(str(path), pages, logical, problems=problems, repairs=repairs,
-                   title=next(iter(head.values()), None))
+    doc = Document(
+        str(path), pages, logical, problems=problems, repairs=repairs, title=next(iter(head.values()), None)
+    )
     if cross_check:
         from .crosscheck import cross_check as run_cross_check
 

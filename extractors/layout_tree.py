@@ -1,4 +1,5 @@
 """Walking pdfminer's layout tree of a page."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -5,6 +5,7 @@ repeated header is dropped (at a page's top or inside it); a first row whose fir
 the page break cut; a row that is one cell across the whole table names the group of the
 rows below it (``section``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -79,8 +80,7 @@ class _TableBuilder:
         rows = []
         for rb in self.rows:
             printed = [cell_lines(c) for c in rb.cells]
-            rows.append(Row([default_text(c) for c in printed], rb.pages, rb.section, rb.bboxes,
-                            printed))
+            rows.append(Row([default_text(c) for c in printed], rb.pages, rb.section, rb.bboxes, printed))
         return Table(self.header, self.pages, rows)
 
 
@@ -97,8 +97,11 @@ def _peel_header(pt: PageTable, row: PageRow, header: list[str]) -> PageRow | No
     cells = []
     for j, (cell, head) in enumerate(zip(row.cells, header)):
         want, taken = _squeeze(head), 0
-        while taken < len(cell) and want and \
-                want.startswith(_squeeze(join_lines(_placed_cell(pt, cell[:taken + 1], j, row.span)))):
+        while (
+            taken < len(cell)
+            and want
+            and want.startswith(_squeeze(join_lines(_placed_cell(pt, cell[: taken + 1], j, row.span))))
+        ):
             taken += 1
             if _squeeze(join_lines(_placed_cell(pt, cell[:taken], j, row.span))) == want:
                 break
@@ -122,8 +125,9 @@ def _is_continuation(row: PageRow, previous_open: bool) -> bool:
     return not row.cells[0] or (previous_open and row.open_top)
 
 
-def join_pages(page_tables: list[PageTable], page_counts: dict[int, int],
-               problems: list[str] | None = None) -> list[Table]:
+def join_pages(
+    page_tables: list[PageTable], page_counts: dict[int, int], problems: list[str] | None = None
+) -> list[Table]:
     """Logical tables from the page grids of a document, in reading order.
 
     ``page_counts`` maps a page number to the number of grids found on it: a table only
@@ -151,13 +155,13 @@ def join_pages(page_tables: list[PageTable], page_counts: dict[int, int],
             if first is not None and not repeated:
                 rest = _peel_header(pt, rows[first], cur.header)
                 if rest is not None:  # the header drawn with no rule under it: peeled off
-                    rows = rows[:first] + [rest] + rows[first + 1:]
+                    rows = rows[:first] + [rest] + rows[first + 1 :]
                     first -= 1
                     repeated = True
             if not repeated and not _same_columns(cur.last, pt):
                 continues = False
             elif repeated and first is not None:  # repeated only ever with a first row
-                rows = rows[first + 1:]
+                rows = rows[first + 1 :]
         if not continues:
             if cur is not None and cur.rows:
                 out.append(cur.build())
@@ -166,7 +170,7 @@ def join_pages(page_tables: list[PageTable], page_counts: dict[int, int],
                 cur = None
                 continue
             cur = _TableBuilder(_texts(pt, rows[first]), pt.ncols, pt, [pt.page])
-            rows = rows[first + 1:]
+            rows = rows[first + 1 :]
             at_start = False
         else:
             assert cur is not None  # the table continues
@@ -177,8 +181,10 @@ def join_pages(page_tables: list[PageTable], page_counts: dict[int, int],
         for i, row in enumerate(rows):
             cont = at_start and i == 0 and _is_continuation(row, previous_open)
             if not cont and row.open_top and not row.empty and not row.span:
-                problems.append(f"page {pt.page}: a row fragment at the top of the table"
-                                " continues no row of the page before; kept as a row of its own")
+                problems.append(
+                    f"page {pt.page}: a row fragment at the top of the table"
+                    " continues no row of the page before; kept as a row of its own"
+                )
             cur.add_row(pt, row, continuation=cont)
         cur.last = pt
     if cur is not None and cur.rows:

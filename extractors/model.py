@@ -1,4 +1,5 @@
 """The shape every extractor returns: logical tables of cell texts with provenance."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,8 +56,12 @@ class Document:
                     "header": t.header,
                     "pages": t.pages,
                     "rows": [
-                        {"section": r.section, "cells": r.cells, "pages": r.pages,
-                         "lines": [c.to_dict() for c in r.lines]}
+                        {
+                            "section": r.section,
+                            "cells": r.cells,
+                            "pages": r.pages,
+                            "lines": [c.to_dict() for c in r.lines],
+                        }
                         for r in t.rows
                     ],
                 }
@@ -80,10 +85,15 @@ def document_from_dict(data: dict) -> Document:
             Table(
                 header=t["header"],
                 pages=t["pages"],
-                rows=[Row(cells=r["cells"], pages=r["pages"], section=r.get("section"),
-                          lines=[CellLines(list(c["lines"]), list(c["ends"]))
-                                 for c in r.get("lines", [])])
-                      for r in t["rows"]],
+                rows=[
+                    Row(
+                        cells=r["cells"],
+                        pages=r["pages"],
+                        section=r.get("section"),
+                        lines=[CellLines(list(c["lines"]), list(c["ends"])) for c in r.get("lines", [])],
+                    )
+                    for r in t["rows"]
+                ],
             )
             for t in data["tables"]
         ],

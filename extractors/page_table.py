@@ -1,4 +1,5 @@
 """The cell grid of one page: rulings → table regions → rows × columns of text lines."""
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -28,8 +29,7 @@ class PageRow:
     open_bottom: bool = False  # no closing rule under it: the row goes on past the page end
 
     def __reduce__(self):  # cheap pickling from worker processes
-        return (PageRow, (self.top, self.bottom, self.span, self.cells, self.open_top,
-                          self.open_bottom))
+        return (PageRow, (self.top, self.bottom, self.span, self.cells, self.open_top, self.open_bottom))
 
     @property
     def empty(self) -> bool:
@@ -143,8 +143,9 @@ def _edge_extent(cv: list[Ruling], xs: list[float]) -> tuple[float, float]:
     return tops[len(tops) // 2], bottoms[len(bottoms) // 2]
 
 
-def _open_edges(ys: list[float], cv: list[Ruling], xs: list[float],
-                glyphs: list[Glyph]) -> tuple[list[float], bool, bool]:
+def _open_edges(
+    ys: list[float], cv: list[Ruling], xs: list[float], glyphs: list[Glyph]
+) -> tuple[list[float], bool, bool]:
     """Row boundaries with the table's open ends added: when the column edges run on past
     the first or last rule and text lies there, that band is a row fragment whose rule the
     page break left undrawn."""
@@ -156,8 +157,11 @@ def _open_edges(ys: list[float], cv: list[Ruling], xs: list[float],
 
     open_top = edge_top < ys[0] - OPEN_EDGE and has_text(edge_top, ys[0])
     open_bottom = edge_bottom > ys[-1] + OPEN_EDGE and has_text(ys[-1], edge_bottom)
-    return ([edge_top] if open_top else []) + ys + ([edge_bottom] if open_bottom else []), \
-        open_top, open_bottom
+    return (
+        ([edge_top] if open_top else []) + ys + ([edge_bottom] if open_bottom else []),
+        open_top,
+        open_bottom,
+    )
 
 
 def _realign(cv: list[Ruling], glyphs: list[Glyph]) -> tuple[list[Ruling], list[Glyph]]:
@@ -215,9 +219,13 @@ def _text_right(xs: list[float], pad: float, rows: list[PageRow]) -> list[float]
     out = []
     for j in range(len(xs) - 1):
         limit = xs[j + 1] - pad
-        ends = [(l.glyphs[-1].x1, l.size) for r in rows if not r.span for l in r.cells[j]
-                if l.glyphs and not l.glyphs[-1].text.isspace()
-                and l.glyphs[-1].text not in HANGING]
+        ends = [
+            (l.glyphs[-1].x1, l.size)
+            for r in rows
+            if not r.span
+            for l in r.cells[j]
+            if l.glyphs and not l.glyphs[-1].text.isspace() and l.glyphs[-1].text not in HANGING
+        ]
         reach = max((x for x, _ in ends if x <= limit), default=0.0)  # past it: overflow
         size = max((z for _, z in ends), default=0.0)
         out.append(reach if limit - 2 * size <= reach else limit)

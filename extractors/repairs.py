@@ -6,6 +6,7 @@ table is rebuilt by scanning the file. The text read from such a file may be inc
 or wrong, so the repairs are reported with the document (``Document.repairs``) instead of
 being logged and forgotten.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,6 +24,7 @@ def _reporting_decompress(original):
     """pdfminer calls ``decompress_corrupted`` on a compressed stream zlib refused, and
     decodes it as far as it goes, or as b"" when that fails, without a word unless only its
     checksum is wrong (text silently lost): say so."""
+
     def decompress_corrupted(data: bytes) -> bytes:
         try:
             decoded = original(data)
@@ -33,6 +35,7 @@ def _reporting_decompress(original):
         if _recording:
             _log.warning("corrupt compressed stream: read only as far as it could be decoded")
         return decoded
+
     decompress_corrupted.c3p_reporting = True
     return decompress_corrupted
 
@@ -94,5 +97,4 @@ def text_above(glyphs: list[Glyph], top: float) -> str:
     """The lines of text printed above ``top`` (the first table's top edge) on a page, one
     line per printed line: where a list states its title (年度, 公募の回, 採択事業一覧)."""
     above = [g for g in glyphs if g.bottom <= top + 1.0]
-    return "\n".join(line.text.strip()
-                     for line in group_lines(above)).strip()
+    return "\n".join(line.text.strip() for line in group_lines(above)).strip()

@@ -3,6 +3,7 @@
 Borders come as stroked lines, stroked rectangles (four edges), axis-aligned polylines,
 or thin filled rectangles (a word processor's "border" is often a 0.5pt filled box).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,12 @@ def _segments(obj: LTCurve, px0: float, ptop: float) -> list[Ruling]:
             return [Ruling(True, (top + bottom) / 2, x0, x1)]
         if w <= THIN:
             return [Ruling(False, (x0 + x1) / 2, top, bottom)]
-        return [Ruling(True, top, x0, x1), Ruling(True, bottom, x0, x1),
-                Ruling(False, x0, top, bottom), Ruling(False, x1, top, bottom)]
+        return [
+            Ruling(True, top, x0, x1),
+            Ruling(True, bottom, x0, x1),
+            Ruling(False, x0, top, bottom),
+            Ruling(False, x1, top, bottom),
+        ]
     if not obj.stroke and not isinstance(obj, LTLine):
         return []
     out = []

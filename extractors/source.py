@@ -1,4 +1,5 @@
 """Opening a PDF with pdfplumber and turning every failure into an ExtractionError."""
+
 from __future__ import annotations
 
 import logging
@@ -88,7 +89,7 @@ def _keep_codes(font: PDFCIDFont) -> None:
     def decode_keeping(data: bytes):
         out = []
         for i in range(0, len(data) - 1, 2):
-            pair = data[i:i + 2]
+            pair = data[i : i + 2]
             for cid in decode(pair):
                 c = _Code(cid)
                 c.code = (pair[0] << 8) | pair[1]
@@ -167,8 +168,7 @@ class _Aggregator(PDFPageAggregator):
             (y0, y1) = (y1, y0)
         size = x1 - x0 if font.is_vertical() else y1 - y0
         px0, ptop = self._px0, self._ptop
-        self.cur_item._objs.append(
-            Glyph(text, x0 - px0, x1 - px0, ptop - y1, ptop - y0, size, font.fontname))
+        self.cur_item._objs.append(Glyph(text, x0 - px0, x1 - px0, ptop - y1, ptop - y0, size, font.fontname))
         return adv
 
 

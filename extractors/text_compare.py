@@ -4,6 +4,7 @@ strict: exact text, except that white space between two Japanese characters is
 insignificant (a space typed where a line wraps leaves no trace in a PDF).
 lenient: NFKC and all white space removed, for readers that do not keep line breaks.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Lines are found from geometry, never from content-stream order: a glyph set in a
 font on a shifted baseline (circled numbers, dashes) is drawn out of order and a little
 above or below its line, so it is attached to the nearest line of the dominant font.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -78,8 +79,15 @@ def page_glyphs(layout: LTPage) -> list[Glyph]:
             if not text:
                 continue
             out.append(
-                Glyph(repair(text), obj.x0 - px0, obj.x1 - px0, ptop - obj.y1, ptop - obj.y0,
-                      obj.size, obj.fontname)
+                Glyph(
+                    repair(text),
+                    obj.x0 - px0,
+                    obj.x1 - px0,
+                    ptop - obj.y1,
+                    ptop - obj.y0,
+                    obj.size,
+                    obj.fontname,
+                )
             )
     return out
 
@@ -90,7 +98,11 @@ def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
     for g in glyphs:
         if out:
             p = out[-1]
-            if p.text == g.text and abs(p.x0 - g.x0) < 0.25 * (g.x1 - g.x0) and abs(p.top - g.top) < 0.25 * g.size:
+            if (
+                p.text == g.text
+                and abs(p.x0 - g.x0) < 0.25 * (g.x1 - g.x0)
+                and abs(p.top - g.top) < 0.25 * g.size
+            ):
                 continue
         out.append(g)
     return out

@@ -1,4 +1,5 @@
 """Loading the CSV reference data shipped in normalizers/data/."""
+
 from __future__ import annotations
 
 import csv

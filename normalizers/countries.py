@@ -6,6 +6,7 @@ width and spaces, then tries again without a state-form suffix (王国, 共和�
 country_name_ja is CLDR's short name unless countries_extra.csv marks another as canonical;
 country_table() lists every country with that name and CLDR's English one.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,14 +15,29 @@ from functools import lru_cache
 from ._data import read_csv
 from .text import clean
 
-_SUFFIXES = ("連邦民主共和国", "人民民主共和国", "民主社会主義共和国", "社会主義共和国", "連邦共和国", "民主共和国",
-             "人民共和国", "連合共和国", "共和国", "独立国", "合衆国", "王国", "連邦", "国")
+_SUFFIXES = (
+    "連邦民主共和国",
+    "人民民主共和国",
+    "民主社会主義共和国",
+    "社会主義共和国",
+    "連邦共和国",
+    "民主共和国",
+    "人民共和国",
+    "連合共和国",
+    "共和国",
+    "独立国",
+    "合衆国",
+    "王国",
+    "連邦",
+    "国",
+)
 
 
 # Codes CLDR names that ISO 3166-1 does not assign to a country (EU, UN, Kosovo's XK,
 # exceptionally reserved AC/CP/CQ/DG/EA/IC/TA, pseudo-locales, unknown): never a partner country.
-NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN",
-                           "XA", "XB", "XK", "ZZ"})
+NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+)
 
 
 def _fold(s: str) -> str:
@@ -65,8 +81,10 @@ def country_table() -> list[dict[str, str]]:
     from babel import Locale
 
     english = Locale("en").territories
-    return [{"code": code, "name_ja": name, "name_en": english.get(code, code)}
-            for code, name in sorted(_tables()[1].items())]
+    return [
+        {"code": code, "name_ja": name, "name_en": english.get(code, code)}
+        for code, name in sorted(_tables()[1].items())
+    ]
 
 
 def country_name_ja(code: str | None) -> str | None:

@@ -5,6 +5,7 @@ Pure functions over plain data: reading and validating the decision files is
 ``pipelines/decisions/files.py``'s job. Every decision keeps what was printed (``*_raw``) and
 changes only the normalised form beside it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,13 +21,19 @@ from .places import resolve_partners
 from .text import clean
 
 # correctable scalar columns: target -> attribute of ProjectEntities holding the printed value
-COLUMNS = {"project_name": "project_name", "proposer": "proposer_name_raw",
-           "country": "country_raw", "summary": "summary"}
+COLUMNS = {
+    "project_name": "project_name",
+    "proposer": "proposer_name_raw",
+    "country": "country_raw",
+    "summary": "summary",
+}
 # correctable list entities (addressed by seq): target -> (attribute, printed-text attribute)
-ENTITIES = {"participants": ("participants", "name_raw"),
-            "domestic_cities": ("domestic_cities", "name_raw"),
-            "partner_cities": ("partner_cities", "name_raw"),
-            "project_fields": ("fields", "field_raw")}
+ENTITIES = {
+    "participants": ("participants", "name_raw"),
+    "domestic_cities": ("domestic_cities", "name_raw"),
+    "partner_cities": ("partner_cities", "name_raw"),
+    "project_fields": ("fields", "field_raw"),
+}
 
 
 def same_text(a: str | None, b: str | None) -> bool:
@@ -38,6 +45,7 @@ def same_text(a: str | None, b: str | None) -> bool:
 
 # ---------------------------------------------------------------- corrections
 
+
 def printed_value(e: ProjectEntities, target: str, seq: int | None) -> str | None:
     """What the list prints at (target, seq) of the row; None when there is no such value."""
     if target in COLUMNS:
@@ -47,8 +55,14 @@ def printed_value(e: ProjectEntities, target: str, seq: int | None) -> str | Non
     return getattr(item, text) if item is not None else None
 
 
-def apply_correction(e: ProjectEntities, target: str, seq: int | None, corrected: str,
-                     places: dict | None = None, labels: dict | None = None) -> None:
+def apply_correction(
+    e: ProjectEntities,
+    target: str,
+    seq: int | None,
+    corrected: str,
+    places: dict | None = None,
+    labels: dict | None = None,
+) -> None:
     """Put ``corrected`` in place of the printed value at (target, seq): the normalised
     columns are derived from it, the printed text stays where it was (``*_raw``)."""
     if target == "project_name":
@@ -81,6 +95,7 @@ def apply_correction(e: ProjectEntities, target: str, seq: int | None, corrected
 
 
 # ---------------------------------------------------------------- organisations
+
 
 @dataclass(frozen=True)
 class OrgDecision:
@@ -142,8 +157,13 @@ class OrgDecisions:
             return org, None
         canon = orgs.resolve_org(d.name)
         org_type = org.org_type if canon.org_type == "other" else canon.org_type
-        new = replace(canon, org_id=d.id, org_type=org_type, name_en=d.name_en,
-                      abbreviation=canon.abbreviation or org.abbreviation)
+        new = replace(
+            canon,
+            org_id=d.id,
+            org_type=org_type,
+            name_en=d.name_en,
+            abbreviation=canon.abbreviation or org.abbreviation,
+        )
         return new, (org.org_id if org.org_id != d.id else None)
 
     def names(self, spelling: str) -> bool:
@@ -166,6 +186,7 @@ class OrgDecisions:
 
 
 # ---------------------------------------------------------------- the whole row
+
 
 @dataclass(frozen=True)
 class Decisions:

@@ -6,6 +6,7 @@ by ・: 「フロン回収・破壊」 is one label).
 Unknown labels get field_code "other", keep their text in field_raw and raise a warning;
 「その他」 printed as such is "other" without a warning.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,12 +18,12 @@ from .line_ends import FIELDS, Reading, read_cell
 from .text import clean, split_outside_brackets
 
 
-
 @lru_cache(maxsize=1)
 def field_table() -> tuple[dict[str, str], ...]:
     """(field_code, label_ja, label_en) rows of data/field_codes.csv, in the contract's order."""
-    return tuple({k: r[k] for k in ("field_code", "label_ja", "label_en")}
-                 for r in read_csv("field_codes.csv"))
+    return tuple(
+        {k: r[k] for k in ("field_code", "label_ja", "label_en")} for r in read_csv("field_codes.csv")
+    )
 
 
 FIELD_CODES = tuple(r["field_code"] for r in field_table())
@@ -48,8 +49,9 @@ def _table() -> dict[str, str]:
 def split_fields(cell, extra: dict | None = None) -> list[str]:
     """Labels as printed: items by normalizers.line_ends (a taxonomy label is known), then
     「、」 and 「，」 outside brackets."""
-    reading = cell if isinstance(cell, Reading) else read_cell(
-        cell, FIELDS, known=lambda t: is_known(t, extra))
+    reading = (
+        cell if isinstance(cell, Reading) else read_cell(cell, FIELDS, known=lambda t: is_known(t, extra))
+    )
     out: list[str] = []
     for item in reading.items:
         out += [p for p in (x.strip(" \u3000・") for x in split_outside_brackets(item, "、，")) if p]
@@ -71,8 +73,10 @@ def resolve_fields(cell, extra: dict | None = None) -> tuple[list[ProjectField],
     for i, raw in enumerate(split_fields(cell, extra), start=1):
         code = field_code(raw, extra)
         if code is None:
-            warnings.append(f"target field {raw!r} not in the taxonomy: stored as 'other'"
-                            " (map it in DATA_DIR/field_labels.csv)")
+            warnings.append(
+                f"target field {raw!r} not in the taxonomy: stored as 'other'"
+                " (map it in DATA_DIR/field_labels.csv)"
+            )
             code = "other"
         out.append(ProjectField(seq=i, field_raw=raw, field_code=code))
     return out, warnings

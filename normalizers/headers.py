@@ -4,6 +4,7 @@ The synonyms are data: normalizers/data/header_synonyms.csv (header, field, role
 is folded before lookup: clean() (NFKC, width), footnote marks (*1, ※1, 注1, ＊, †) removed,
 all white space removed. Unknown headers raise UnknownHeader: never a silent guess.
 """
+
 from __future__ import annotations
 
 import re
@@ -70,9 +71,12 @@ def canonical_field(header: str, layouts: dict | None = None) -> str | None:
     folded = fold_header(header)
     hit = (layouts or {}).get(folded) or _table().get(folded)
     if hit is None:
-        raise UnknownHeader(f"unknown table header {header!r} (folded {folded!r}); "
-                            "map it in DATA_DIR/layouts.csv (or normalizers/data/header_synonyms.csv"
-                            " if it is a synonym)", header)
+        raise UnknownHeader(
+            f"unknown table header {header!r} (folded {folded!r}); "
+            "map it in DATA_DIR/layouts.csv (or normalizers/data/header_synonyms.csv"
+            " if it is a synonym)",
+            header,
+        )
     return None if hit[0] == IGNORE else CanonicalField(hit[0], header, hit[1])
 
 

@@ -24,6 +24,7 @@ paragraph) with the doubts it could not settle. Evidence, strongest first:
 Decisions taken on the grammar alone, or against the geometry, are doubts: `Reading.doubts`
 and the warehouse's ``review`` table.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,21 +38,53 @@ from .text import clean, is_latin, open_brackets, split_outside_brackets
 WRAPPED, BROKEN, UNSURE = "wrapped", "broken", "unsure"
 SPACE_WRAP = "two known names; the line fitted all but a full-width space: wrapped at it"
 PARTICIPANTS, NAME, PLACES, CITIES, FIELDS, PROSE = (
-    "participants", "name", "places", "cities", "fields", "prose")
+    "participants",
+    "name",
+    "places",
+    "cities",
+    "fields",
+    "prose",
+)
 LISTS = (PARTICIPANTS, PLACES, CITIES, FIELDS)
 
 # JIS X 4051 line-start prohibition (行頭禁則): these never begin a line of their own
-LINE_START_FORBIDDEN = set("ーッンぁぃぅぇぉっゃゅょゎァィゥェォャュョヮヵヶ）)]」』】〕〉》、。，．,.:：;；!！?？")
+LINE_START_FORBIDDEN = set(
+    "ーッンぁぃぅぇぉっゃゅょゎァィゥェォャュョヮヵヶ）)]」』】〕〉》、。，．,.:：;；!！?？"
+)
 _OPENING_END = set("（([「『【〔〈《、，,・")
 SENTENCE_END = set("。．.！？!?")
-_MARKER = re.compile(r"^(?:[・●○◎■□◆◇▪▫•‣※＊*]|[\u2460-\u2473\u2776-\u2793]|[(（]?[0-9０-９]{1,2}[)）]|[0-9０-９]{1,2}[.．](?!\d))")
+_MARKER = re.compile(
+    r"^(?:[・●○◎■□◆◇▪▫•‣※＊*]|[\u2460-\u2473\u2776-\u2793]|[(（]?[0-9０-９]{1,2}[)）]|[0-9０-９]{1,2}[.．](?!\d))"
+)
 _PLACE_SUFFIXES = {"省", "市", "州", "県", "区", "郡", "都", "府", "道", "町", "村", "地域", "特別州"}
 _ABBREVIATION_LINE = re.compile(r"^[(（][A-Za-z0-9&.\- ]{1,15}[)）]$")
 _LABEL_END = re.compile(r"[：:]$")
-UNIT_SUFFIXES = ("本部", "部", "局", "課", "室", "係", "センター", "事務所", "事務局", "支所", "支店",
-                 "支社", "グループ", "チーム", "協議会", "協会", "研究所", "機構", "財団", "組合")
-_ORG_ENDING = re.compile(r"(大学|大学院|協会|協議会|機構|財団|銀行|商工会議所|会議所|庁|省|委員会|センター|"
-                         r"研究所|組合|公社|事業団)$")
+UNIT_SUFFIXES = (
+    "本部",
+    "部",
+    "局",
+    "課",
+    "室",
+    "係",
+    "センター",
+    "事務所",
+    "事務局",
+    "支所",
+    "支店",
+    "支社",
+    "グループ",
+    "チーム",
+    "協議会",
+    "協会",
+    "研究所",
+    "機構",
+    "財団",
+    "組合",
+)
+_ORG_ENDING = re.compile(
+    r"(大学|大学院|協会|協議会|機構|財団|銀行|商工会議所|会議所|庁|省|委員会|センター|"
+    r"研究所|組合|公社|事業団)$"
+)
 
 
 @dataclass(frozen=True)
@@ -135,8 +168,11 @@ def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
     if names:
         a, c = item.rstrip(" "), b.lstrip(" ")
         spelled = options + [a + "\u3000" + c]
-        hit = next((j for j in spelled if _bare(j) in _known_spellings()), None) or \
-            next((j for j in spelled if known_prefix(j)), None) or _known_spacing(a, c)
+        hit = (
+            next((j for j in spelled if _bare(j) in _known_spellings()), None)
+            or next((j for j in spelled if known_prefix(j)), None)
+            or _known_spacing(a, c)
+        )
         if hit is not None:
             return hit
     a, c = item.rstrip(" "), b.lstrip(" ")
@@ -234,6 +270,7 @@ def starts_with_marker(line: str) -> bool:
 
 # --- the grammar of organisation names ------------------------------------------------------
 
+
 def _legal_forms() -> tuple[str, ...]:
     from .orgs import LEGAL_FORMS
 
@@ -241,7 +278,9 @@ def _legal_forms() -> tuple[str, ...]:
 
 
 _ABBREVIATED_FORM = re.compile(r"^[(（](株|有|合|一社|一財|公社|公財|特非)[)）]$|^㈱$|^㈲$")
-_LATIN_FORM = re.compile(r"^(Co\.?,?\s*Ltd\.?|Ltd\.?|LLC|Inc\.?|Corp\.?|Corporation|JSC|PLC|GmbH|PT\.?|CV\.?)$", re.I)
+_LATIN_FORM = re.compile(
+    r"^(Co\.?,?\s*Ltd\.?|Ltd\.?|LLC|Inc\.?|Corp\.?|Corporation|JSC|PLC|GmbH|PT\.?|CV\.?)$", re.I
+)
 
 
 def is_legal_form(line: str) -> bool:
@@ -270,7 +309,7 @@ def _government(text: str) -> bool:
         return True
     if _FOREIGN_PLACE.search(dept):
         return False
-    return not any(_cached_prefix(dept[m.end():].lstrip(" \u3000")) for m in _UNIT_END.finditer(dept))
+    return not any(_cached_prefix(dept[m.end() :].lstrip(" \u3000")) for m in _UNIT_END.finditer(dept))
 
 
 def starts_like_name(line: str) -> bool:
@@ -279,7 +318,9 @@ def starts_like_name(line: str) -> bool:
     t = clean(line).lstrip("・•●○■□◆◇ ")
     if starts_with_marker(line) or re.match(r"^(PT|CV)\.?\s", t):
         return True
-    if any(t.startswith(f) for f in _legal_forms()) or re.match(r"^[(（](株|有|合|一社|一財|公社|公財)[)）]", t):
+    if any(t.startswith(f) for f in _legal_forms()) or re.match(
+        r"^[(（](株|有|合|一社|一財|公社|公財)[)）]", t
+    ):
         return True
     return _cached_prefix(t)
 
@@ -339,11 +380,16 @@ def closed_name(text: str) -> bool:
     from .orgs import expand_abbreviations, split_legal_form
 
     form, pos, _base = split_legal_form(expand_abbreviations(t))
-    return ((form is not None and pos == "suffix") or bool(_ORG_ENDING.search(t)) or _government(t)
-            or _foreign_government(t))
+    return (
+        (form is not None and pos == "suffix")
+        or bool(_ORG_ENDING.search(t))
+        or _government(t)
+        or _foreign_government(t)
+    )
 
 
 # --- knowledge ------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _known_org_keys() -> frozenset[str]:
@@ -369,9 +415,19 @@ Known = Callable[[str], bool]
 
 # --- the decision ---------------------------------------------------------------------------
 
-def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
-            known: Known | None, item_marked: bool, b_item: str,
-            sentence_paragraphs: bool = False) -> tuple[bool, bool, str]:
+
+def _decide(
+    item: str,
+    a: str,
+    b: str,
+    after: str | None,
+    end: str,
+    kind: str,
+    known: Known | None,
+    item_marked: bool,
+    b_item: str,
+    sentence_paragraphs: bool = False,
+) -> tuple[bool, bool, str]:
     """(join, sure, reason) for the end of line a (item = the item it ends so far), b the next
     line, after the one after b (None at the cell's end), b_item the item b would begin (b
     with the lines the geometry says it wrapped onto); ``sentence_paragraphs``: the cell's
@@ -390,8 +446,14 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
         label = role_label(_BULLET.sub("", item, count=1))
         item = label[1] if label and label[1].strip() else item
     # 1. certain breaks
-    if kind == PARTICIPANTS and _LABEL_END.search(sa) and end == WRAPPED and after is None \
-            and not starts_with_label(sb) and not starts_with_marker(sb):
+    if (
+        kind == PARTICIPANTS
+        and _LABEL_END.search(sa)
+        and end == WRAPPED
+        and after is None
+        and not starts_with_label(sb)
+        and not starts_with_marker(sb)
+    ):
         # the line was full: the one name after the label wrapped (「共同応募者：」/「川崎市」)
         return True, True, "a role label's one name, wrapped"
     if kind == PARTICIPANTS and (_LABEL_END.search(sa) or starts_with_label(sb)):
@@ -402,14 +464,27 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
             return True, True, "「・」 starts the line inside a known name"
         if not item_marked:
             return True, False, "「・」 starts the line, but the name before it is not whole"
-    if kind in (PLACES, CITIES, FIELDS) and sb[0] == "・" and end != BROKEN and known is not None \
-            and any(known(j) for j in _joins(item, b_raw)):
+    if (
+        kind in (PLACES, CITIES, FIELDS)
+        and sb[0] == "・"
+        and end != BROKEN
+        and known is not None
+        and any(known(j) for j in _joins(item, b_raw))
+    ):
         return True, True, "「・」 starts the line inside a known name"  # a middle dot, no bullet
-    if starts_with_marker(sb) and open_brackets(item) <= 0 and (
-            sa[-1] in SENTENCE_END or kind in LISTS or item_marked):
+    if (
+        starts_with_marker(sb)
+        and open_brackets(item) <= 0
+        and (sa[-1] in SENTENCE_END or kind in LISTS or item_marked)
+    ):
         return False, True, "item marker after an item's end"
-    if kind == PROSE and starts_with_marker(sb) and open_brackets(item) <= 0 and \
-            sa[-1] not in _OPENING_END and _HEADING.match(clean(item)):
+    if (
+        kind == PROSE
+        and starts_with_marker(sb)
+        and open_brackets(item) <= 0
+        and sa[-1] not in _OPENING_END
+        and _HEADING.match(clean(item))
+    ):
         return False, True, "item marker after a heading (「活動2：…」)"
     # 2. certain joins
     if open_brackets(item) > 0:
@@ -429,8 +504,9 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
             return True, True, "a legal form cut by the line end"
         if is_legal_form(b_head) and b_head != sb:
             return True, True, "a legal form never stands alone"  # 「株式会社、…」 「㈱、…」
-        if is_unit_suffix(sb) or (is_legal_form(sb) and not (whole_name(item) and after is not None
-                                                          and not starts_like_name(after))):
+        if is_unit_suffix(sb) or (
+            is_legal_form(sb) and not (whole_name(item) and after is not None and not starts_like_name(after))
+        ):
             return True, True, "a legal form or unit suffix never stands alone"
         if is_legal_form(item):
             return True, True, "a legal form alone starts the name after it"
@@ -448,8 +524,12 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
             return False, True, "two known names"
         if any(known(j) for j in _joins(item, b_raw)):
             return True, True, "joined, a known name"
-        if known(item) and not (names and any(known_prefix(j, False) for j in _joins(item, b_raw))) and (
-                end != WRAPPED or names) and (not names or whole_name(b_item) or starts_like_name(sb)):
+        if (
+            known(item)
+            and not (names and any(known_prefix(j, False) for j in _joins(item, b_raw)))
+            and (end != WRAPPED or names)
+            and (not names or whole_name(b_item) or starts_like_name(sb))
+        ):
             return False, end == BROKEN, "a known name, and joining makes none"
     # 4. geometry, with the grammar of names for lists
     if kind == PROSE and end != WRAPPED and sa[-1] in SENTENCE_END:
@@ -457,8 +537,14 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
     if kind == PROSE and sentence_paragraphs and sa[-1] in SENTENCE_END:
         # as likely the author's break as a wrap: the line was full, and the author broke
         # after another sentence of the cell (no sentence ends inside a line)
-        return True, False, ("a sentence ends at a full line, and the author ends a paragraph "
-                             "after another sentence of the cell")
+        return (
+            True,
+            False,
+            (
+                "a sentence ends at a full line, and the author ends a paragraph "
+                "after another sentence of the cell"
+            ),
+        )
     if kind == PROSE and end == UNSURE and not (is_latin(sa[-1]) or is_latin(sb[0]) or _katakana(sb[0])):
         # between Japanese glyphs the next one fitted, but not by a glyph's width more: an
         # author's break only where the text shows one (a heading, a label after it); else a
@@ -474,8 +560,11 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
     if kind == PROSE or kind == NAME:
         return end != BROKEN, True, f"geometry: {end}"
     whole_item = whole_name(item) if names else (known is not None and known(item))
-    next_whole = (whole_name(sb) or whole_name(b_item) or starts_like_name(sb)) if names else (
-        known is not None and (known(sb) or known(b_item)))
+    next_whole = (
+        (whole_name(sb) or whole_name(b_item) or starts_like_name(sb))
+        if names
+        else (known is not None and (known(sb) or known(b_item)))
+    )
     if end == WRAPPED:
         # a full line ends an item only if the next starts like a name, or this one is closed
         # (its legal form, type or government last) and the next reads as a whole name
@@ -487,8 +576,7 @@ def _decide(item: str, a: str, b: str, after: str | None, end: str, kind: str,
             return False, False, "the line fits the cell exactly; both lines read as whole names"
         return True, False, "the line fits the cell exactly; the next line does not start a name"
     # broken
-    if names and not whole_name(sb) and not starts_like_name(sb) and after is None and \
-            not whole_item:
+    if names and not whole_name(sb) and not starts_like_name(sb) and after is None and not whole_item:
         return True, False, "the line ended short, but the next is no name on its own"
     return False, True, "geometry: broken"
 
@@ -521,11 +609,18 @@ def _run_from(pc: PrintedCell, k: int, known: Known | None) -> str:
     legal form or unit suffix alone that follows, up to a known or closed name: the item
     line k would begin."""
     text = pc.lines[k]
-    while k < len(pc.ends) and pc.lines[k + 1].strip() and not (
-            (known is not None and known(text)) or closed_name(text)) and (
-            pc.ends[k] == WRAPPED or is_legal_form(pc.lines[k + 1]) or is_unit_suffix(pc.lines[k + 1])
+    while (
+        k < len(pc.ends)
+        and pc.lines[k + 1].strip()
+        and not ((known is not None and known(text)) or closed_name(text))
+        and (
+            pc.ends[k] == WRAPPED
+            or is_legal_form(pc.lines[k + 1])
+            or is_unit_suffix(pc.lines[k + 1])
             or pc.lines[k + 1].lstrip()[:1] in LINE_START_FORBIDDEN
-            or _form_across(text, pc.lines[k + 1])):
+            or _form_across(text, pc.lines[k + 1])
+        )
+    ):
         text = join_pair(text, pc.lines[k + 1])
         k += 1
     return text
@@ -563,8 +658,18 @@ def read_cell(cell, kind: str, known: Known | None = None) -> Reading:
     doubts: list[Doubt] = []
     for i, (end, b) in enumerate(zip(pc.ends, pc.lines[1:])):
         after = pc.lines[i + 2] if i + 2 < len(pc.lines) and pc.lines[i + 2].strip() else None
-        join, sure, reason = _decide(items[-1], pc.lines[i], b, after, end, kind, known, marked[-1],
-                                     _run_from(pc, i + 1, known), paragraphs)
+        join, sure, reason = _decide(
+            items[-1],
+            pc.lines[i],
+            b,
+            after,
+            end,
+            kind,
+            known,
+            marked[-1],
+            _run_from(pc, i + 1, known),
+            paragraphs,
+        )
         if join and reason == SPACE_WRAP:
             items[-1] = items[-1].rstrip(" \u3000") + "\u3000" + b.lstrip(" \u3000")
         elif join:

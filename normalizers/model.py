@@ -1,4 +1,5 @@
 """What the normalisers return to the pipeline: plain dataclasses, no PDF knowledge."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -12,6 +12,7 @@ Stateless and deterministic: the same text gives the same id in every run. The a
 organisation decisions (merges, splits, preferred and English names) are applied on top by
 decisions.OrgDecisions, which keeps every id not named in a decision as it is.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -28,38 +29,91 @@ from .text import clean
 
 # abbreviation (as it reads after NFKC: （株）/㈱ -> (株); ㍿ -> 株式会社) -> legal form
 ABBREVIATIONS = {
-    "株": "株式会社", "有": "有限会社", "合": "合同会社", "資": "合資会社", "名": "合名会社",
-    "一社": "一般社団法人", "一財": "一般財団法人", "公社": "公益社団法人", "公財": "公益財団法人",
-    "独": "独立行政法人", "国研": "国立研究開発法人", "特非": "特定非営利活動法人", "NPO": "特定非営利活動法人",
-    "学": "学校法人", "社": "社団法人", "財": "財団法人", "医": "医療法人", "福": "社会福祉法人",
+    "株": "株式会社",
+    "有": "有限会社",
+    "合": "合同会社",
+    "資": "合資会社",
+    "名": "合名会社",
+    "一社": "一般社団法人",
+    "一財": "一般財団法人",
+    "公社": "公益社団法人",
+    "公財": "公益財団法人",
+    "独": "独立行政法人",
+    "国研": "国立研究開発法人",
+    "特非": "特定非営利活動法人",
+    "NPO": "特定非営利活動法人",
+    "学": "学校法人",
+    "社": "社団法人",
+    "財": "財団法人",
+    "医": "医療法人",
+    "福": "社会福祉法人",
 }
-LEGAL_FORMS = sorted({
-    "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人", "一般財団法人",
-    "公益社団法人", "公益財団法人", "独立行政法人", "地方独立行政法人", "国立研究開発法人",
-    "特定非営利活動法人", "国立大学法人", "公立大学法人", "学校法人", "社会福祉法人", "医療法人",
-    "社団法人", "財団法人",
-}, key=len, reverse=True)
+LEGAL_FORMS = sorted(
+    {
+        "株式会社",
+        "有限会社",
+        "合同会社",
+        "合資会社",
+        "合名会社",
+        "一般社団法人",
+        "一般財団法人",
+        "公益社団法人",
+        "公益財団法人",
+        "独立行政法人",
+        "地方独立行政法人",
+        "国立研究開発法人",
+        "特定非営利活動法人",
+        "国立大学法人",
+        "公立大学法人",
+        "学校法人",
+        "社会福祉法人",
+        "医療法人",
+        "社団法人",
+        "財団法人",
+    },
+    key=len,
+    reverse=True,
+)
 FORM_TYPE = {
-    "株式会社": "company_jp", "有限会社": "company_jp", "合同会社": "company_jp", "合資会社": "company_jp",
-    "合名会社": "company_jp", "一般社団法人": "foundation_association", "一般財団法人": "foundation_association",
-    "公益社団法人": "foundation_association", "公益財団法人": "foundation_association",
-    "社団法人": "foundation_association", "財団法人": "foundation_association",
-    "特定非営利活動法人": "foundation_association", "社会福祉法人": "foundation_association",
-    "医療法人": "foundation_association", "独立行政法人": "government_agency",
-    "地方独立行政法人": "government_agency", "国立研究開発法人": "government_agency",
-    "国立大学法人": "university", "公立大学法人": "university", "学校法人": "university",
+    "株式会社": "company_jp",
+    "有限会社": "company_jp",
+    "合同会社": "company_jp",
+    "合資会社": "company_jp",
+    "合名会社": "company_jp",
+    "一般社団法人": "foundation_association",
+    "一般財団法人": "foundation_association",
+    "公益社団法人": "foundation_association",
+    "公益財団法人": "foundation_association",
+    "社団法人": "foundation_association",
+    "財団法人": "foundation_association",
+    "特定非営利活動法人": "foundation_association",
+    "社会福祉法人": "foundation_association",
+    "医療法人": "foundation_association",
+    "独立行政法人": "government_agency",
+    "地方独立行政法人": "government_agency",
+    "国立研究開発法人": "government_agency",
+    "国立大学法人": "university",
+    "公立大学法人": "university",
+    "学校法人": "university",
 }
 # Latin legal forms (foreign companies)
-_LATIN_SUFFIX = re.compile(r"[\s,]*\b(Co\.?,?\s*Ltd\.?|Company\s+Limited|Ltd\.?|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|"
-                           r"Pte\.?\s*Ltd\.?|Sdn\.?\s*Bhd\.?|Bhd\.?|JSC|PLC|GmbH|S\.A\.|Tbk\.?)$", re.I)
+_LATIN_SUFFIX = re.compile(
+    r"[\s,]*\b(Co\.?,?\s*Ltd\.?|Company\s+Limited|Ltd\.?|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|"
+    r"Pte\.?\s*Ltd\.?|Sdn\.?\s*Bhd\.?|Bhd\.?|JSC|PLC|GmbH|S\.A\.|Tbk\.?)$",
+    re.I,
+)
 _LATIN_PREFIX = re.compile(r"^(PT|CV)\.?\s+")
 # 「…センター(OECC)」, 「… LLC (JCH)」: a trailing abbreviation in capitals (a parenthesised word
 # in lower case, 「(Vietnam)」, is part of the name)
 _TRAILING_ABBR = re.compile(r"\s*\(([A-Z][A-Z0-9&\-.]{1,11})\)$")
-_ABBR_RE = re.compile(r"\((" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")\)")
+_ABBR_RE = re.compile(
+    r"\((" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")\)"
+)
 _DEPT_END = re.compile(r"(局|部|課|室|係|班|本部|センター|事務所|事務局|支所|支店|支社|グループ|チーム|庁)$")
 _NOT_DEPT = re.compile(r"(商工会議所|会議所|大学|公社|事業団|協会|協議会|組合|銀行)$|^立")
-_FOREIGN_GOV = re.compile(r"^((?:[東西南北中]部?)?[ァ-ヴー・]+(?:特別州|特別区|管区|首都区|市|州|省|都|県|郡|区))(.*)$")
+_FOREIGN_GOV = re.compile(
+    r"^((?:[東西南北中]部?)?[ァ-ヴー・]+(?:特別州|特別区|管区|首都区|市|州|省|都|県|郡|区))(.*)$"
+)
 _PUNCT = re.compile(r"[\s・･·.,，、\-_'’\"“”()（）「」\[\]/／&＆+]")
 
 
@@ -86,15 +140,15 @@ def split_legal_form(name: str) -> tuple[str | None, str | None, str]:
     core = _TRAILING_ABBR.sub("", name)
     for f in LEGAL_FORMS:
         if name.startswith(f):
-            return f, "prefix", name[len(f):].strip()
+            return f, "prefix", name[len(f) :].strip()
         if core.endswith(f) and core != f:
-            return f, "suffix", (core[: -len(f)].strip() + name[len(core):]).strip()
+            return f, "suffix", (core[: -len(f)].strip() + name[len(core) :]).strip()
     m = _LATIN_PREFIX.match(name)
     if m:
-        return m.group(1), "prefix", name[m.end():].strip()
+        return m.group(1), "prefix", name[m.end() :].strip()
     m = _LATIN_SUFFIX.search(core)
     if m and m.start() > 0:
-        return m.group(1), "suffix", (core[: m.start()].strip() + name[len(core):]).strip()
+        return m.group(1), "suffix", (core[: m.start()].strip() + name[len(core) :]).strip()
     return None, None, name
 
 
@@ -176,14 +230,26 @@ def split_org(name_raw: str) -> tuple[Organization, str | None]:
         gov = municipalities.government_prefix(text)
         if gov and _is_department(gov[1]):
             m, rest = gov
-            org = Organization(org_id=_org_id("lg:" + m.lg_code), name=m.name, legal_form=None,
-                               legal_form_position=None, base_name=m.name, org_type="local_government_jp")
+            org = Organization(
+                org_id=_org_id("lg:" + m.lg_code),
+                name=m.name,
+                legal_form=None,
+                legal_form_position=None,
+                base_name=m.name,
+                org_type="local_government_jp",
+            )
             return org, _department_text(rest)
         fg = _FOREIGN_GOV.match(text)
         if fg and _is_department(fg.group(2)):
             gname = fg.group(1)
-            org = Organization(org_id=_org_id("lgf:" + _fold(gname)), name=gname, legal_form=None,
-                               legal_form_position=None, base_name=gname, org_type="local_government_foreign")
+            org = Organization(
+                org_id=_org_id("lgf:" + _fold(gname)),
+                name=gname,
+                legal_form=None,
+                legal_form_position=None,
+                base_name=gname,
+                org_type="local_government_foreign",
+            )
             return org, _department_text(fg.group(2))
     department = None
     # 「株式会社X　海外事業部」: department after a space
@@ -198,9 +264,15 @@ def split_org(name_raw: str) -> tuple[Organization, str | None]:
         canonical, canonical_abbreviation = split_abbreviation(canonical)
         text, abbreviation = canonical, abbreviation or canonical_abbreviation
     form, pos, base = split_legal_form(text)
-    org = Organization(org_id=_org_id(key), name=text, legal_form=form, legal_form_position=pos,
-                       base_name=base, org_type=_org_type(text, form, key),
-                       abbreviation=abbreviation)
+    org = Organization(
+        org_id=_org_id(key),
+        name=text,
+        legal_form=form,
+        legal_form_position=pos,
+        base_name=base,
+        org_type=_org_type(text, form, key),
+        abbreviation=abbreviation,
+    )
     return org, department
 
 
@@ -227,8 +299,11 @@ def near_matches(names, threshold: float = 0.85) -> list[tuple[str, str, float]]
     (``_candidate_pairs``), so 10,000 names take seconds, not an hour."""
     items = _distinct_keys(names)
     keys = [k for _, k in items]
-    candidates = _candidate_pairs(keys, threshold) if threshold > 0 else \
-        {(i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))}
+    candidates = (
+        _candidate_pairs(keys, threshold)
+        if threshold > 0
+        else {(i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))}
+    )
     return _scored(items, sorted(candidates), threshold)
 
 
@@ -286,12 +361,11 @@ def _candidate_pairs(keys: list[str], threshold: float) -> set[tuple[int, int]]:
     grams: dict[str, set[int]] = {}
     for j, k in enumerate(keys):
         for g in range(len(k) - 3):
-            grams.setdefault(k[g:g + 4], set()).add(j)
+            grams.setdefault(k[g : g + 4], set()).add(j)
     for i, k in enumerate(keys):
         if len(k) >= 4:
-            rarest = min((k[g:g + 4] for g in range(len(k) - 3)), key=lambda q: len(grams[q]))
-            pairs.update((min(i, j), max(i, j)) for j in grams[rarest]
-                         if j != i and k in keys[j])
+            rarest = min((k[g : g + 4] for g in range(len(k) - 3)), key=lambda q: len(grams[q]))
+            pairs.update((min(i, j), max(i, j)) for j in grams[rarest] if j != i and k in keys[j])
 
     frequency = Counter(c for k in keys for c in k)
     ratio = threshold / (2 - threshold)
@@ -311,7 +385,7 @@ def _candidate_pairs(keys: list[str], threshold: float) -> set[tuple[int, int]]:
         tokens.sort(key=lambda t: (frequency[t[0]], t))
         shortest = ratio * len(k) - 1e-9
         found: set[int] = set()
-        for token in tokens[:len(k) - math.ceil(ratio * len(k) - 1e-9) + 1]:
+        for token in tokens[: len(k) - math.ceil(ratio * len(k) - 1e-9) + 1]:
             members = index.setdefault(token, [])
             first = start.get(token, 0)
             while first < len(members) and len(keys[members[first]]) < shortest:

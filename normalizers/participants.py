@@ -12,6 +12,7 @@ Splitting, in order:
    data/role_labels.csv. Without a label, the role is the column header's (default_role).
    Each role gets its code (roles.role_code: 共同事業者 and 共同応募者 are both co_applicant).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,6 +23,8 @@ from .roles import OTHER, role_code
 from .text import split_outside_brackets
 
 _BULLET = re.compile(r"^\s*[・•●○■□◆◇▪▫‣＊*]\s*|^\s*-\s+")
+
+
 def _split_commas(line: str) -> list[str]:
     return split_outside_brackets(line, "、，")
 
@@ -47,8 +50,9 @@ def split_cell(cell, default_role: str) -> list[tuple[str, str]]:
     return out
 
 
-def build_participants(cell, default_role: str,
-                       domestic: list[DomesticCity] | None = None) -> tuple[list[Participant], list[str]]:
+def build_participants(
+    cell, default_role: str, domestic: list[DomesticCity] | None = None
+) -> tuple[list[Participant], list[str]]:
     """Participants of one row (seq from 1) and warnings.
 
     Inferred domestic city: when no printed participant belongs to any of the row's
@@ -70,14 +74,27 @@ def build_participants(cell, default_role: str,
         if dom and not any(org.org_id in printed_ids for _d, org in dom):
             for d, org in dom:
                 inferred.append((d.name_raw, default_role, org, None))
-                warnings.append(f"participant {d.name_raw!r} inferred from 国内都市 (not printed in the cell)")
+                warnings.append(
+                    f"participant {d.name_raw!r} inferred from 国内都市 (not printed in the cell)"
+                )
     parts = []
     for i, (name, role, org, dept) in enumerate(inferred + printed, start=1):
         code = role_code(role)
         if code is None:
             code = OTHER
-            warnings.append(f"role {role!r} has no role_code: stored as {OTHER!r}"
-                            " (add it to normalizers/data/role_labels.csv)")
-        parts.append(Participant(seq=i, name_raw=name, role=role, role_code=code, org=org,
-                                 department=dept, inferred=i <= len(inferred)))
+            warnings.append(
+                f"role {role!r} has no role_code: stored as {OTHER!r}"
+                " (add it to normalizers/data/role_labels.csv)"
+            )
+        parts.append(
+            Participant(
+                seq=i,
+                name_raw=name,
+                role=role,
+                role_code=code,
+                org=org,
+                department=dept,
+                inferred=i <= len(inferred),
+            )
+        )
     return parts, warnings

@@ -6,6 +6,7 @@ Phase counts: 「第2期」 and 「段階」 name many other things (a city's �
 project name's statement wins; else the highest phase the summary mentions (a summary that
 builds on phase 1 says so before naming phase 2). None when neither states one.
 """
+
 from __future__ import annotations
 
 import re

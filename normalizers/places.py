@@ -6,6 +6,7 @@ and aliases are compared after clean() with spaces removed. A cell is split on l
 A name not in the gazetteer is kept (name_ja = clean(name)), takes the row's country and
 raises a warning: add it to the gazetteer.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,12 +59,14 @@ def lookup(name: str, extra: dict | None = None) -> dict | None:
 def split_places(cell, extra: dict | None = None) -> list[str]:
     """Place names as printed: items by normalizers.line_ends (a name in the gazetteer is
     known), then 「、」 and 「，」 outside brackets."""
-    reading = cell if isinstance(cell, Reading) else read_cell(
-        cell, PLACES, known=lambda t: is_known(t, extra))
+    reading = (
+        cell if isinstance(cell, Reading) else read_cell(cell, PLACES, known=lambda t: is_known(t, extra))
+    )
     parts: list[str] = []
     for item in reading.items:
-        parts += [p for p in (x.strip(" \u3000・") for x in
-                              split_outside_brackets(item, "、，", "(（", ")）")) if p]
+        parts += [
+            p for p in (x.strip(" \u3000・") for x in split_outside_brackets(item, "、，", "(（", ")）")) if p
+        ]
     return parts
 
 
@@ -71,20 +74,29 @@ def is_known(name: str, extra: dict | None = None) -> bool:
     return lookup(name, extra) is not None
 
 
-def resolve_partners(cell, country_code: str | None = None,
-                     extra: dict | None = None) -> tuple[list[PartnerCity], list[str]]:
+def resolve_partners(
+    cell, country_code: str | None = None, extra: dict | None = None
+) -> tuple[list[PartnerCity], list[str]]:
     cities, warnings = [], []
     for i, raw in enumerate(split_places(cell, extra), start=1):
         g = lookup(raw, extra)
         if g is None:
-            warnings.append(f"partner city {raw!r} not in the gazetteer"
-                            " (add it to DATA_DIR/gazetteer.csv)")
-            cities.append(PartnerCity(seq=i, name_raw=raw, name_ja=clean(raw), name_en=None,
-                                      country_code=country_code))
+            warnings.append(f"partner city {raw!r} not in the gazetteer (add it to DATA_DIR/gazetteer.csv)")
+            cities.append(
+                PartnerCity(seq=i, name_raw=raw, name_ja=clean(raw), name_en=None, country_code=country_code)
+            )
             continue
         if country_code and g["country_code"] != country_code:
             warnings.append(f"partner city {raw!r} is in {g['country_code']}, the row says {country_code}")
-        cities.append(PartnerCity(seq=i, name_raw=raw, name_ja=g["name_ja"], name_en=g["name_en"] or None,
-                                  country_code=g["country_code"] or country_code,
-                                  lat=g["lat"], lon=g["lon"]))
+        cities.append(
+            PartnerCity(
+                seq=i,
+                name_raw=raw,
+                name_ja=g["name_ja"],
+                name_en=g["name_en"] or None,
+                country_code=g["country_code"] or country_code,
+                lat=g["lat"],
+                lon=g["lon"],
+            )
+        )
     return cities, warnings

@@ -1,4 +1,5 @@
 """One table row (canonical field -> raw cell text) -> ProjectEntities."""
+
 from __future__ import annotations
 
 import re
@@ -37,12 +38,15 @@ KINDS = {
 }
 
 
-def read_cells(fields: dict, places: dict | None = None,
-               field_labels: dict | None = None) -> dict[str, line_ends.Reading]:
+def read_cells(
+    fields: dict, places: dict | None = None, field_labels: dict | None = None
+) -> dict[str, line_ends.Reading]:
     """Every cell of a row read once by normalizers.line_ends (the analyst's places and
     field labels known too)."""
-    extra = {"partner_city": lambda t: places_module.is_known(t, places),
-             "target_fields": lambda t: fields_module.is_known(t, field_labels)}
+    extra = {
+        "partner_city": lambda t: places_module.is_known(t, places),
+        "target_fields": lambda t: fields_module.is_known(t, field_labels),
+    }
     out = {}
     for k, v in fields.items():
         kind, known = KINDS.get(str(k), (line_ends.PROSE, None))
@@ -55,28 +59,50 @@ def _review(fields: dict, readings: dict[str, line_ends.Reading], participants) 
     for k, r in readings.items():
         if not r.doubts:
             continue
-        notes.append(ReviewNote(
-            column=getattr(k, "printed", str(k)), lines=list(line_ends.printed(fields[k]).lines),
-            chosen=r.text, alternative="\n".join(r.alternative) if r.alternative else None,
-            reason="; ".join(dict.fromkeys(d.reason for d in r.doubts))))
-    strange = [p.name_raw for p in participants if not p.inferred
-               and not line_ends.known_organization(p.name_raw) and not line_ends.whole_name(p.name_raw)]
-    strange += [f"{p.name_raw} (known as {known})" for p in participants
-                if (known := line_ends.known_spelling(p.name_raw)) not in (None, p.name_raw.strip())]
+        notes.append(
+            ReviewNote(
+                column=getattr(k, "printed", str(k)),
+                lines=list(line_ends.printed(fields[k]).lines),
+                chosen=r.text,
+                alternative="\n".join(r.alternative) if r.alternative else None,
+                reason="; ".join(dict.fromkeys(d.reason for d in r.doubts)),
+            )
+        )
+    strange = [
+        p.name_raw
+        for p in participants
+        if not p.inferred
+        and not line_ends.known_organization(p.name_raw)
+        and not line_ends.whole_name(p.name_raw)
+    ]
+    strange += [
+        f"{p.name_raw} (known as {known})"
+        for p in participants
+        if (known := line_ends.known_spelling(p.name_raw)) not in (None, p.name_raw.strip())
+    ]
     if strange:
         k = next(k for k in fields if str(k) == "co_applicants")
-        notes.append(ReviewNote(
-            column=getattr(k, "printed", str(k)), lines=list(line_ends.printed(fields[k]).lines),
-            chosen=readings[k].text, alternative=None,
-            reason="participant(s) neither known nor read as a whole name, or spaced otherwise"
-                   " than the known organisation: " + "、".join(strange)))
+        notes.append(
+            ReviewNote(
+                column=getattr(k, "printed", str(k)),
+                lines=list(line_ends.printed(fields[k]).lines),
+                chosen=readings[k].text,
+                alternative=None,
+                reason="participant(s) neither known nor read as a whole name, or spaced otherwise"
+                " than the known organisation: " + "、".join(strange),
+            )
+        )
     return notes
 
 
-def normalise_row(fields: dict, section: str | None = None, *,
-                  co_applicant_role: str | None = None,
-                  places: dict | None = None,
-                  field_labels: dict | None = None) -> ProjectEntities:
+def normalise_row(
+    fields: dict,
+    section: str | None = None,
+    *,
+    co_applicant_role: str | None = None,
+    places: dict | None = None,
+    field_labels: dict | None = None,
+) -> ProjectEntities:
     """Normalise one row. `fields` maps canonical field (model.CANONICAL_FIELDS) to the
     cell: the extractor's printed lines with their verdicts (anything with ``lines`` and
     ``ends``) or plain text (its line breaks taken as the author's); `section` is the group
@@ -113,7 +139,7 @@ def normalise_row(fields: dict, section: str | None = None, *,
     warnings += w
 
     proposer_raw = g("proposer").strip()
-    proposer, proposer_dept = (split_org(proposer_raw) if proposer_raw else (None, None))
+    proposer, proposer_dept = split_org(proposer_raw) if proposer_raw else (None, None)
     list_no_raw = g("list_no").strip()
     list_no = list_number(list_no_raw)
     if list_no_raw and list_no is None:
@@ -150,8 +176,13 @@ def decided_cells(header: list[str], cells: list, canonical: list | None = None)
     out = []
     for i, (h, cell) in enumerate(zip(header, cells)):
         try:
-            field_name = (str(canonical[i] or "") if canonical is not None else
-                          str(headers.canonical_field(h)) if h and clean(h) else "")
+            field_name = (
+                str(canonical[i] or "")
+                if canonical is not None
+                else str(headers.canonical_field(h))
+                if h and clean(h)
+                else ""
+            )
         except headers.UnknownHeader:
             field_name = ""
         kind, known = KINDS.get(field_name, (line_ends.PROSE, None))

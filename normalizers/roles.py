@@ -4,6 +4,7 @@ Codes and their labels: data/role_codes.csv. Printed labels -> (role stored, rol
 data/role_labels.csv, so that 共同事業者 (FY2019 lists) and 共同応募者 (FY2020+) — the same
 role printed two ways — share the code ``co_applicant`` while ``role`` keeps the print.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -18,8 +19,7 @@ OTHER = "other"
 @lru_cache(maxsize=1)
 def role_table() -> tuple[dict[str, str], ...]:
     """(role_code, label_ja, label_en) rows of data/role_codes.csv, in file order."""
-    return tuple({k: r[k] for k in ("role_code", "label_ja", "label_en")}
-                 for r in read_csv("role_codes.csv"))
+    return tuple({k: r[k] for k in ("role_code", "label_ja", "label_en")} for r in read_csv("role_codes.csv"))
 
 
 def _key(role: str) -> str:
@@ -33,8 +33,9 @@ def _codes() -> dict[str, str]:
     for r in read_csv("role_labels.csv"):
         code = r["role_code"]
         if code not in known:
-            raise ValueError(f"role_labels.csv: {r['label']!r} has unknown role_code {code!r}"
-                             " (not in role_codes.csv)")
+            raise ValueError(
+                f"role_labels.csv: {r['label']!r} has unknown role_code {code!r} (not in role_codes.csv)"
+            )
         for name in (r["label"], r["role"]):
             if out.setdefault(_key(name), code) != code:
                 raise ValueError(f"role_labels.csv: {name!r} is given two role codes")

@@ -11,6 +11,7 @@ The katakana long-vowel mark ー is NOT a dash and is never touched.
 
 No neologdn/jaconv: they rewrite names (e.g. drop spaces inside Latin names, fold ー runs).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,14 @@ from functools import lru_cache
 
 # circled digits that NFKC would destroy
 _PROTECTED: set[str] = set()
-for _lo, _hi in ((0x2460, 0x2473), (0x24EA, 0x24EA), (0x24F5, 0x24FF), (0x2776, 0x2793),
-                 (0x3251, 0x325F), (0x32B1, 0x32BF)):
+for _lo, _hi in (
+    (0x2460, 0x2473),
+    (0x24EA, 0x24EA),
+    (0x24F5, 0x24FF),
+    (0x2776, 0x2793),
+    (0x3251, 0x325F),
+    (0x32B1, 0x32BF),
+):
     _PROTECTED.update(chr(c) for c in range(_lo, _hi + 1))
 
 TILDES = "〜～∼〰"
@@ -72,11 +79,19 @@ def is_latin(ch: str) -> bool:
 def is_cjk(ch: str) -> bool:
     """Japanese script (kanji, kana, ー, CJK punctuation, full-width forms)."""
     o = ord(ch)
-    return (0x3000 <= o <= 0x30FF or 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF
-            or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or 0x31F0 <= o <= 0x31FF)
+    return (
+        0x3000 <= o <= 0x30FF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x4E00 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x31F0 <= o <= 0x31FF
+    )
 
 
-_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef）)])\s+(?=[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef（(])")
+_SPACE_BETWEEN_CJK = re.compile(
+    r"(?<=[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef）)])\s+(?=[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef（(])"
+)
 
 
 def drop_cjk_spaces(s: str) -> str:
@@ -117,8 +132,9 @@ def _tokenize(s: str):
     tuples, so nothing of SudachiPy's leaves the call."""
     from sudachipy import SplitMode
 
-    return tuple((m.surface(), tuple(m.part_of_speech()), m.is_oov())
-                 for m in tokenizer().tokenize(s, SplitMode.C))
+    return tuple(
+        (m.surface(), tuple(m.part_of_speech()), m.is_oov()) for m in tokenizer().tokenize(s, SplitMode.C)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -128,8 +144,9 @@ def tokens(s: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((surface, pos) for surface, pos, _oov in _tokenize(s))
 
 
-def split_outside_brackets(text: str, separators: str, opening: str = "(（[「",
-                           closing: str = ")）]」") -> list[str]:
+def split_outside_brackets(
+    text: str, separators: str, opening: str = "(（[「", closing: str = ")）]」"
+) -> list[str]:
     """Split ``text`` at any of ``separators`` that is not inside brackets."""
     out, buf, depth = [], "", 0
     for ch in text:

@@ -1,4 +1,5 @@
 """The ``c3p`` command line (see the README and the contract for every command)."""
+
 from __future__ import annotations
 
 import csv
@@ -14,19 +15,30 @@ import click
 from pipelines import settings
 
 DATA_DIR_OPTION = click.option(
-    "--data-dir", default=None, metavar="DIR|URL",
+    "--data-dir",
+    default=None,
+    metavar="DIR|URL",
     help="Data directory: a folder (default ./data, or $C3P_DATA_DIR) or an fsspec URL"
-         " (s3://bucket/c3p, ...; worked on through a local copy).")
+    " (s3://bucket/c3p, ...; worked on through a local copy).",
+)
 
 
 DECISIONS_OPTION = click.option(
-    "--decisions", "decisions_dir", default=None, metavar="DIR",
+    "--decisions",
+    "decisions_dir",
+    default=None,
+    metavar="DIR",
     help="Folder of the analyst's decision files (corrections.toml, organizations.toml,"
-         " gazetteer.csv, layouts.csv, field_labels.csv, reviewed.csv); default: the data"
-         " directory, or $C3P_DECISIONS_DIR.")
+    " gazetteer.csv, layouts.csv, field_labels.csv, reviewed.csv); default: the data"
+    " directory, or $C3P_DECISIONS_DIR.",
+)
 CORRECTIONS_OPTION = click.option(
-    "--corrections", "corrections_file", default=None, metavar="FILE",
-    help="Corrections file (default DECISIONS/corrections.toml, or $C3P_CORRECTIONS).")
+    "--corrections",
+    "corrections_file",
+    default=None,
+    metavar="FILE",
+    help="Corrections file (default DECISIONS/corrections.toml, or $C3P_CORRECTIONS).",
+)
 
 
 def _data_dir(value: str | None) -> str:
@@ -67,9 +79,14 @@ class _Commands(click.Group):
             from pipelines import interrupts
 
             runs = ctx.invoked_subcommand in ("refresh", "demo")
-            interrupts.say(f"interrupted ({'SIGTERM' if interrupts.exit_code() == 143 else 'SIGINT'})"
-                           + (": nothing of this run was published; the previous version stays"
-                              " published" if runs else ""))
+            interrupts.say(
+                f"interrupted ({'SIGTERM' if interrupts.exit_code() == 143 else 'SIGINT'})"
+                + (
+                    ": nothing of this run was published; the previous version stays published"
+                    if runs
+                    else ""
+                )
+            )
             sys.exit(interrupts.exit_code())
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
@@ -112,9 +129,16 @@ def _run_with_progress(**kwargs):
 
     console = Console(stderr=True)
     bars: dict[str, int] = {}
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False,
-                  disable=not console.is_terminal) as bar:
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    ) as bar:
+
         def on_step(stage: str, item: str | None, total: int) -> None:
             if stage not in bars:
                 bars[stage] = bar.add_task(stage, total=total)
@@ -160,41 +184,53 @@ def _print_summary(outcome) -> None:
     for note in outcome.notes:
         click.echo(f"note: {note}")
     if outcome.nothing_changed:
-        click.echo("nothing changed: every list answered 304 Not Modified; warehouse left as it is"
-                   " (the check is recorded in runs and sources.checked_at)")
+        click.echo(
+            "nothing changed: every list answered 304 Not Modified; warehouse left as it is"
+            " (the check is recorded in runs and sources.checked_at)"
+        )
         for line in s.get("still_failing", []):
             click.echo(f"  {line}")
         if s.get("still_failing"):
-            click.echo("  (not read again: its bytes are those that failed; --only YEAR-ROUND or"
-                       " --force reads it again)")
+            click.echo(
+                "  (not read again: its bytes are those that failed; --only YEAR-ROUND or"
+                " --force reads it again)"
+            )
         return
     ok = [x for x in s["sources"] if x["status"] == "ok"]
     bad = [x for x in s["sources"] if x["status"] != "ok"]
     click.echo(f"lists: {len(s['sources'])} ({len(ok)} ok, {len(bad)} failed or quarantined)")
     for x in s["sources"]:
-        line = (f"  FY{x['fiscal_year']} round {x['call_round']}: {x['status']:<11}"
-                f" rows {x['rows_extracted'] if x['rows_extracted'] is not None else '-'}"
-                f" published {x['rows_published']}  [{x['fetch_status']}"
-                f"{'; rows kept, not re-read' if x.get('reused') else ''}] {x['url']}")
+        line = (
+            f"  FY{x['fiscal_year']} round {x['call_round']}: {x['status']:<11}"
+            f" rows {x['rows_extracted'] if x['rows_extracted'] is not None else '-'}"
+            f" published {x['rows_published']}  [{x['fetch_status']}"
+            f"{'; rows kept, not re-read' if x.get('reused') else ''}] {x['url']}"
+        )
         click.echo(line)
         if x["error"]:
             click.echo(f"      reason: {x['error']}")
         if x["disagreements"]:
-            click.echo(f"      review: camelot reads {x['disagreements']} cell(s) differently"
-                       f" (agreement {x['crosscheck_agreement']:.1%}); see crosscheck_disagreements"
-                       "; acknowledge cells checked against the PDF in"
-                       " crosscheck_acknowledged.csv")
+            click.echo(
+                f"      review: camelot reads {x['disagreements']} cell(s) differently"
+                f" (agreement {x['crosscheck_agreement']:.1%}); see crosscheck_disagreements"
+                "; acknowledge cells checked against the PDF in"
+                " crosscheck_acknowledged.csv"
+            )
         for reason in x.get("review_reasons") or []:
             if not reason.startswith("camelot reads"):  # the open cells: the line above
                 click.echo(f"      review: {reason}")
     if s.get("reused"):
-        click.echo(f"reused: {s['reused']} unchanged list(s) kept as published, not extracted"
-                   " again (same PDF, place and pipeline version; --force reads them again)")
-    click.echo(f"projects: {s['projects']}  participants: {s['participants']}"
-               f"  organisations: {s['organizations']}")
+        click.echo(
+            f"reused: {s['reused']} unchanged list(s) kept as published, not extracted"
+            " again (same PDF, place and pipeline version; --force reads them again)"
+        )
+    click.echo(
+        f"projects: {s['projects']}  participants: {s['participants']}  organisations: {s['organizations']}"
+    )
     if s.get("review"):
-        click.echo(f"review: {s['review']} cell reading(s) published on disagreeing evidence;"
-                   " see the review table")
+        click.echo(
+            f"review: {s['review']} cell reading(s) published on disagreeing evidence; see the review table"
+        )
     for w in s["warnings"]:
         click.echo(f"warning: {w}")
     for e in s.get("errors", []):
@@ -213,30 +249,49 @@ def _parse_lists(ctx, param, values) -> tuple[tuple[int, int], ...]:
 
 
 @main.command()
-@click.option("--sources", "sources_file", type=click.Path(dir_okay=False), default=None,
-              help="TOML file of lists to fetch (see the contract); default: built-in registry.")
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML file of lists to fetch (see the contract); default: built-in registry.",
+)
 @DATA_DIR_OPTION
 @click.option("--no-discover", is_flag=True, help="Do not crawl the press releases for new lists.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
-@click.option("--only", "only", multiple=True, metavar="YEAR-ROUND", callback=_parse_lists,
-              help="Re-run only this list (e.g. 2023-1; repeatable); the other published lists"
-                   " stay as they are.")
-@click.option("--cross-check/--no-cross-check", default=True, show_default=True,
-              help="Compare every cell with camelot's independent reading (~2-3 s a list).")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="YEAR-ROUND",
+    callback=_parse_lists,
+    help="Re-run only this list (e.g. 2023-1; repeatable); the other published lists stay as they are.",
+)
+@click.option(
+    "--cross-check/--no-cross-check",
+    default=True,
+    show_default=True,
+    help="Compare every cell with camelot's independent reading (~2-3 s a list).",
+)
 @DECISIONS_OPTION
 @CORRECTIONS_OPTION
-def refresh(sources_file, data_dir, no_discover, force, only, cross_check, decisions_dir,
-            corrections_file):
+def refresh(sources_file, data_dir, no_discover, force, only, cross_check, decisions_dir, corrections_file):
     """Discover new lists, download what is new or changed, extract, normalise, apply the
     analyst's decisions (the decision files, see the README), publish.
 
     Every cell is compared with camelot's independent reading unless --no-cross-check
     (~2-3 s a list)."""
     _quiet_prefect()
-    outcome = _run_with_progress(data_dir=_data_dir(data_dir), sources_file=sources_file,
-                                 discover=not no_discover, force=force, cross_check=cross_check,
-                                 only=list(only) or None, decisions_dir=decisions_dir,
-                                 corrections_file=corrections_file)
+    outcome = _run_with_progress(
+        data_dir=_data_dir(data_dir),
+        sources_file=sources_file,
+        discover=not no_discover,
+        force=force,
+        cross_check=cross_check,
+        only=list(only) or None,
+        decisions_dir=decisions_dir,
+        corrections_file=corrections_file,
+    )
     _print_summary(outcome)
     sys.exit(outcome.exit_code)
 
@@ -246,8 +301,9 @@ DEMO_LISTS = [("fy2023_r1_xlsx.pdf", 2023, 1, 21), ("fy2019_r1_xlsx.pdf", 2019, 
 
 @main.command()
 @DATA_DIR_OPTION
-@click.option("--cross-check", is_flag=True,
-              help="Also compare every cell with camelot (off in the demo for speed).")
+@click.option(
+    "--cross-check", is_flag=True, help="Also compare every cell with camelot (off in the demo for speed)."
+)
 def demo(data_dir, cross_check):
     """The whole Prefect flow offline on the shipped sample lists, served from 127.0.0.1
     (the camelot cross-check is off here for speed)."""
@@ -269,17 +325,25 @@ def demo(data_dir, cross_check):
             toml = "".join(
                 f'[[source]]\nurl = "{site.url}/content/{name}"\nfiscal_year = {fy}\n'
                 f"call_round = {rnd}\nexpected_count = {count}\n\n"
-                for name, fy, rnd, count in DEMO_LISTS)
+                for name, fy, rnd, count in DEMO_LISTS
+            )
             sources = Path(site_dir) / "sources.toml"
             sources.write_text(toml)
             click.echo(f"demo: serving {len(DEMO_LISTS)} sample lists at {site.url}")
-            outcome = _run_with_progress(data_dir=_data_dir(data_dir), sources_file=str(sources),
-                                         discover=False, command="demo", force=True,
-                                         cross_check=cross_check)
+            outcome = _run_with_progress(
+                data_dir=_data_dir(data_dir),
+                sources_file=str(sources),
+                discover=False,
+                command="demo",
+                force=True,
+                cross_check=cross_check,
+            )
     _print_summary(outcome)
     click.echo(f"warehouse: {_data_dir(data_dir).rstrip('/')}/warehouse.duckdb")
-    click.echo('try: c3p query "SELECT fiscal_year, country_name_ja, count(*) FROM projects'
-               ' GROUP BY ALL ORDER BY ALL"')
+    click.echo(
+        'try: c3p query "SELECT fiscal_year, country_name_ja, count(*) FROM projects'
+        ' GROUP BY ALL ORDER BY ALL"'
+    )
     sys.exit(outcome.exit_code)
 
 
@@ -341,8 +405,14 @@ def _emit(rel, scratch, fmt, max_rows, excel=False, output=None) -> None:
 
 
 def _output_option(help_text):
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                        default=None, callback=_check_output, help=help_text)
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        callback=_check_output,
+        help=help_text,
+    )
 
 
 def _check_output(ctx, param, value):
@@ -354,29 +424,48 @@ def _check_output(ctx, param, value):
 
 def _format_option(choices=("table", "line", "markdown", "csv", "json")):
     return click.option(
-        "--format", "fmt", default="table", show_default=True, type=click.Choice(choices),
+        "--format",
+        "fmt",
+        default="table",
+        show_default=True,
+        type=click.Choice(choices),
         help="table: DuckDB's box layout fitted to the terminal; line: one 'column = value'"
-             " per line (wide rows); markdown; csv (DuckDB's writer); json (an array of"
-             " objects)" + ("; xlsx (an Excel workbook, with --output FILE.xlsx)."
-                            if "xlsx" in choices else "."))
+        " per line (wide rows); markdown; csv (DuckDB's writer); json (an array of"
+        " objects)" + ("; xlsx (an Excel workbook, with --output FILE.xlsx)." if "xlsx" in choices else "."),
+    )
+
+
 MAX_ROWS_OPTION = click.option(
-    "--max-rows", type=click.IntRange(min=0), default=None, metavar="N",
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
     help="Show at most N rows (default 40 in table/line/markdown, all in csv/json; 0: all);"
-         " what is left out is noted on stderr.")
+    " what is left out is noted on stderr.",
+)
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("sql", required=False)
-@click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"), default=None,
-              metavar="FILE", help="Read the SQL from FILE (- for stdin); with --name, the questions of FILE.")
-@click.option("--name", default=None, metavar="NAME",
-              help="Run the named question of docs/queries.sql (or of -f FILE).")
+@click.option(
+    "-f",
+    "--file",
+    "sql_file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    metavar="FILE",
+    help="Read the SQL from FILE (- for stdin); with --name, the questions of FILE.",
+)
+@click.option(
+    "--name", default=None, metavar="NAME", help="Run the named question of docs/queries.sql (or of -f FILE)."
+)
 @click.option("--list", "list_names", is_flag=True, help="List the named questions and exit.")
 @DATA_DIR_OPTION
 @_format_option(("table", "line", "markdown", "csv", "json", "xlsx"))  # query.FORMATS
 @MAX_ROWS_OPTION
-@click.option("--excel", is_flag=True,
-              help="CSV for Excel: a UTF-8 byte-order mark first (implies --format csv).")
+@click.option(
+    "--excel", is_flag=True, help="CSV for Excel: a UTF-8 byte-order mark first (implies --format csv)."
+)
 @_output_option("Write the result to FILE instead of stdout.")
 def query(sql, sql_file, name, list_names, data_dir, fmt, max_rows, excel, output):
     """Read-only SQL on the warehouse: SQL, - (stdin), -f FILE or --name NAME.
@@ -399,9 +488,12 @@ def query(sql, sql_file, name, list_names, data_dir, fmt, max_rows, excel, outpu
         for item in q.questions(text).values():
             click.echo(f"{item.name}: {item.question}")
         return
-    sql = q.choose_sql(sys.stdin.read() if sql == "-" else sql,
-                       sql_file.read() if sql_file else None,
-                       sql_file.name if sql_file else None, name)
+    sql = q.choose_sql(
+        sys.stdin.read() if sql == "-" else sql,
+        sql_file.read() if sql_file else None,
+        sql_file.name if sql_file else None,
+        name,
+    )
     fmt = "csv" if excel else fmt
     with _sandbox(data_dir) as (con, scratch):
         _emit(q.run(con, sql), scratch, fmt, max_rows, excel, output)
@@ -435,8 +527,9 @@ def describe(table, data_dir, fmt):
 
 @main.command()
 @DATA_DIR_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
 def status(data_dir, fmt):
     """Completeness: every adoption list the registry or the crawler knows, and what reached
     the warehouse (the coverage view; no network, no Prefect)."""
@@ -453,9 +546,13 @@ def status(data_dir, fmt):
 
 @main.command()
 @DATA_DIR_OPTION
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              callback=_check_output,
-              help="Where to write the HTML (default DATA_DIR/report.html).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    callback=_check_output,
+    help="Where to write the HTML (default DATA_DIR/report.html).",
+)
 def report(data_dir, output):
     """A self-contained HTML report of the warehouse (default DATA_DIR/report.html)."""
     from pipelines.report.page import write_report
@@ -468,9 +565,14 @@ def report(data_dir, output):
 
 
 @main.command()
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("docs/data_dictionary.md"), show_default=True, callback=_check_output,
-              help="Where to write it; its folder must exist.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/data_dictionary.md"),
+    show_default=True,
+    callback=_check_output,
+    help="Where to write it; its folder must exist.",
+)
 def docs(output):
     """Regenerate docs/data_dictionary.md from the schema's table and column comments.
 
@@ -497,8 +599,13 @@ def _review_location(data_dir, decisions_dir, corrections_file):
 @DATA_DIR_OPTION
 @DECISIONS_OPTION
 @CORRECTIONS_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              help="csv or json to hand the list to a colleague.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    help="csv or json to hand the list to a colleague.",
+)
 @click.pass_context
 def review(ctx, data_dir, decisions_dir, corrections_file, fmt):
     """Every open question in one place: cross-check disagreements, near-duplicate
@@ -527,8 +634,7 @@ def review(ctx, data_dir, decisions_dir, corrections_file, fmt):
         click.echo(buf.getvalue(), nl=False)
     else:
         for r in rows:
-            click.echo(f"{r['id']}  {r['kind']}  {r['where']}"
-                       f"  [{r['file'] or '-'}, page {r['page'] or '-'}]")
+            click.echo(f"{r['id']}  {r['kind']}  {r['where']}  [{r['file'] or '-'}, page {r['page'] or '-'}]")
             click.echo(f"    printed:  {r['printed']}")
             click.echo(f"    question: {r['question']}")
             click.echo(f"    answer:   {r['answer']}")
@@ -553,14 +659,21 @@ def _answer(ctx, qid, accept, **options):
 
 @review.command()
 @click.argument("question_id")
-@click.option("--code", default=None, metavar="CODE", help="field_label_unmapped: the field_code of the label.")
-@click.option("--same-as", default=None, metavar="NAME", help="place_unknown: a gazetteer place it is (an alias).")
+@click.option(
+    "--code", default=None, metavar="CODE", help="field_label_unmapped: the field_code of the label."
+)
+@click.option(
+    "--same-as", default=None, metavar="NAME", help="place_unknown: a gazetteer place it is (an alias)."
+)
 @click.option("--name-en", default=None, metavar="EN", help="place_unknown: English name of a new place.")
-@click.option("--country", default=None, metavar="CC", help="place_unknown: ISO 3166-1 alpha-2 of a new place.")
+@click.option(
+    "--country", default=None, metavar="CC", help="place_unknown: ISO 3166-1 alpha-2 of a new place."
+)
 @click.option("--lat", type=float, default=None, help="place_unknown: latitude of a new place.")
 @click.option("--lon", type=float, default=None, help="place_unknown: longitude of a new place.")
-@click.option("--field", default=None, help="list_not_published: canonical field (or ignore)"
-                                             " of the unknown header.")
+@click.option(
+    "--field", default=None, help="list_not_published: canonical field (or ignore) of the unknown header."
+)
 @click.option("--role", default=None, help="list_not_published: role of a co_applicants header.")
 @click.option("--note", default="", metavar="TEXT", help="Why (kept in the decision file).")
 @click.pass_context
@@ -604,8 +717,7 @@ def server_start():
     except RuntimeError as exc:
         _fail(str(exc), 1)
     verb = "started" if started else "already running"
-    click.echo(f"prefect server {verb}: {state['api_url']} (pid {state['pid']});"
-               " `c3p server stop` stops it")
+    click.echo(f"prefect server {verb}: {state['api_url']} (pid {state['pid']}); `c3p server stop` stops it")
 
 
 @server.command("stop")
@@ -614,8 +726,7 @@ def server_stop():
     from pipelines import standing_server
 
     state = standing_server.stop()
-    click.echo(f"prefect server stopped (pid {state['pid']})" if state
-               else "no standing prefect server")
+    click.echo(f"prefect server stopped (pid {state['pid']})" if state else "no standing prefect server")
 
 
 @server.command("status")
@@ -627,8 +738,9 @@ def server_status():
     if not state:
         click.echo("no standing prefect server")
         sys.exit(1)
-    click.echo(f"prefect server running: {state['api_url']} (pid {state['pid']},"
-               f" since {state['started_at']})")
+    click.echo(
+        f"prefect server running: {state['api_url']} (pid {state['pid']}, since {state['started_at']})"
+    )
 
 
 # ---------------------------------------------------------------- serve

@@ -3,6 +3,7 @@
 ``explain(exc)`` turns any exception into ``(message, exit status)``: the file it concerns
 and the reason, and what to do where we know it.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,18 @@ class CommandError(Exception):
         super().__init__(message)
         self.exit_code = exit_code
 
+
 # fsspec protocols whose filesystem lives in a package of its own -> our extra that installs it
-EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs", "az": "azure", "abfs": "azure",
-          "abfss": "azure", "adl": "azure"}
+EXTRAS = {
+    "s3": "s3",
+    "s3a": "s3",
+    "gs": "gcs",
+    "gcs": "gcs",
+    "az": "azure",
+    "abfs": "azure",
+    "abfss": "azure",
+    "adl": "azure",
+}
 
 
 def missing_filesystem(url: str) -> str | None:
@@ -30,8 +40,11 @@ def missing_filesystem(url: str) -> str | None:
         fsspec.get_filesystem_class(protocol)
     except ImportError as exc:
         extra = EXTRAS.get(protocol)
-        how = (f"pip install 'c3p-warehouse[{extra}]'" if extra
-               else f"install the package fsspec names: {_first_line(exc)}")
+        how = (
+            f"pip install 'c3p-warehouse[{extra}]'"
+            if extra
+            else f"install the package fsspec names: {_first_line(exc)}"
+        )
         return f"{url}: {protocol}:// needs a filesystem package that is not installed ({how})"
     except ValueError:
         return f"{url}: unknown protocol {protocol}://"
@@ -47,9 +60,12 @@ def explain(exc: BaseException) -> tuple[str, int]:
         held = re.search(r'lock on file "([^"]+)".*?PID (\d+)', str(exc), flags=re.S)
         if held:  # named by the path readers use, not the version folder DuckDB resolved
             path = re.sub(r"/\.versions/[^/]+/", "/", held.group(1))
-            return (f"{path}: held open read-write by another process (PID"
-                    f" {held.group(2)}); close that connection (e.g. read_only=True in a"
-                    " notebook) and try again", 1)
+            return (
+                f"{path}: held open read-write by another process (PID"
+                f" {held.group(2)}); close that connection (e.g. read_only=True in a"
+                " notebook) and try again",
+                1,
+            )
         return f"DuckDB: {text}", 1
     if isinstance(exc, FileExistsError) and exc.filename:
         return f"{exc.filename}: exists and is not a folder", 2

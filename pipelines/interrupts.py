@@ -13,6 +13,7 @@ The exit status is 128 + the signal (130 for SIGINT, 143 for SIGTERM). ``die_wit
 ``preexec_fn``, or the first thing a child does) asks Linux to kill a child when its parent
 dies, so that even ``kill -9`` of the command orphans nothing.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -75,8 +76,7 @@ def install() -> None:
 
 def reinstall_sigterm() -> None:
     """Take SIGTERM back after a library (Prefect's flow engine) replaced its handler."""
-    if threading.current_thread() is threading.main_thread() \
-            and signal.getsignal(signal.SIGINT) is _handle:
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is _handle:
         signal.signal(signal.SIGTERM, _handle)
 
 
@@ -86,8 +86,7 @@ def _handle(signum: int, frame) -> None:
     _received = signum
     if first:
         kill_children()
-        threading.Thread(target=_watchdog, args=(signum,), name="c3p-interrupt-watchdog",
-                         daemon=True).start()
+        threading.Thread(target=_watchdog, args=(signum,), name="c3p-interrupt-watchdog", daemon=True).start()
         raise Interrupted(signum)
 
 
@@ -105,8 +104,10 @@ def _watchdog(signum: int) -> None:
         except Exception:  # noqa: BLE001 - the process ends now whatever a clean-up does
             pass
     kill_children(spare_none=True)
-    say(f"interrupted ({signal.Signals(signum).name}): stopped; nothing of this run was"
-        " published, the previous version stays published")
+    say(
+        f"interrupted ({signal.Signals(signum).name}): stopped; nothing of this run was"
+        " published, the previous version stays published"
+    )
     os._exit(128 + signum)
 
 
@@ -122,7 +123,7 @@ def descendants(pid: int | None = None) -> list[int]:
                 stat = fh.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
+        ppid = int(stat[stat.rfind(b")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(entry))
     found, todo = [], [root]
     while todo:
@@ -137,8 +138,10 @@ def _multiprocessing_helpers() -> set[int]:
     import multiprocessing.forkserver as forkserver
     import multiprocessing.resource_tracker as tracker
 
-    pids = {getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None),
-            getattr(getattr(tracker, "_resource_tracker", None), "_pid", None)}
+    pids = {
+        getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None),
+        getattr(getattr(tracker, "_resource_tracker", None), "_pid", None),
+    }
     return {p for p in pids if p}
 
 

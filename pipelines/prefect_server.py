@@ -6,6 +6,7 @@ Starting the same server ourselves, as a child process, before Prefect is even i
 lets its start overlap with the rest of the command's start-up. When a server is configured
 (``PREFECT_API_URL``, or a test harness) nothing is started.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -23,8 +24,7 @@ import httpx
 
 from pipelines import interrupts, progress
 
-STARTING = ("starting a temporary Prefect server (10-30 s; set PREFECT_API_URL to use a running"
-            " one)")
+STARTING = "starting a temporary Prefect server (10-30 s; set PREFECT_API_URL to use a running one)"
 
 
 class TemporaryServer:
@@ -39,8 +39,9 @@ class TemporaryServer:
             with httpx.Client(timeout=2.0) as client:
                 while time.monotonic() < deadline:
                     if self.process.poll() is not None:
-                        raise RuntimeError("the temporary Prefect server exited with code"
-                                           f" {self.process.returncode}")
+                        raise RuntimeError(
+                            f"the temporary Prefect server exited with code {self.process.returncode}"
+                        )
                     try:
                         if client.get(f"{self.api_url}/health").status_code == 200:
                             return
@@ -97,12 +98,31 @@ def server_command(port: int) -> tuple[list[str], dict[str, str]]:
     if spec is None or spec.origin is None:
         raise RuntimeError("Prefect is not installed: pip install -e . installs it")
     app_dir = str(Path(spec.origin).parent.parent)
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-           "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
     env.pop("PREFECT_API_URL", None)
-    argv = [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-            "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-            "--log-level", "error", "--lifespan", "on"]
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        app_dir,
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
     return argv, env
 
 
@@ -161,8 +181,13 @@ def start_temporary_server() -> TemporaryServer | None:
     # a parent-death signal: even `kill -9` of the command does not orphan it.
     # (Linux sends it when the starting *thread* ends: only the main thread asks for it.)
     in_main = threading.current_thread() is threading.main_thread()
-    process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, start_new_session=True,
-                               preexec_fn=interrupts.die_with_parent_term if in_main else None)
+    process = subprocess.Popen(
+        argv,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=interrupts.die_with_parent_term if in_main else None,
+    )
     interrupts.spare(process.pid)
     interrupts.on_exit(lambda: _kill_group(process.pid))
     api_url = f"http://127.0.0.1:{port}/api"

@@ -4,6 +4,7 @@ Two kinds of news: a ``step`` (one item of a stage is done) and a ``status`` (wh
 command is waiting for right now, e.g. the temporary Prefect server starting; None when the
 wait is over). A status listener registered late is told the current status at once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

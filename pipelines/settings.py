@@ -1,4 +1,5 @@
 """Where things come from and go to: environment, defaults and limits."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,13 @@ def row_makers_fingerprint(root: Path) -> str:
     digest = hashlib.sha1()
     for name in ROW_MAKERS:
         base = root / name
-        files = [base] if base.is_file() else sorted(
-            p for p in base.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".json", ".txt"))
+        files = (
+            [base]
+            if base.is_file()
+            else sorted(
+                p for p in base.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".json", ".txt")
+            )
+        )
         for path in files:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:10]
@@ -36,6 +42,7 @@ def __getattr__(name: str):
         globals()["PIPELINE_VERSION"] = value = _pipeline_version()
         return value
     raise AttributeError(name)
+
 
 DEFAULT_SITE_URL = "https://www.env.go.jp"
 MAX_PDF_BYTES = 50 * 1024 * 1024  # the real lists are < 1 MB; anything this big is not one
@@ -65,9 +72,11 @@ def extract_limits(cross_check: bool) -> ExtractLimits:
     """Time and memory allowed to read one PDF (``C3P_EXTRACT_TIME_LIMIT_S``,
     ``C3P_EXTRACT_TIME_PER_PAGE_S``, ``C3P_EXTRACT_MEMORY_MB``; 0 MiB: no memory cap)."""
     per_page = float(os.environ.get("C3P_EXTRACT_TIME_PER_PAGE_S", EXTRACT_TIME_PER_PAGE_S))
-    return ExtractLimits(float(os.environ.get("C3P_EXTRACT_TIME_LIMIT_S", EXTRACT_TIME_LIMIT_S)),
-                         per_page * (2 if cross_check else 1),
-                         int(os.environ.get("C3P_EXTRACT_MEMORY_MB", EXTRACT_MEMORY_MB)))
+    return ExtractLimits(
+        float(os.environ.get("C3P_EXTRACT_TIME_LIMIT_S", EXTRACT_TIME_LIMIT_S)),
+        per_page * (2 if cross_check else 1),
+        int(os.environ.get("C3P_EXTRACT_MEMORY_MB", EXTRACT_MEMORY_MB)),
+    )
 
 
 def _positive_float(name: str, default: float) -> float:

@@ -6,6 +6,7 @@ in its own session (it survives the terminal that started it), and recorded in
 ``$PREFECT_HOME/c3p-server.json``; later commands find it there, check that it answers, and
 use it instead of starting their own. ``PREFECT_API_URL``, when set, still wins.
 """
+
 from __future__ import annotations
 
 import json
@@ -76,21 +77,26 @@ def start(timeout: float = 120.0) -> tuple[dict, bool]:
     home = prefect_home()
     home.mkdir(parents=True, exist_ok=True)
     log = open(home / "c3p-server.log", "ab")
-    process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        argv, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+    )
     log.close()
     api_url = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + timeout
     while not _healthy(api_url, timeout=2.0):
         if process.poll() is not None:
-            raise RuntimeError(f"the Prefect server exited with code {process.returncode};"
-                               f" see {home / 'c3p-server.log'}")
+            raise RuntimeError(
+                f"the Prefect server exited with code {process.returncode}; see {home / 'c3p-server.log'}"
+            )
         if time.monotonic() > deadline:
             _terminate(process.pid)
             raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s")
         time.sleep(0.1)
-    state = {"pid": process.pid, "api_url": api_url,
-             "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    state = {
+        "pid": process.pid,
+        "api_url": api_url,
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     state_file().write_text(json.dumps(state), encoding="utf-8")
     return state, True
 

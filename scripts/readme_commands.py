@@ -8,6 +8,7 @@ The table sits between the two marker lines below in README.md. One row per comm
 is its help text (up to a ``\\f`` line, paragraphs joined). To change a row, change the help
 text in pipelines/cli.py and run this.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,10 @@ def _synopsis(path: list[str], command: click.Command) -> str:
 
 def _description(command: click.Command) -> str:
     text = (command.help or "").split("\f")[0]
-    paragraphs = [" ".join(line.strip() for line in block.splitlines() if line.strip() != "\b")
-                  for block in text.split("\n\n")]
+    paragraphs = [
+        " ".join(line.strip() for line in block.splitlines() if line.strip() != "\b")
+        for block in text.split("\n\n")
+    ]
     return " ".join(p.strip() for p in paragraphs if p.strip())
 
 
@@ -100,7 +103,8 @@ def rewrite(readme: str) -> str:
         _, tail = rest.split(END, 1)
     except ValueError:
         raise SystemExit(
-            f"{README.name}: the command table's markers are missing ({BEGIN!r} ... {END!r})") from None
+            f"{README.name}: the command table's markers are missing ({BEGIN!r} ... {END!r})"
+        ) from None
     return f"{head}{BEGIN}\n{table()}{END}{tail}"
 
 
@@ -113,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     fresh = rewrite(text)
     if args.check:
         if fresh != text:
-            print(f"{args.readme}: the command table is stale; run: python scripts/readme_commands.py",
-                  file=sys.stderr)
+            print(
+                f"{args.readme}: the command table is stale; run: python scripts/readme_commands.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if fresh != text:

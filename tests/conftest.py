@@ -1,4 +1,5 @@
 """Small composable fixtures: sample PDFs, ground truth, a local site, a data dir."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,17 @@ from pipelines.demo.local_server import LocalSite
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(str(resources.files("pipelines.demo") / "samples"))
 # the partner countries of the two truth files (fy2023_r1, fy2019_r1), as the warehouse codes them
-COUNTRY = {"タイ": "TH", "ベトナム": "VN", "パラオ": "PW", "インドネシア": "ID", "モンゴル": "MN",
-           "チリ": "CL", "マレーシア": "MY", "フィリピン": "PH", "ミャンマー": "MM"}
+COUNTRY = {
+    "タイ": "TH",
+    "ベトナム": "VN",
+    "パラオ": "PW",
+    "インドネシア": "ID",
+    "モンゴル": "MN",
+    "チリ": "CL",
+    "マレーシア": "MY",
+    "フィリピン": "PH",
+    "ミャンマー": "MM",
+}
 
 
 def sample_pdf(name: str) -> Path:
@@ -64,10 +74,13 @@ def drop_mid_body(handler) -> None:
 
 def write_sources(path: Path, entries: list[dict]) -> Path:
     """A --sources TOML file from dicts."""
+
     def value(v):
         return f'"{v}"' if isinstance(v, str) else str(v)
-    text = "".join("[[source]]\n" + "".join(f"{k} = {value(v)}\n" for k, v in e.items()) + "\n"
-                   for e in entries)
+
+    text = "".join(
+        "[[source]]\n" + "".join(f"{k} = {value(v)}\n" for k, v in e.items()) + "\n" for e in entries
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -78,10 +91,10 @@ def refresh(site, data_dir: Path, tmp_path: Path, entries: list[dict], *extra: s
 
     from pipelines.cli import main
 
-    sources = write_sources(tmp_path / "sources.toml",
-                            [{**e, "url": site.url + e["url"]} for e in entries])
-    return CliRunner().invoke(main, ["refresh", "--sources", str(sources),
-                                     "--data-dir", str(data_dir), *extra])
+    sources = write_sources(tmp_path / "sources.toml", [{**e, "url": site.url + e["url"]} for e in entries])
+    return CliRunner().invoke(
+        main, ["refresh", "--sources", str(sources), "--data-dir", str(data_dir), *extra]
+    )
 
 
 def sql(data_dir: Path, query: str, *params) -> list[tuple]:
@@ -107,16 +120,31 @@ def prefect_harness():
 def rows(n_projects: int, year: int = 2023) -> dict[str, list[dict]]:
     """Minimal publishable rows: ``n_projects`` projects of one list, its source and a run."""
     from datetime import datetime, timezone
-    projects = [{
-        "project_id": f"{year}-1-{i:02d}", "fiscal_year": year, "call_round": 1, "list_no": i,
-        "project_name": f"事業{i}", "source_id": "src_x",
-    } for i in range(1, n_projects + 1)]
+
+    projects = [
+        {
+            "project_id": f"{year}-1-{i:02d}",
+            "fiscal_year": year,
+            "call_round": 1,
+            "list_no": i,
+            "project_name": f"事業{i}",
+            "source_id": "src_x",
+        }
+        for i in range(1, n_projects + 1)
+    ]
     return {
         "projects": projects,
-        "sources": [{"source_id": "src_x", "fiscal_year": year, "call_round": 1, "url": "http://x",
-                     "status": "ok", "fetched_at": datetime(2026, 1, 1, tzinfo=timezone.utc)}],
-        "runs": [{"run_id": "r", "started_at": datetime(2026, 1, 1, tzinfo=timezone.utc),
-                  "status": "ok"}],
+        "sources": [
+            {
+                "source_id": "src_x",
+                "fiscal_year": year,
+                "call_round": 1,
+                "url": "http://x",
+                "status": "ok",
+                "fetched_at": datetime(2026, 1, 1, tzinfo=timezone.utc),
+            }
+        ],
+        "runs": [{"run_id": "r", "started_at": datetime(2026, 1, 1, tzinfo=timezone.utc), "status": "ok"}],
     }
 
 
@@ -142,23 +170,25 @@ def raw_pdf(objects: dict[int, bytes], root: int = 1) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % size
     for number in range(1, size):
-        out += (b"%010d 00000 n \n" % offsets[number]) if number in offsets \
-            else b"0000000000 65535 f \n"
+        out += (b"%010d 00000 n \n" % offsets[number]) if number in offsets else b"0000000000 65535 f \n"
     out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, xref)
     return bytes(out)
 
 
-def one_page_pdf(content: bytes, resources: bytes = b"<< >>", more: dict[int, bytes] | None = None,
-                 compress: bool = False) -> bytes:
+def one_page_pdf(
+    content: bytes, resources: bytes = b"<< >>", more: dict[int, bytes] | None = None, compress: bool = False
+) -> bytes:
     """A one-page PDF drawing ``content`` (objects 1-4; ``more`` adds objects 5…)."""
-    return raw_pdf({
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s"
-           b" /Contents 4 0 R >>" % resources,
-        4: pdf_stream(content, compress=compress),
-        **(more or {}),
-    })
+    return raw_pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s"
+            b" /Contents 4 0 R >>" % resources,
+            4: pdf_stream(content, compress=compress),
+            **(more or {}),
+        }
+    )
 
 
 def with_page_content_damaged(pdf: bytes, page_no: int) -> bytes:
@@ -179,4 +209,4 @@ def with_page_content_damaged(pdf: bytes, page_no: int) -> bytes:
     assert resolve1(ref).get("Filter") is not None, "needs a compressed content stream"
     start = re.search(rb"(?<![0-9])%d 0 obj" % ref.objid, pdf).end()
     data = pdf.index(b"stream", start) + len(b"stream\n") + 40
-    return pdf[:data] + bytes(b ^ 0x5A for b in pdf[data:data + 8]) + pdf[data + 8:]
+    return pdf[:data] + bytes(b ^ 0x5A for b in pdf[data : data + 8]) + pdf[data + 8 :]

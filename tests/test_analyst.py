@@ -4,6 +4,7 @@ pandas / polars / DuckDB, the notebook, the HTML report, and reading while a ref
 The demo warehouse is built once for the module (one `c3p demo`, on the session's Prefect
 server); everything else reads it.
 """
+
 from __future__ import annotations
 
 import collections
@@ -83,9 +84,25 @@ def test_queries_file_has_ten_named_questions():
 def test_every_query_runs_and_answers(con, demo_dir, name):
     assert run(con, name), f"{name} returned no rows on the demo warehouse"
     # as an analyst runs it: by name, from the file, with the command (its own process)
-    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "query", "-f", str(QUERIES),
-                             "--name", name, "--format", "json", "--data-dir", str(demo_dir)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "query",
+            "-f",
+            str(QUERIES),
+            "--name",
+            name,
+            "--format",
+            "json",
+            "--data-dir",
+            str(demo_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == len(run(con, name))
 
@@ -108,8 +125,9 @@ def test_projects_per_year_and_country_match_the_truth(con):
 
 def test_most_active_japanese_city_is_kitakyushu(con):
     rows = run(con, "most-active-japanese-cities")
-    want = collections.Counter(c for doc in (FY2019, FY2023) for row in doc["rows"]
-                               for c in set(row["domestic_cities"]))
+    want = collections.Counter(
+        c for doc in (FY2019, FY2023) for row in doc["rows"] for c in set(row["domestic_cities"])
+    )
     assert rows[0]["city"] == "北九州市" == want.most_common(1)[0][0]
     assert rows[0]["projects"] == want["北九州市"] == 7
     assert rows[0]["lg_code"] == "401005" and rows[0]["years"] == [2019, 2023]
@@ -143,13 +161,19 @@ def test_fields_over_time(con):
 def test_continued_city_pairs(con):
     rows = run(con, "continued-city-pairs")
     got = {(r["domestic_city"], r["partner_city"]) for r in rows}
-    pairs = [{(d, t) for r in doc["rows"] for d in r["domestic_cities"] for t in r["target_cities"]}
-             for doc in (FY2019, FY2023)]
+    pairs = [
+        {(d, t) for r in doc["rows"] for d in r["domestic_cities"] for t in r["target_cities"]}
+        for doc in (FY2019, FY2023)
+    ]
     assert pairs[0] & pairs[1] <= got  # printed identically in both lists
-    assert {("北九州市", "ハイフォン市"), ("大阪市", "ホーチミン市"), ("富山市", "バリ州"),
-            ("東京都", "クアラルンプール市"),
-            ("北九州市", "イスカンダル開発地域"),  # 2023 prints ジョホール州イスカンダル開発地域
-            ("大阪市", "ケソン市")} <= got  # 2023 prints ケソン
+    assert {
+        ("北九州市", "ハイフォン市"),
+        ("大阪市", "ホーチミン市"),
+        ("富山市", "バリ州"),
+        ("東京都", "クアラルンプール市"),
+        ("北九州市", "イスカンダル開発地域"),  # 2023 prints ジョホール州イスカンダル開発地域
+        ("大阪市", "ケソン市"),
+    } <= got  # 2023 prints ケソン
     assert all(r["years_active"] == [2019, 2023] for r in rows)
 
 
@@ -159,8 +183,14 @@ def test_collaborations_across_years(con):
     assert set(rows) == {(r["domestic_city"], r["partner_city"]) for r in run(con, "continued-city-pairs")}
     # Osaka and the EEC: printed 「タイ東部地域(EECおよびバンコク都)」 in FY2019 and 「タイ東部経済回廊（EEC）」
     # in FY2023, whose summary calls the project phase 2: one collaboration (a gazetteer alias)
-    prints = {t for doc in (FY2019, FY2023) for r in doc["rows"] if "大阪市" in r["domestic_cities"]
-              for t in r["target_cities"] if "EEC" in t}
+    prints = {
+        t
+        for doc in (FY2019, FY2023)
+        for r in doc["rows"]
+        if "大阪市" in r["domestic_cities"]
+        for t in r["target_cities"]
+        if "EEC" in t
+    }
     eec = rows[("大阪市", "タイ東部経済回廊(EEC)")]
     assert set(eec["partner_names_printed"]) == prints and len(prints) == 2
     assert eec["projects_by_year"] == {2019: ["2019-1-12"], 2023: ["2023-1-17"]}
@@ -171,24 +201,31 @@ def test_collaborations_across_years(con):
 
 def test_organisations_active_in_a_year_include_earlier_first_years(con):
     rows = {r["name"]: r for r in run(con, "organisations-active-in-a-year")}
+
     # the truth's spellings, as one organisation each: abbreviation apart, the misprint mended
     def one(name: str) -> str:
         name = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", _org(name))
         name = re.sub(r"[(（][A-Z]+[)）]$", "", name)
         return {"日本エヌ・ユーエス株式会社": "日本エヌ・ユー・エス株式会社"}.get(name, name)
+
     proposed_2023 = collections.Counter(one(r["proposer"]) for r in FY2023["rows"])
     koei = rows["日本工営株式会社"]
     assert koei["proposed_that_year"] == proposed_2023["日本工営株式会社"] == 6
     assert koei["first_fiscal_year"] == 2019  # first year is not the year it is active in
-    assert {n: r["proposed_that_year"] for n, r in rows.items() if r["proposed_that_year"]} == \
-        dict(proposed_2023)
+    assert {n: r["proposed_that_year"] for n, r in rows.items() if r["proposed_that_year"]} == dict(
+        proposed_2023
+    )
 
 
 def test_participant_roles_one_code_for_a_role_printed_two_ways(con):
     rows = run(con, "participant-roles")
     got = {(r["fiscal_year"], r["role_code"]): (r["printed_as"], r["participations"]) for r in rows}
-    want = collections.Counter((doc["fiscal_year"], p["role"]) for doc in (FY2019, FY2023)
-                               for r in doc["rows"] for p in r["participants"])
+    want = collections.Counter(
+        (doc["fiscal_year"], p["role"])
+        for doc in (FY2019, FY2023)
+        for r in doc["rows"]
+        for p in r["participants"]
+    )
     assert got[(2019, "co_applicant")] == (["共同事業者"], want[(2019, "共同事業者")])
     assert got[(2023, "co_applicant")] == (["共同応募者"], want[(2023, "共同応募者")])
     assert got[(2023, "cooperating_partner")] == (["協力事業者"], want[(2023, "協力事業者")])
@@ -198,23 +235,27 @@ def test_participant_roles_one_code_for_a_role_printed_two_ways(con):
 def test_code_tables_label_every_code_in_use(con, demo_dir):
     missing = {
         "fields": "SELECT DISTINCT field_code FROM project_fields"
-                  " WHERE field_code NOT IN (SELECT field_code FROM fields)",
+        " WHERE field_code NOT IN (SELECT field_code FROM fields)",
         "countries": "SELECT DISTINCT country_code FROM (SELECT country_code FROM projects UNION ALL"
-                     " SELECT country_code FROM partner_cities) WHERE country_code IS NOT NULL"
-                     " AND country_code NOT IN (SELECT code FROM countries)",
+        " SELECT country_code FROM partner_cities) WHERE country_code IS NOT NULL"
+        " AND country_code NOT IN (SELECT code FROM countries)",
         "roles": "SELECT DISTINCT role_code FROM participants"
-                 " WHERE role_code NOT IN (SELECT role_code FROM roles)",
+        " WHERE role_code NOT IN (SELECT role_code FROM roles)",
     }
     for table, sql in missing.items():
         assert con.execute(sql).fetchall() == [], table
         files = list((demo_dir / "curated" / table).glob("*.parquet"))
         assert [f.name for f in files] == [f"{table}.parquet"]
-        assert pq.read_table(files[0]).num_rows == con.execute(
-            f"SELECT count(*) FROM {table}").fetchone()[0] > 0
-    assert con.execute("SELECT label_ja, label_en FROM fields WHERE field_code = 'renewable_energy'"
-                       ).fetchone() == ("再生可能エネルギー", "Renewable energy")
+        assert (
+            pq.read_table(files[0]).num_rows == con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
+        )
+    assert con.execute(
+        "SELECT label_ja, label_en FROM fields WHERE field_code = 'renewable_energy'"
+    ).fetchone() == ("再生可能エネルギー", "Renewable energy")
     assert con.execute("SELECT name_ja, name_en FROM countries WHERE code = 'VN'").fetchone() == (
-        "ベトナム", "Vietnam")
+        "ベトナム",
+        "Vietnam",
+    )
     assert con.execute("SELECT count(*) FROM roles WHERE role_code = 'proposer'").fetchone()[0] == 1
 
 
@@ -226,8 +267,10 @@ def test_organizations_years_and_counts_agree_with_the_projects(con):
            <> (s.first_year, s.last_year, s.projects_total, s.projects_as_proposer,
                s.projects_as_participant)""").fetchall()
     assert mismatched == []
-    assert con.execute("SELECT count(*) FROM organizations").fetchone()[0] == \
-        con.execute("SELECT count(*) FROM v_org_summary").fetchone()[0]
+    assert (
+        con.execute("SELECT count(*) FROM organizations").fetchone()[0]
+        == con.execute("SELECT count(*) FROM v_org_summary").fetchone()[0]
+    )
     assert "fiscal_year" not in [r[0] for r in con.execute("DESCRIBE organizations").fetchall()]
 
 
@@ -248,12 +291,22 @@ def drop_cjk(text: str) -> str:
 
 def test_organisations_by_type(con):
     rows = run(con, "organisations-by-type")
-    allowed = {"local_government_jp", "local_government_foreign", "company_jp", "company_foreign",
-               "foundation_association", "university", "chamber_of_commerce",
-               "government_agency", "other"}
+    allowed = {
+        "local_government_jp",
+        "local_government_foreign",
+        "company_jp",
+        "company_foreign",
+        "foundation_association",
+        "university",
+        "chamber_of_commerce",
+        "government_agency",
+        "other",
+    }
     assert {r["org_type"] for r in rows} <= allowed
-    assert sum(r["organisations"] for r in rows) == con.execute(
-        "SELECT count(*) FROM organizations").fetchone()[0]
+    assert (
+        sum(r["organisations"] for r in rows)
+        == con.execute("SELECT count(*) FROM organizations").fetchone()[0]
+    )
     by_type = {r["org_type"]: r for r in rows}
     assert by_type["company_jp"]["organisations"] == rows[0]["organisations"]  # the most common kind
 
@@ -265,11 +318,11 @@ def test_repeat_organisations_include_the_big_names(con):
 
 def test_largest_consortia(con):
     rows = run(con, "largest-consortia")
-    sizes = sorted((len(r["participants"]) for doc in (FY2019, FY2023) for r in doc["rows"]),
-                   reverse=True)
+    sizes = sorted((len(r["participants"]) for doc in (FY2019, FY2023) for r in doc["rows"]), reverse=True)
     assert rows[0]["participant_count"] >= sizes[0]
     assert [r["participant_count"] for r in rows] == sorted(
-        (r["participant_count"] for r in rows), reverse=True)
+        (r["participant_count"] for r in rows), reverse=True
+    )
 
 
 def test_partner_cities_have_coordinates(con):
@@ -281,7 +334,9 @@ def test_partner_cities_have_coordinates(con):
 def test_source_health(con):
     rows = run(con, "source-health")
     assert [(r["fiscal_year"], r["status"], r["rows_extracted"], r["count_matches"]) for r in rows] == [
-        (2019, "ok", 17, True), (2023, "ok", 21, True)]
+        (2019, "ok", 17, True),
+        (2023, "ok", 21, True),
+    ]
 
 
 # ---------------------------------------------------------------- Parquet, as is
@@ -312,17 +367,18 @@ def test_duckdb_reads_the_hive_parquet(demo_dir, con):
     counts = _counts(con)
     for table in TABLES:
         glob = str(demo_dir / "curated" / table / "**" / "*.parquet")
-        n = con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning=true)",
-                        [glob]).fetchone()[0]
+        n = con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning=true)", [glob]).fetchone()[0]
         assert n == counts[table], table
     years = con.execute(
         "SELECT fiscal_year, count(*) FROM read_parquet(?, hive_partitioning=true) GROUP BY 1 ORDER BY 1",
-        [str(demo_dir / "curated/projects/**/*.parquet")]).fetchall()
+        [str(demo_dir / "curated/projects/**/*.parquet")],
+    ).fetchall()
     assert years == [(2019, 17), (2023, 21)]
 
 
 def test_pandas_reads_the_parquet_without_object_columns(demo_dir, con):
     import pandas as pd
+
     counts = _counts(con)
     for table, spec in TABLES.items():
         path = demo_dir / "curated" / table
@@ -339,15 +395,16 @@ def test_pandas_reads_the_parquet_without_object_columns(demo_dir, con):
                 assert str(plain[col.name].dtype) in ("str", "string"), (table, col.name)
         if spec.partitioned:
             assert sorted(df["fiscal_year"].astype(int).unique()) == sorted(
-                r[0] for r in con.execute(f'SELECT DISTINCT fiscal_year FROM "{table}"').fetchall())
+                r[0] for r in con.execute(f'SELECT DISTINCT fiscal_year FROM "{table}"').fetchall()
+            )
 
 
 def test_polars_reads_the_parquet(demo_dir, con):
     import polars as pl
+
     counts = _counts(con)
     for table, spec in TABLES.items():
-        df = pl.read_parquet(str(demo_dir / "curated" / table / "**" / "*.parquet"),
-                             hive_partitioning=True)
+        df = pl.read_parquet(str(demo_dir / "curated" / table / "**" / "*.parquet"), hive_partitioning=True)
         assert df.height == counts[table], table
         assert pl.Object not in df.schema.dtypes()
         for col in spec.columns:
@@ -371,8 +428,9 @@ def test_notebook_runs_on_the_demo_warehouse(demo_dir, monkeypatch, tmp_path):
 
     monkeypatch.setenv("C3P_DATA_DIR", str(demo_dir))
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
@@ -393,14 +451,18 @@ def test_report_on_the_demo_warehouse(demo_dir, tmp_path):
     html = out.read_text(encoding="utf-8")
     places = con_count(demo_dir, "SELECT count(DISTINCT coalesce(name_ja, name_raw)) FROM partner_cities")
     assert html.count('class="map-point"') == con_count(
-        demo_dir, "SELECT count(DISTINCT coalesce(name_ja, name_raw)) FROM partner_cities"
-                  " WHERE lat IS NOT NULL")
+        demo_dir,
+        "SELECT count(DISTINCT coalesce(name_ja, name_raw)) FROM partner_cities WHERE lat IS NOT NULL",
+    )
     # the partner-city count and the places on the map are one count (EEC printed two ways: one place)
     assert re.search(rf"<b>{places}</b><span>partner cities</span>", html)
     assert f"{places} places on the map" in html
     printed = {t for doc in (FY2019, FY2023) for r in doc["rows"] for t in r["target_cities"]}
-    one_place = [{"タイ東部地域(EECおよびバンコク都)", "タイ東部経済回廊（EEC）"}, {"ケソン", "ケソン市"},
-                 {"ジョホール州イスカンダル開発地域", "イスカンダル開発地域"}]
+    one_place = [
+        {"タイ東部地域(EECおよびバンコク都)", "タイ東部経済回廊（EEC）"},
+        {"ケソン", "ケソン市"},
+        {"ジョホール州イスカンダル開発地域", "イスカンダル開発地域"},
+    ]
     assert all(pair <= printed for pair in one_place)
     assert places == len(printed) - len(one_place) == 31
     # labels of the code tables, not one printed spelling per code

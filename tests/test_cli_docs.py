@@ -1,5 +1,6 @@
 """Every command of `c3p` is documented in the README, with every option, and in the contract;
 the README's command table is the one scripts/readme_commands.py makes from `--help`."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -46,8 +47,9 @@ def _leaves(group, path=()):
 def test_every_command_is_in_the_readme_table_and_the_contract(path):
     *parents, name = path
     # `c3p server start|stop|status` names each of them
-    pattern = re.compile(r"c3p " + "".join(re.escape(p) + " " for p in parents)
-                         + r"(?:[\w-]+\\?\|)*" + re.escape(name) + r"\b")
+    pattern = re.compile(
+        r"c3p " + "".join(re.escape(p) + " " for p in parents) + r"(?:[\w-]+\\?\|)*" + re.escape(name) + r"\b"
+    )
     table = README.split(readme_commands.BEGIN)[1].split(readme_commands.END)[0]
     assert pattern.search(table), f"c3p {' '.join(path)} is missing from the README's command table"
     assert pattern.search(CONTRACT), f"c3p {' '.join(path)} is missing from docs/contract.md"

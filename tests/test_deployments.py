@@ -1,4 +1,5 @@
 """The scheduled deployments: `c3p serve` and prefect.yaml agree on flows and schedules."""
+
 from __future__ import annotations
 
 from pathlib import Path

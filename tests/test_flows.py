@@ -1,4 +1,5 @@
 """The whole flow end to end: real HTTP, real Prefect runs, real Parquet and DuckDB."""
+
 from __future__ import annotations
 
 import duckdb
@@ -21,11 +22,16 @@ FY2019 = truth("fy2019_r1")
 # U+FF0D printed in a project name as U+2212
 @pytest.mark.parametrize("pdf,open_cells", [("fy2023_r1_xlsx.pdf", 0), ("fy2023_r1_rl.pdf", 1)])
 def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf, open_cells):
-    result = refresh(site, data_dir, tmp_path, [
-        {"url": f"/content/{pdf}", "fiscal_year": 2023, "call_round": 1, "expected_count": 21}])
+    result = refresh(
+        site,
+        data_dir,
+        tmp_path,
+        [{"url": f"/content/{pdf}", "fiscal_year": 2023, "call_round": 1, "expected_count": 21}],
+    )
     assert result.exit_code == 0, result.output
-    got = sql(data_dir, "SELECT list_no, project_name, fiscal_year, country_code FROM projects"
-                        " ORDER BY list_no")
+    got = sql(
+        data_dir, "SELECT list_no, project_name, fiscal_year, country_code FROM projects ORDER BY list_no"
+    )
     assert [r[0] for r in got] == list(range(1, 22))
     for (no, name, fy, cc), row in zip(got, FY2023["rows"]):
         assert name == row["project_name"], no
@@ -36,12 +42,12 @@ def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf, open_cells):
     # not, the cell is listed for review and the list flagged, saying why; nothing else
     # about an untouched sample asks for review
     [(agreement, review, reasons)] = sql(
-        data_dir, "SELECT crosscheck_agreement, review_needed, review_reasons FROM sources")
+        data_dir, "SELECT crosscheck_agreement, review_needed, review_reasons FROM sources"
+    )
     cells = sql(data_dir, "SELECT list_no_raw, column_name, ours FROM crosscheck_disagreements")
     assert len(cells) == open_cells and agreement > 0.99
     assert review is (open_cells > 0)
-    assert reasons == [f"camelot reads {open_cells} cell(s) differently, not yet acknowledged"
-                       ][:open_cells]
+    assert reasons == [f"camelot reads {open_cells} cell(s) differently, not yet acknowledged"][:open_cells]
     for no, column, ours in cells:
         assert column in FY2023["columns"]
         assert ours == FY2023["rows"][int(no) - 1]["cells"][column]
@@ -49,17 +55,23 @@ def test_fy2023_list_lands_exactly(site, data_dir, tmp_path, pdf, open_cells):
 
 
 def test_fy2019_list_names_proposers_partner_cities(site, data_dir, tmp_path):
-    result = refresh(site, data_dir, tmp_path, [
-        {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_count": 17}])
+    result = refresh(
+        site,
+        data_dir,
+        tmp_path,
+        [{"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_count": 17}],
+    )
     assert result.exit_code == 0, result.output
-    got = sql(data_dir, """SELECT p.list_no, p.project_name, p.proposer_name_raw, p.group_name,
+    got = sql(
+        data_dir,
+        """SELECT p.list_no, p.project_name, p.proposer_name_raw, p.group_name,
                                   (SELECT list(name_raw ORDER BY seq) FROM partner_cities c
                                    WHERE c.project_id = p.project_id)
-                           FROM projects p ORDER BY list_no""")
+                           FROM projects p ORDER BY list_no""",
+    )
     assert len(got) == 17
     for (no, name, proposer, group, cities), row in zip(got, FY2019["rows"]):
-        assert (no, name, proposer, group) == (row["no"], row["project_name"], row["proposer"],
-                                               row["group"])
+        assert (no, name, proposer, group) == (row["no"], row["project_name"], row["proposer"], row["group"])
         assert cities == row["target_cities"]
     # the FY2019 list has no 対象分野: project_fields is empty, and its Parquet still reads
     assert_empty_table_reads(data_dir, "project_fields")
@@ -80,8 +92,9 @@ def assert_empty_table_reads(data_dir, table):
             assert cur.fetchall() == []
             assert [d[0] for d in cur.description] == [c.name for c in TABLES[table].columns]
         # a UNION over years keeps working when one table is empty
-        assert con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning=true)"
-                           " WHERE fiscal_year = 2019", [glob]).fetchone() == (0,)
+        assert con.execute(
+            "SELECT count(*) FROM read_parquet(?, hive_partitioning=true) WHERE fiscal_year = 2019", [glob]
+        ).fetchone() == (0,)
     finally:
         con.close()
     assert len(pd.read_parquet(data_dir / "curated" / table)) == 0
@@ -101,8 +114,7 @@ def test_second_refresh_with_nothing_changed_downloads_nothing(site, data_dir, t
     assert [r[2].get("If-None-Match") is not None for r in site.requests] == [False, True]
     # the check is recorded (a runs row); the lists' rows are the very files published before
     assert part.stat().st_ino == inode
-    assert sql(data_dir, "SELECT status FROM runs ORDER BY started_at, run_id") == \
-        [("ok",), ("unchanged",)]
+    assert sql(data_dir, "SELECT status FROM runs ORDER BY started_at, run_id") == [("ok",), ("unchanged",)]
     forced = refresh(site, data_dir, tmp_path, entries, "--force")
     assert forced.exit_code == 0
     assert sql(data_dir, "SELECT project_id FROM projects ORDER BY 1") == before
@@ -119,13 +131,19 @@ def test_no_op_also_with_a_server_that_only_sends_last_modified(site, data_dir, 
 
 
 def test_failed_sources_are_recorded_and_the_rest_published(site, data_dir, tmp_path):
-    site.faults["/content/html.pdf"] = lambda h: __import__("pipelines.demo.local_server").demo.local_server.send_bytes(
-        h, 200, b"<!DOCTYPE html><html>maintenance</html>", "text/html")
-    result = refresh(site, data_dir, tmp_path, [
-        {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
-        {"url": "/content/missing.pdf", "fiscal_year": 2020},
-        {"url": "/content/html.pdf", "fiscal_year": 2021},
-    ])
+    site.faults["/content/html.pdf"] = lambda h: __import__(
+        "pipelines.demo.local_server"
+    ).demo.local_server.send_bytes(h, 200, b"<!DOCTYPE html><html>maintenance</html>", "text/html")
+    result = refresh(
+        site,
+        data_dir,
+        tmp_path,
+        [
+            {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
+            {"url": "/content/missing.pdf", "fiscal_year": 2020},
+            {"url": "/content/html.pdf", "fiscal_year": 2021},
+        ],
+    )
     assert result.exit_code == 1, result.output
     rows = dict(sql(data_dir, "SELECT fiscal_year, status || ': ' || coalesce(error, '') FROM sources"))
     assert rows[2019] == "ok: "
@@ -140,7 +158,9 @@ def test_demo_runs_the_whole_flow(data_dir):
     assert result.exit_code == 0, result.output
     assert "projects: 38" in result.output
     assert sql(data_dir, "SELECT fiscal_year, count(*) FROM projects GROUP BY 1 ORDER BY 1") == [
-        (2019, 17), (2023, 21)]
+        (2019, 17),
+        (2023, 21),
+    ]
     assert (data_dir / "curated/projects/fiscal_year=2019/part-0.parquet").exists()
 
 
@@ -159,7 +179,8 @@ def test_demo_source_ids_are_stable_across_runs(data_dir):
     # the id is the list's place on its site: the ministry's path would give the same
     assert first_2019 == second_2019 == source_id("https://www.env.go.jp/content/fy2019_r1_xlsx.pdf")
     assert sql(data_dir, "SELECT DISTINCT source_id FROM projects ORDER BY 1") == sorted(
-        (r[1],) for r in ids[1])
+        (r[1],) for r in ids[1]
+    )
 
 
 def test_only_one_list_after_an_upgrade_derives_the_new_columns_of_the_others(site, data_dir, tmp_path):
@@ -167,37 +188,49 @@ def test_only_one_list_after_an_upgrade_derives_the_new_columns_of_the_others(si
     list's rows and gives them the columns they lack."""
     import pyarrow.parquet as pq
 
-    both = [{"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
-            {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023}]
+    both = [
+        {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
+        {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023},
+    ]
     assert refresh(site, data_dir, tmp_path, both, "--no-cross-check").exit_code == 0
-    want = sql(data_dir, "SELECT project_id, seq, role_code FROM participants WHERE fiscal_year = 2023"
-                         " ORDER BY ALL")
+    want = sql(
+        data_dir, "SELECT project_id, seq, role_code FROM participants WHERE fiscal_year = 2023 ORDER BY ALL"
+    )
     phases = sql(data_dir, "SELECT project_id, phase FROM projects WHERE fiscal_year = 2023 ORDER BY 1")
     for table, column in (("participants", "role_code"), ("projects", "phase")):
         for path in (data_dir / "curated" / table).rglob("*.parquet"):  # as 0.1.0 wrote them
             pq.write_table(pq.read_table(path).drop_columns([column]), path)
     again = refresh(site, data_dir, tmp_path, both, "--only", "2019-1", "--no-cross-check")
     assert again.exit_code == 0, again.output
-    assert sql(data_dir, "SELECT project_id, seq, role_code FROM participants WHERE fiscal_year = 2023"
-                         " ORDER BY ALL") == want
-    assert sql(data_dir, "SELECT project_id, phase FROM projects WHERE fiscal_year = 2023"
-                         " ORDER BY 1") == phases
+    assert (
+        sql(
+            data_dir,
+            "SELECT project_id, seq, role_code FROM participants WHERE fiscal_year = 2023 ORDER BY ALL",
+        )
+        == want
+    )
+    assert (
+        sql(data_dir, "SELECT project_id, phase FROM projects WHERE fiscal_year = 2023 ORDER BY 1") == phases
+    )
     assert ("2023-1-17", 2) in phases
 
 
 def test_only_one_list_is_re_run_and_the_others_stay(site, data_dir, tmp_path):
-    both = [{"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
-            {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023}]
+    both = [
+        {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019},
+        {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023},
+    ]
     assert refresh(site, data_dir, tmp_path, both, "--no-cross-check").exit_code == 0
-    before = {t: sql(data_dir, f"SELECT * FROM {t} ORDER BY ALL")
-              for t in ("projects", "participants", "organizations", "domestic_cities")}
+    before = {
+        t: sql(data_dir, f"SELECT * FROM {t} ORDER BY ALL")
+        for t in ("projects", "participants", "organizations", "domestic_cities")
+    }
     requests = len(site.requests)
     again = refresh(site, data_dir, tmp_path, both, "--only", "2019-1", "--no-cross-check")
     assert again.exit_code == 0, again.output
     assert [r[1] for r in site.requests[requests:]] == ["/content/fy2019_r1_xlsx.pdf"]
     for table, rows in before.items():
         assert sql(data_dir, f"SELECT * FROM {table} ORDER BY ALL") == rows, table
-    assert sql(data_dir, "SELECT fiscal_year, status FROM sources ORDER BY 1") == [
-        (2019, "ok"), (2023, "ok")]
+    assert sql(data_dir, "SELECT fiscal_year, status FROM sources ORDER BY 1") == [(2019, "ok"), (2023, "ok")]
     bad = refresh(site, data_dir, tmp_path, both, "--only", "2021-1")
     assert bad.exit_code == 2 and "no source for FY2021 round 1" in bad.output

@@ -5,6 +5,7 @@ the id seeds the random choices, so the same id gives the same layout on any mac
 producer is one module with ``render(layout, listing, out_pdf, work_dir)``; the producers'
 own libraries are imported by those modules only.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -59,9 +60,11 @@ class Layout:
 
     def describe(self) -> str:
         orient = "landscape" if self.landscape else "portrait"
-        return (f"{self.paper} {orient}, {FONTS[self.font].family} {self.size:g} pt, header "
-                f"{'repeated' if self.repeat_header else 'once'}, rows "
-                f"{'split across pages' if self.split_rows else 'kept whole'}")
+        return (
+            f"{self.paper} {orient}, {FONTS[self.font].family} {self.size:g} pt, header "
+            f"{'repeated' if self.repeat_header else 'once'}, rows "
+            f"{'split across pages' if self.split_rows else 'kept whole'}"
+        )
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -86,8 +89,10 @@ def make_layout(lid: str) -> Layout:
     if producer not in PRODUCERS:
         raise ValueError(f"unknown producer {producer!r} in layout id {lid!r}")
     if truth not in BASE_WIDTHS:
-        raise ValueError(f"no column widths for list {truth!r} in layout id {lid!r} "
-                         f"(BASE_WIDTHS knows {', '.join(BASE_WIDTHS)})")
+        raise ValueError(
+            f"no column widths for list {truth!r} in layout id {lid!r} "
+            f"(BASE_WIDTHS knows {', '.join(BASE_WIDTHS)})"
+        )
     rng = random.Random(lid)
     font = rng.choice(sorted(FONTS))
     size = round(rng.uniform(6.5, 9.0) * 2) / 2 if producer == "writer" else round(rng.uniform(6.5, 9.0), 1)
@@ -106,8 +111,9 @@ def make_layout(lid: str) -> Layout:
     widths = [max(floor, r * printable / sum(raw)) for r in raw]
     k = printable / sum(widths)
     widths = tuple(round(x * k, 2) for x in widths)
-    return Layout(lid, producer, truth, font, size, paper, landscape, repeat_header,
-                  split_rows, margin, widths, scales)
+    return Layout(
+        lid, producer, truth, font, size, paper, landscape, repeat_header, split_rows, margin, widths, scales
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from the wrapped lines of its tallest cell (measured with the layout's font, wit
 spare: a row too low would clip text). Calc keeps every row whole on one page; the header
 repeats through the sheet's print titles, or is printed once.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@
 The header is a <thead> (Chromium repeats it on every page) or the first row of the body
 (printed once); rows are split across pages unless ``break-inside: avoid`` keeps them whole.
 """
+
 from __future__ import annotations
 
 import html
@@ -13,9 +14,17 @@ from pathlib import Path
 
 from .fonts import FONTS
 
-CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--no-pdf-header-footer"]
+CHROMIUM = [
+    "chromium",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+]
 
 
 def _cell(text: str, tag: str = "td", colspan: int = 1) -> str:
@@ -34,9 +43,12 @@ def page_html(layout, listing) -> str:
         body.append("<tr>" + "".join(_cell(c) for c in cells) + "</tr>")
     cols = "".join(f'<col style="width:{x}pt">' for x in layout.widths)
     keep = "tr { break-inside: avoid; }" if not layout.split_rows else ""
-    table = (f"<table><colgroup>{cols}</colgroup>"
-             + (f"<thead>{head}</thead><tbody>" if layout.repeat_header else f"<tbody>{head}")
-             + "".join(body) + "</tbody></table>")
+    table = (
+        f"<table><colgroup>{cols}</colgroup>"
+        + (f"<thead>{head}</thead><tbody>" if layout.repeat_header else f"<tbody>{head}")
+        + "".join(body)
+        + "</tbody></table>"
+    )
     foot = f"<p>{html.escape(listing.footnote)}</p>" if listing.footnote else ""
     return f"""<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><title>{html.escape(listing.title)}</title>
@@ -61,8 +73,12 @@ def render(layout, listing, out_pdf: Path, work: Path) -> None:
     profile = Path(tempfile.mkdtemp(prefix="chromium-", dir=work))
     tmp = out_pdf.with_suffix(".part")
     try:
-        subprocess.run([*CHROMIUM, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}",
-                        src.resolve().as_uri()], check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [*CHROMIUM, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}", src.resolve().as_uri()],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         tmp.replace(out_pdf)
     finally:
         shutil.rmtree(profile, ignore_errors=True)

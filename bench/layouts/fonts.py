@@ -5,6 +5,7 @@ The fonts are Debian's (fonts-noto-cjk, fonts-ipaexfont); a layout names one by 
 ships as CFF outlines in a collection, which reportlab cannot embed: for reportlab it is
 subset to the characters of the lists and converted to TrueType outlines once, in the cache.
 """
+
 from __future__ import annotations
 
 import functools
@@ -112,9 +113,17 @@ def repertoire() -> str:
     forms, enclosed and compatibility CJK (㈱, ㍻). Independent of the list printed, so one
     subset serves every list."""
     out = {chr(c) for c in range(0x20, 0x7F)} | {chr(c) for c in range(0xA0, 0x100)}
-    for lo, hi in ((0x2000, 0x206F), (0x2100, 0x218F), (0x2190, 0x21FF), (0x2460, 0x24FF),
-                   (0x2500, 0x257F), (0x25A0, 0x25FF), (0x3000, 0x30FF), (0x3200, 0x33FF),
-                   (0xFF00, 0xFFEF)):
+    for lo, hi in (
+        (0x2000, 0x206F),
+        (0x2100, 0x218F),
+        (0x2190, 0x21FF),
+        (0x2460, 0x24FF),
+        (0x2500, 0x257F),
+        (0x25A0, 0x25FF),
+        (0x3000, 0x30FF),
+        (0x3200, 0x33FF),
+        (0xFF00, 0xFFEF),
+    ):
         out |= {chr(c) for c in range(lo, hi + 1)}
     for a in range(0xA1, 0xFF):
         for b in range(0xA1, 0xFF):
@@ -160,9 +169,16 @@ def truetype(key: str, cache: Path) -> Path:
     f["loca"] = newTable("loca")
     maxp = f["maxp"]
     maxp.tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-                 "maxComponentElements"):
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, attr, 0)
     maxp.maxZones = 1
     maxp.maxComponentDepth = 0

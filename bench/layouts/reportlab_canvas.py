@@ -4,6 +4,7 @@ Like a word processor's table: the header is drawn again at the top of each page
 row that does not fit is either moved whole to the next page or split line-wise, and each
 fragment is closed by a rule.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

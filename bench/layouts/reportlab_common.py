@@ -1,4 +1,5 @@
 """What the two reportlab producers share: the layout's font registered for reportlab."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ One table with fixed column widths; the header row marked to repeat (``w:tblHead
 not; rows allowed to break across pages or kept whole (``w:cantSplit``). The author's line
 breaks are paragraphs of the cell.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -13,6 +13,7 @@ directory unless ``--decisions DIR`` / ``C3P_DECISIONS_DIR``); formats in docs/c
 
 A bad file raises DecisionFileError whose message is one line naming the file and line.
 """
+
 from __future__ import annotations
 
 import csv
@@ -90,11 +91,11 @@ class Location:
         return Path(self.corrections_file) if name == CORRECTIONS else Path(self.directory) / name
 
 
-def locate(data_dir: str | Path, decisions_dir: str | None = None,
-           corrections_file: str | None = None) -> Location:
+def locate(
+    data_dir: str | Path, decisions_dir: str | None = None, corrections_file: str | None = None
+) -> Location:
     directory = decisions_dir or os.environ.get("C3P_DECISIONS_DIR") or str(data_dir)
-    corrections = corrections_file or os.environ.get("C3P_CORRECTIONS") or \
-        str(Path(directory) / CORRECTIONS)
+    corrections = corrections_file or os.environ.get("C3P_CORRECTIONS") or str(Path(directory) / CORRECTIONS)
     return Location(str(directory), str(corrections))
 
 
@@ -120,12 +121,16 @@ def load(loc: Location) -> DecisionSet:
         field_labels=_checked(loc.path(FIELD_LABELS), labels, _labels),
         layouts=_checked(loc.path(LAYOUTS), layouts, _layouts),
     )
-    return DecisionSet(corrections=_corrections(loc.path(CORRECTIONS)), normalizer=normalizer,
-                       reviewed={r["question_id"]: r["decision"] for _n, r in reviewed},
-                       fingerprint=fingerprint(loc))
+    return DecisionSet(
+        corrections=_corrections(loc.path(CORRECTIONS)),
+        normalizer=normalizer,
+        reviewed={r["question_id"]: r["decision"] for _n, r in reviewed},
+        fingerprint=fingerprint(loc),
+    )
 
 
 # ---------------------------------------------------------------- TOML files
+
 
 def _toml(path: Path, table: str) -> list[tuple[int, dict]]:
     """(line, entry) of every [[table]] of a TOML file; [] when the file does not exist."""
@@ -136,16 +141,16 @@ def _toml(path: Path, table: str) -> list[tuple[int, dict]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise DecisionFileError(f"{path}:{m.group(1) if m else 1}: not valid TOML"
-                                f" ({str(exc).split(' (at')[0]})") from None
+        raise DecisionFileError(
+            f"{path}:{m.group(1) if m else 1}: not valid TOML ({str(exc).split(' (at')[0]})"
+        ) from None
     unknown = sorted(set(data) - {table})
     if unknown:
         raise DecisionFileError(f"{path}:1: unknown table(s) {unknown}; expected [[{table}]]")
     entries = data.get(table, [])
     if not isinstance(entries, list):
         raise DecisionFileError(f"{path}:1: {table} must be an array of tables: [[{table}]]")
-    lines = [i for i, ln in enumerate(text.splitlines(), 1)
-             if re.match(rf"\s*\[\[\s*{table}\s*\]\]", ln)]
+    lines = [i for i, ln in enumerate(text.splitlines(), 1) if re.match(rf"\s*\[\[\s*{table}\s*\]\]", ln)]
     return list(zip(lines, entries))
 
 
@@ -163,8 +168,17 @@ def _need(path, line, entry, key, kind, required=True):
     return value
 
 
-CORRECTION_KEYS = {"fiscal_year", "call_round", "list_no", "column", "entity", "seq",
-                   "expected", "corrected", "reason"}
+CORRECTION_KEYS = {
+    "fiscal_year",
+    "call_round",
+    "list_no",
+    "column",
+    "entity",
+    "seq",
+    "expected",
+    "corrected",
+    "reason",
+}
 
 
 def _corrections(path: Path) -> list[Correction]:
@@ -178,21 +192,27 @@ def _corrections(path: Path) -> list[Correction]:
         if (column is None) == (entity is None):
             raise DecisionFileError(f"{path}:{line}: give exactly one of 'column' or 'entity'")
         if column is not None and column not in COLUMNS:
-            raise DecisionFileError(f"{path}:{line}: column {column!r} cannot be corrected;"
-                                    f" one of {sorted(COLUMNS)} (list cells: entity + seq)")
+            raise DecisionFileError(
+                f"{path}:{line}: column {column!r} cannot be corrected;"
+                f" one of {sorted(COLUMNS)} (list cells: entity + seq)"
+            )
         if entity is not None and entity not in ENTITIES:
-            raise DecisionFileError(f"{path}:{line}: unknown entity {entity!r};"
-                                    f" one of {sorted(ENTITIES)}")
+            raise DecisionFileError(f"{path}:{line}: unknown entity {entity!r}; one of {sorted(ENTITIES)}")
         seq = _need(path, line, e, "seq", int, required=entity is not None)
         if column is not None and seq is not None:
             raise DecisionFileError(f"{path}:{line}: 'seq' is for entities, not column {column!r}")
         c = Correction(
             fiscal_year=_need(path, line, e, "fiscal_year", int),
             call_round=_need(path, line, e, "call_round", int, required=False) or 1,
-            list_no=_need(path, line, e, "list_no", int), target=str(column or entity), seq=seq,
+            list_no=_need(path, line, e, "list_no", int),
+            target=str(column or entity),
+            seq=seq,
             expected=_need(path, line, e, "expected", str),
             corrected=_need(path, line, e, "corrected", str),
-            reason=_need(path, line, e, "reason", str), file=str(path), line=line)
+            reason=_need(path, line, e, "reason", str),
+            file=str(path),
+            line=line,
+        )
         if not c.reason.strip():
             raise DecisionFileError(f"{path}:{line}: 'reason' is empty: say why")
         address = (c.fiscal_year, c.call_round, c.list_no, c.target, c.seq)
@@ -215,16 +235,21 @@ def _organizations(path: Path) -> list[OrgDecision]:
         org_id = _need(path, line, e, "org_id", str, required=False)
         if org_id is not None and not re.fullmatch(r"org_[0-9a-f]{12}", org_id):
             raise DecisionFileError(f"{path}:{line}: org_id {org_id!r} is not org_ + 12 hex digits")
-        out.append(OrgDecision(
-            name=_need(path, line, e, "name", str),
-            same=tuple(_need(path, line, e, "same", list, required=False) or ()),
-            not_same=tuple(_need(path, line, e, "not_same", list, required=False) or ()),
-            name_en=_need(path, line, e, "name_en", str, required=False),
-            org_id=org_id, line=line))
+        out.append(
+            OrgDecision(
+                name=_need(path, line, e, "name", str),
+                same=tuple(_need(path, line, e, "same", list, required=False) or ()),
+                not_same=tuple(_need(path, line, e, "not_same", list, required=False) or ()),
+                name_en=_need(path, line, e, "name_en", str, required=False),
+                org_id=org_id,
+                line=line,
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- CSV files
+
 
 def _csv(path: Path) -> list[tuple[int, dict]]:
     """(line, row) of a decision CSV; lines whose first cell starts with '#' are comments."""
@@ -240,8 +265,10 @@ def _csv(path: Path) -> list[tuple[int, dict]]:
             head = [c.strip() for c in cells]
             missing = [c for c in expected if c not in head and c not in ("note", "aliases", "role")]
             if missing:
-                raise DecisionFileError(f"{path}:{reader.line_num}: header lacks column(s) {missing};"
-                                        f" expected {','.join(expected)}")
+                raise DecisionFileError(
+                    f"{path}:{reader.line_num}: header lacks column(s) {missing};"
+                    f" expected {','.join(expected)}"
+                )
             continue
         if len(cells) > len(head):
             raise DecisionFileError(f"{path}:{reader.line_num}: {len(cells)} cells, header has {len(head)}")
@@ -263,15 +290,17 @@ def _gazetteer(path, rows):
         if not r["name_ja"]:
             raise DecisionFileError(f"{path}:{line}: name_ja is empty")
         if r["country_code"] and not re.fullmatch(r"[A-Z]{2}", r["country_code"]):
-            raise DecisionFileError(f"{path}:{line}: country_code {r['country_code']!r} is not"
-                                    " ISO 3166-1 alpha-2 (TH, VN, ...)")
+            raise DecisionFileError(
+                f"{path}:{line}: country_code {r['country_code']!r} is not ISO 3166-1 alpha-2 (TH, VN, ...)"
+            )
         for k, lim in (("lat", 90), ("lon", 180)):
             try:
                 if r[k] and not -lim <= float(r[k]) <= lim:
                     raise ValueError
             except ValueError:
-                raise DecisionFileError(f"{path}:{line}: {k} {r[k]!r} is not a number"
-                                        f" between -{lim} and {lim}") from None
+                raise DecisionFileError(
+                    f"{path}:{line}: {k} {r[k]!r} is not a number between -{lim} and {lim}"
+                ) from None
     return gazetteer_index([r for _l, r in rows], base=shipped_index(), name=str(path))
 
 
@@ -279,8 +308,9 @@ def _labels(path, rows):
     out = {}
     for line, r in rows:
         if r["field_code"] not in FIELD_CODES:
-            raise DecisionFileError(f"{path}:{line}: unknown field_code {r['field_code']!r};"
-                                    f" one of {', '.join(FIELD_CODES)}")
+            raise DecisionFileError(
+                f"{path}:{line}: unknown field_code {r['field_code']!r}; one of {', '.join(FIELD_CODES)}"
+            )
         out[fold_label(r["label"])] = r["field_code"]
     return out
 
@@ -290,12 +320,14 @@ def _layouts(path, rows):
         try:
             header_index([r], name=str(path))
         except ValueError as exc:
-            raise DecisionFileError(f"{path}:{line}: {str(exc).split(': ', 1)[1]}"
-                                    " (a canonical field or 'ignore')") from None
+            raise DecisionFileError(
+                f"{path}:{line}: {str(exc).split(': ', 1)[1]} (a canonical field or 'ignore')"
+            ) from None
     return header_index([r for _l, r in rows], name=str(path))
 
 
 # ---------------------------------------------------------------- appending decisions
+
 
 def append_csv_row(path: Path, row: dict) -> None:
     """Add one row to a decision CSV, writing its header first when the file is new."""

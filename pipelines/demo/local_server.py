@@ -6,6 +6,7 @@ A URL with a query is served from a file named ``<path>@<query>.html`` (the old 
 ``/press/press.php?serial=NNNNN``).  Tests inject faults through ``faults``: a mapping of URL path to a callable that
 takes the request handler and answers instead of the file.
 """
+
 from __future__ import annotations
 
 import email.utils
@@ -97,7 +98,8 @@ class LocalSite:
         last_modified = email.utils.formatdate(target.stat().st_mtime, usegmt=True)
         since = handler.headers.get("If-Modified-Since")
         if handler.headers.get("If-None-Match") == etag or (
-                since and not self.etags and since == last_modified):
+            since and not self.etags and since == last_modified
+        ):
             handler.send_response(304)
             if self.etags:
                 handler.send_header("ETag", etag)

@@ -5,6 +5,7 @@ inside ``data/raw``, checked (size limit, ``%PDF-`` magic, ``%%EOF`` trailer, co
 type) and renamed to its sha256 address. Nothing about a failed download reaches
 the store: the failure is returned and recorded in the manifest.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,13 @@ from pipelines import settings
 from pipelines.download.raw_store import ManifestEntry, RawStore
 from pipelines.sources.spec import redact, url_problem
 
-ACCEPTED_TYPES = ("application/pdf", "application/octet-stream", "binary/octet-stream",
-                  "application/x-pdf", "application/download")
+ACCEPTED_TYPES = (
+    "application/pdf",
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/x-pdf",
+    "application/download",
+)
 
 
 class FetchError(Exception):
@@ -68,8 +74,11 @@ def make_client(timeout: float | None = None) -> httpx.Client:
 
 def conditional_headers(entry: ManifestEntry) -> dict[str, str]:
     """The validators of a stored download, as the headers of a conditional GET."""
-    return {name: value for name, value in (("If-None-Match", entry.etag),
-                                            ("If-Modified-Since", entry.last_modified)) if value}
+    return {
+        name: value
+        for name, value in (("If-None-Match", entry.etag), ("If-Modified-Since", entry.last_modified))
+        if value
+    }
 
 
 def check_url(url: str, allowed_hosts: set[str]) -> None:
@@ -116,34 +125,50 @@ def fetch(
     previous = store.last_good(url)
     try:
         check_url(url_for_request, allowed_hosts)
-        result = _fetch_with_retries(url, store, client, previous, retries, backoff_s, max_bytes,
-                                     allowed_hosts, deadline_s, conditional=not force)
+        result = _fetch_with_retries(
+            url,
+            store,
+            client,
+            previous,
+            retries,
+            backoff_s,
+            max_bytes,
+            allowed_hosts,
+            deadline_s,
+            conditional=not force,
+        )
     except FetchError as exc:
-        result = FetchResult(url, "failed", fetched_at, http_status=exc.http_status,
-                             error=exc.reason)
+        result = FetchResult(url, "failed", fetched_at, http_status=exc.http_status, error=exc.reason)
     except Exception as exc:  # noqa: BLE001 - whatever else goes wrong is this source's failure
-        result = FetchResult(url, "failed", fetched_at,
-                             error=f"download failed: {type(exc).__name__}: {exc}")
+        result = FetchResult(url, "failed", fetched_at, error=f"download failed: {type(exc).__name__}: {exc}")
     store.record(
         ManifestEntry(
-            url=url, fetched_at=result.fetched_at, status=result.status, sha256=result.sha256,
-            bytes=result.bytes, http_status=result.http_status, error=result.error,
-            etag=result.etag, last_modified=result.last_modified,
+            url=url,
+            fetched_at=result.fetched_at,
+            status=result.status,
+            sha256=result.sha256,
+            bytes=result.bytes,
+            http_status=result.http_status,
+            error=result.error,
+            etag=result.etag,
+            last_modified=result.last_modified,
         )
     )
     return result
 
 
-def _fetch_with_retries(url, store, client, previous, retries, backoff_s, max_bytes, allowed_hosts,
-                        deadline_s, conditional=True):
+def _fetch_with_retries(
+    url, store, client, previous, retries, backoff_s, max_bytes, allowed_hosts, deadline_s, conditional=True
+):
     attempt = 0
     deadline = time.monotonic() + deadline_s
     while True:
         try:
-            return _fetch_once(url, store, client, previous, max_bytes, allowed_hosts, deadline,
-                               deadline_s, conditional)
+            return _fetch_once(
+                url, store, client, previous, max_bytes, allowed_hosts, deadline, deadline_s, conditional
+            )
         except FetchError as exc:
-            wait = backoff_s * 2 ** attempt
+            wait = backoff_s * 2**attempt
             if not exc.retryable or attempt >= retries or time.monotonic() + wait > deadline:
                 if exc.retryable and attempt:
                     exc.reason += f" (after {attempt + 1} attempts)"
@@ -156,12 +181,23 @@ class _Overdue(Exception):
     pass
 
 
-def _fetch_once(url, store, client, previous, max_bytes, allowed_hosts, deadline, deadline_s,
-                conditional=True, redirects=0):
+def _fetch_once(
+    url,
+    store,
+    client,
+    previous,
+    max_bytes,
+    allowed_hosts,
+    deadline,
+    deadline_s,
+    conditional=True,
+    redirects=0,
+):
     headers = conditional_headers(previous) if previous and conditional else {}
     try:
-        with client.stream("GET", url, headers=headers,
-                           extensions={"timeout": _timeouts(client, deadline)}) as response:
+        with client.stream(
+            "GET", url, headers=headers, extensions={"timeout": _timeouts(client, deadline)}
+        ) as response:
             status = response.status_code
             if status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 target = str(response.url.join(response.headers["location"]))
@@ -169,12 +205,30 @@ def _fetch_once(url, store, client, previous, max_bytes, allowed_hosts, deadline
                     raise FetchError("too many redirects", status)
                 check_url(target, allowed_hosts)
                 response.close()
-                return _fetch_once(target, store, client, previous, max_bytes, allowed_hosts,
-                                   deadline, deadline_s, conditional, redirects + 1)
+                return _fetch_once(
+                    target,
+                    store,
+                    client,
+                    previous,
+                    max_bytes,
+                    allowed_hosts,
+                    deadline,
+                    deadline_s,
+                    conditional,
+                    redirects + 1,
+                )
             if status == 304 and previous:
-                return FetchResult(url, "unchanged", now_utc(), previous.sha256,
-                                   str(store.path_for(previous.sha256)), previous.bytes, 304,
-                                   etag=previous.etag, last_modified=previous.last_modified)
+                return FetchResult(
+                    url,
+                    "unchanged",
+                    now_utc(),
+                    previous.sha256,
+                    str(store.path_for(previous.sha256)),
+                    previous.bytes,
+                    304,
+                    etag=previous.etag,
+                    last_modified=previous.last_modified,
+                )
             if status >= 500 or status == 429:
                 raise FetchError(f"HTTP {status} from server", status, retryable=True)
             if status != 200:
@@ -189,15 +243,16 @@ def _fetch_once(url, store, client, previous, max_bytes, allowed_hosts, deadline
             etag = response.headers.get("etag")
             last_modified = response.headers.get("last-modified")
     except _Overdue:
-        raise FetchError(f"download took longer than its deadline of {deadline_s:g} s"
-                         " (C3P_DOWNLOAD_DEADLINE_S)") from None
+        raise FetchError(
+            f"download took longer than its deadline of {deadline_s:g} s (C3P_DOWNLOAD_DEADLINE_S)"
+        ) from None
     except httpx.TimeoutException as exc:
         if time.monotonic() >= deadline:
-            raise FetchError(f"download took longer than its deadline of {deadline_s:g} s"
-                             " (C3P_DOWNLOAD_DEADLINE_S)") from None
+            raise FetchError(
+                f"download took longer than its deadline of {deadline_s:g} s (C3P_DOWNLOAD_DEADLINE_S)"
+            ) from None
         raise FetchError(f"timed out ({type(exc).__name__})", retryable=True) from None
-    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.ConnectError,
-            httpx.WriteError) as exc:
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.ConnectError, httpx.WriteError) as exc:
         raise FetchError(f"connection failed: {exc or type(exc).__name__}", retryable=True) from None
     except httpx.DecodingError as exc:
         raise FetchError(f"the server's body could not be decoded ({exc})") from None
@@ -210,15 +265,23 @@ def _fetch_once(url, store, client, previous, max_bytes, allowed_hosts, deadline
         raise
     path = store.commit(temp, sha)
     unchanged = previous is not None and previous.sha256 == sha
-    return FetchResult(url, "unchanged" if unchanged else "downloaded", now_utc(), sha,
-                       str(path), size, 200, etag=etag, last_modified=last_modified)
+    return FetchResult(
+        url,
+        "unchanged" if unchanged else "downloaded",
+        now_utc(),
+        sha,
+        str(path),
+        size,
+        200,
+        etag=etag,
+        last_modified=last_modified,
+    )
 
 
 def _timeouts(client: httpx.Client, deadline: float) -> dict[str, float | None]:
     """The client's timeouts, none longer than what is left before the download's deadline."""
     left = max(0.01, deadline - time.monotonic())
-    return {k: left if v is None else min(v, left)
-            for k, v in client.timeout.as_dict().items()}
+    return {k: left if v is None else min(v, left) for k, v in client.timeout.as_dict().items()}
 
 
 def _stream_to_temp(response: httpx.Response, store: RawStore, max_bytes: int, deadline: float):

@@ -4,6 +4,7 @@ The manifest (``manifest.jsonl``) is append-only: one JSON line per fetch attemp
 the URL, what came back and when. The latest successful line per URL holds the
 validators (ETag / Last-Modified) for the next conditional GET.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,9 +71,11 @@ class RawStore:
         bad = _DAMAGED.get(self.manifest_path, [])
         if not bad:
             return []
-        return [f"{self.manifest_path}: {len(bad)} damaged line(s) skipped (line"
-                f" {', '.join(map(str, bad[:5]))}{', ...' if len(bad) > 5 else ''});"
-                " their URLs are downloaded again"]
+        return [
+            f"{self.manifest_path}: {len(bad)} damaged line(s) skipped (line"
+            f" {', '.join(map(str, bad[:5]))}{', ...' if len(bad) > 5 else ''});"
+            " their URLs are downloaded again"
+        ]
 
     def remove_leftovers(self) -> int:
         """Remove ``.part-*`` files a killed download left behind; how many there were.
@@ -138,7 +141,7 @@ def _with_file(manifest: Path) -> dict[str, list[ManifestEntry]]:
             with open(manifest, "rb") as fh:
                 fh.seek(offset)
                 chunk = fh.read(size - offset)
-            complete = chunk[:chunk.rfind(b"\n") + 1]  # a line still being written waits
+            complete = chunk[: chunk.rfind(b"\n") + 1]  # a line still being written waits
             offset += len(complete)
             by_url = dict(by_url)  # a new index: readers may still iterate the old one
             first = _LINES.get(manifest, 0) if offset > len(complete) else 0

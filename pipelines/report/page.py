@@ -6,6 +6,7 @@ land outline in ``data/coastline.json``), and ``templates/report.html.j2`` lays 
 with Jinja2's autoescaping, so every piece of text from the warehouse is HTML-escaped. CSS is
 inline and nothing is fetched from the network when the file is opened.
 """
+
 from __future__ import annotations
 
 import html
@@ -53,22 +54,33 @@ def _lines(value: object) -> Markup:
 
 def _took(run: dict) -> str:
     if run["finished_at"] and run["started_at"]:
-        return f'{(run["finished_at"] - run["started_at"]).total_seconds():.0f} s'
+        return f"{(run['finished_at'] - run['started_at']).total_seconds():.0f} s"
     return "–"
 
 
 @cache
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("pipelines.report", "templates"),
-                      autoescape=select_autoescape(["j2", "html"], default=True),
-                      undefined=StrictUndefined, finalize=_escaped, keep_trailing_newline=True)
-    env.filters.update(fmt=_fmt, list_text=_list_text, lines=_lines, took=_took,
-                       percent=lambda v: f"{v:.1%}", fy=lambda y: f"FY{y}")
+    env = Environment(
+        loader=PackageLoader("pipelines.report", "templates"),
+        autoescape=select_autoescape(["j2", "html"], default=True),
+        undefined=StrictUndefined,
+        finalize=_escaped,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        fmt=_fmt,
+        list_text=_list_text,
+        lines=_lines,
+        took=_took,
+        percent=lambda v: f"{v:.1%}",
+        fy=lambda y: f"FY{y}",
+    )
     return env
 
 
-def _pivot(rows: list[dict], key: str, years: list[int], label: str,
-           colours: dict[str, str] | None = None) -> dict:
+def _pivot(
+    rows: list[dict], key: str, years: list[int], label: str, colours: dict[str, str] | None = None
+) -> dict:
     """Projects per ``key`` and fiscal year, most frequent first, for the template's ``pivot``."""
     counts: dict[str, dict[int, int]] = defaultdict(dict)
     labels: dict[str, str] = {}
@@ -78,10 +90,20 @@ def _pivot(rows: list[dict], key: str, years: list[int], label: str,
             labels[r[key]] = r[label]
     totals = {k: sum(v.values()) for k, v in counts.items()}
     top = max(totals.values(), default=0)
-    return {"key_label": key.replace("_", " "), "years": years, "rows": [
-        {"key": k, "label": labels.get(k, ""), "counts": [counts[k].get(y, "") for y in years],
-         "total": totals[k], "bar": charts.hbar(totals[k], top, (colours or {}).get(k, "#4e79a7"))}
-        for k in sorted(counts, key=lambda k: (-totals[k], k))]}
+    return {
+        "key_label": key.replace("_", " "),
+        "years": years,
+        "rows": [
+            {
+                "key": k,
+                "label": labels.get(k, ""),
+                "counts": [counts[k].get(y, "") for y in years],
+                "total": totals[k],
+                "bar": charts.hbar(totals[k], top, (colours or {}).get(k, "#4e79a7")),
+            }
+            for k in sorted(counts, key=lambda k: (-totals[k], k))
+        ],
+    }
 
 
 def render(data: dict, *, data_dir: Path | None = None, generated: datetime | None = None) -> str:
@@ -91,21 +113,35 @@ def render(data: dict, *, data_dir: Path | None = None, generated: datetime | No
     colours = charts.country_colours(data["year_country"])
     names = {r["country_code"]: r["country_name_ja"] for r in data["year_country"]}
     field_years = sorted({r["fiscal_year"] for r in data["year_field"]})
-    return _environment().get_template("report.html.j2").render(
-        data,
-        generated=generated or datetime.now(timezone.utc), data_dir=data_dir,
-        years=[r["fiscal_year"] for r in data["per_year"]],
-        last_run=data["runs"][0] if data["runs"] else None,
-        cards=[("projects", t["projects"]), ("fiscal years", t["years"]),
-               ("lists ok", f'{t["lists_ok"]} / {t["lists"]}'), ("countries", t["countries"]),
-               ("Japanese local govts", t["domestic"]), ("partner cities", t["partners"]),
-               ("organisations", t["organisations"])],
-        year_country_chart=charts.stacked_bars(data["year_country"], project_years, colours, names),
-        partner_map=charts.partner_map(data["places"], colours),
-        unplaced=[r["name_raw"] for r in data["unplaced"]],
-        per_country=_pivot(data["year_country"], "country_code", project_years, "country_name_ja", colours),
-        per_field=_pivot(data["year_field"], "field_code", field_years, "label") if data["year_field"] else None,
-        review=data.get("review", []),
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            data,
+            generated=generated or datetime.now(timezone.utc),
+            data_dir=data_dir,
+            years=[r["fiscal_year"] for r in data["per_year"]],
+            last_run=data["runs"][0] if data["runs"] else None,
+            cards=[
+                ("projects", t["projects"]),
+                ("fiscal years", t["years"]),
+                ("lists ok", f"{t['lists_ok']} / {t['lists']}"),
+                ("countries", t["countries"]),
+                ("Japanese local govts", t["domestic"]),
+                ("partner cities", t["partners"]),
+                ("organisations", t["organisations"]),
+            ],
+            year_country_chart=charts.stacked_bars(data["year_country"], project_years, colours, names),
+            partner_map=charts.partner_map(data["places"], colours),
+            unplaced=[r["name_raw"] for r in data["unplaced"]],
+            per_country=_pivot(
+                data["year_country"], "country_code", project_years, "country_name_ja", colours
+            ),
+            per_field=_pivot(data["year_field"], "field_code", field_years, "label")
+            if data["year_field"]
+            else None,
+            review=data.get("review", []),
+        )
     )
 
 

@@ -6,6 +6,7 @@ A kind of question is one function ``(Context) -> Iterable[Question]`` registere
 already answer. ``answer()`` turns ``accept`` / ``reject`` into a decision-file edit.
 No Prefect here: the command must feel instant.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,8 +52,11 @@ class Context:
     where: files.Location
 
     def table_exists(self, name: str) -> bool:
-        return bool(self.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0])
+        return bool(
+            self.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[
+                0
+            ]
+        )
 
     def rows(self, sql: str, *params) -> list[dict]:
         cur = self.con.execute(sql, list(params))
@@ -66,9 +70,11 @@ KINDS: dict[str, Callable[[Context], Iterable[Question]]] = {}
 def question_kind(name: str):
     """Register a kind of question; a new kind (e.g. the extractor's flagged cells) is one
     function of a Context yielding Questions."""
+
     def register(fn):
         KINDS[name] = fn
         return fn
+
     return register
 
 
@@ -94,18 +100,23 @@ ORDER BY 1, 2, 3 LIMIT 1"""
 
 @question_kind("organization_near_duplicate")
 def near_duplicate_organisations(ctx: Context) -> Iterable[Question]:
-    aliases = [a for (names,) in ctx.con.execute("SELECT aliases FROM organizations").fetchall()
-               for a in names]
+    aliases = [
+        a for (names,) in ctx.con.execute("SELECT aliases FROM organizations").fetchall() for a in names
+    ]
     for a, b, score in near_matches(aliases):
         if ctx.decided.normalizer.orgs.decided_pair(a, b):
             continue
         use = ctx.con.execute(ORG_USES, {"name": b}).fetchone()
         yield Question(
             question_id("organization_near_duplicate", *sorted((a, b))),
-            "organization_near_duplicate", f"{a} ~ {b}",
-            _list(*use[:3]) if use else "", use[3] if use else None, use[4] if use else None,
+            "organization_near_duplicate",
+            f"{a} ~ {b}",
+            _list(*use[:3]) if use else "",
+            use[3] if use else None,
+            use[4] if use else None,
             f"one organisation? (similarity {score})",
-            "accept: the same (organizations.toml same); reject: two (not_same)")
+            "accept: the same (organizations.toml same); reject: two (not_same)",
+        )
 
 
 @question_kind("organization_legal_forms_differ")
@@ -113,7 +124,8 @@ def organisations_under_two_legal_forms(ctx: Context) -> Iterable[Question]:
     """One org_id whose spellings carry different legal forms (一般社団法人X / 公益社団法人X):
     the matching rules merged them, but they may be two legal persons."""
     for org_id, name, aliases in ctx.con.execute(
-            "SELECT org_id, name, aliases FROM organizations ORDER BY org_id").fetchall():
+        "SELECT org_id, name, aliases FROM organizations ORDER BY org_id"
+    ).fetchall():
         form = split_legal_form(name)[0]
         for alias in aliases:
             other = split_legal_form(expand_abbreviations(clean(alias)))[0]
@@ -122,10 +134,14 @@ def organisations_under_two_legal_forms(ctx: Context) -> Iterable[Question]:
             use = ctx.con.execute(ORG_USES, {"name": alias}).fetchone()
             yield Question(
                 question_id("organization_legal_forms_differ", org_id, alias),
-                "organization_legal_forms_differ", f"{name} ~ {alias}",
-                _list(*use[:3]) if use else "", use[3] if use else None, use[4] if use else None,
+                "organization_legal_forms_differ",
+                f"{name} ~ {alias}",
+                _list(*use[:3]) if use else "",
+                use[3] if use else None,
+                use[4] if use else None,
                 f"one organisation under two legal forms ({form} / {other})?",
-                "accept: the same (organizations.toml same); reject: two (not_same)")
+                "accept: the same (organizations.toml same); reject: two (not_same)",
+            )
 
 
 @question_kind("field_label_unmapped")
@@ -139,10 +155,16 @@ def unmapped_field_labels(ctx: Context) -> Iterable[Question]:
         if label in seen or label == fold_label("その他") or label in ctx.decided.normalizer.field_labels:
             continue
         seen.add(label)
-        yield Question(question_id("field_label_unmapped", label), "field_label_unmapped",
-                       r["field_raw"], _list(r["fiscal_year"], r["call_round"], r["list_no"]),
-                       r["url"], r["page_first"], "which field_code is this 対象分野 label?",
-                       "accept --code CODE (field_labels.csv); reject: it is 'other'")
+        yield Question(
+            question_id("field_label_unmapped", label),
+            "field_label_unmapped",
+            r["field_raw"],
+            _list(r["fiscal_year"], r["call_round"], r["list_no"]),
+            r["url"],
+            r["page_first"],
+            "which field_code is this 対象分野 label?",
+            "accept --code CODE (field_labels.csv); reject: it is 'other'",
+        )
 
 
 @question_kind("place_unknown")
@@ -157,11 +179,17 @@ def unknown_places(ctx: Context) -> Iterable[Question]:
         if name in seen or lookup(name, ctx.decided.normalizer.places):
             continue
         seen.add(name)
-        yield Question(question_id("place_unknown", name), "place_unknown", name,
-                       _list(r["fiscal_year"], r["call_round"], r["list_no"]), r["url"],
-                       r["page_first"], f"which place is this (country {r['country_code']})?",
-                       "accept --same-as KNOWN_NAME | --name-en EN [--country CC --lat --lon]"
-                       " (gazetteer.csv); reject: keep it as printed")
+        yield Question(
+            question_id("place_unknown", name),
+            "place_unknown",
+            name,
+            _list(r["fiscal_year"], r["call_round"], r["list_no"]),
+            r["url"],
+            r["page_first"],
+            f"which place is this (country {r['country_code']})?",
+            "accept --same-as KNOWN_NAME | --name-en EN [--country CC --lat --lon]"
+            " (gazetteer.csv); reject: keep it as printed",
+        )
 
 
 @question_kind("correction_stale")
@@ -177,13 +205,22 @@ def stale_corrections(ctx: Context) -> Iterable[Question]:
             continue  # edited or removed since: answered
         target = r["target"] + (f" #{r['seq']}" if r["seq"] is not None else "")
         yield Question(
-            question_id("correction_stale", r["decision_file"], r["decision_line"],
-                        r["expected_value"], r["printed_value"]),
-            "correction_stale", r["printed_value"] if r["printed_value"] is not None else "",
+            question_id(
+                "correction_stale",
+                r["decision_file"],
+                r["decision_line"],
+                r["expected_value"],
+                r["printed_value"],
+            ),
+            "correction_stale",
+            r["printed_value"] if r["printed_value"] is not None else "",
             f"{_list(r['fiscal_year'], r['call_round'], r['list_no'])} {target}"
-            f" ({r['decision_file']}:{r['decision_line']})", r["url"], r["page_first"],
+            f" ({r['decision_file']}:{r['decision_line']})",
+            r["url"],
+            r["page_first"],
             f"the correction expects {r['expected_value']!r}; still wanted?",
-            "accept: re-apply to what is printed now; reject: drop the correction")
+            "accept: re-apply to what is printed now; reject: drop the correction",
+        )
 
 
 def _correctable_column(printed_header: str, layouts: dict) -> str | None:
@@ -206,14 +243,25 @@ def crosscheck_disagreements(ctx: Context) -> Iterable[Question]:
         if (r["fiscal_year"], r["call_round"], list_no, column) in corrected:
             continue  # answered by a correction
         yield Question(
-            question_id("crosscheck_disagreement", r["source_id"], r["table_no"], r["row_no"],
-                        r["column_name"], r["ours"], r["camelot"]),
-            "crosscheck_disagreement", r["ours"] or "",
+            question_id(
+                "crosscheck_disagreement",
+                r["source_id"],
+                r["table_no"],
+                r["row_no"],
+                r["column_name"],
+                r["ours"],
+                r["camelot"],
+            ),
+            "crosscheck_disagreement",
+            r["ours"] or "",
             f"{_list(r['fiscal_year'], r['call_round'], r['list_no_raw'])} column"
-            f" {r['column_name']} (table {r['table_no']} row {r['row_no']})", r["url"],
-            r["page_first"], f"camelot reads {r['camelot']!r}",
+            f" {r['column_name']} (table {r['table_no']} row {r['row_no']})",
+            r["url"],
+            r["page_first"],
+            f"camelot reads {r['camelot']!r}",
             "accept: camelot is right (a correction, for 事業名/提案者/国/事業概要; list cells:"
-            " write entity + seq in corrections.toml); reject: ours is right")
+            " write entity + seq in corrections.toml); reject: ours is right",
+        )
 
 
 UNKNOWN_HEADER = re.compile(r"unknown table header '(.+?)'")
@@ -227,14 +275,19 @@ def lists_not_published(ctx: Context) -> Iterable[Question]:
             continue  # mapped since: the next refresh publishes it
         yield Question(
             question_id("list_not_published", r["url"], r["sha256"], r["error"]),
-            "list_not_published", header.group(1) if header else (r["error"] or ""),
-            _list(r["fiscal_year"], r["call_round"]), r["url"], None,
+            "list_not_published",
+            header.group(1) if header else (r["error"] or ""),
+            _list(r["fiscal_year"], r["call_round"]),
+            r["url"],
+            None,
             f"{r['status']}: {r['error']}",
             "accept --field FIELD [--role ROLE] maps the header (layouts.csv); see the README"
-            " (Quarantine) for other reasons; reject: acknowledged")
+            " (Quarantine) for other reasons; reject: acknowledged",
+        )
 
 
 # ---------------------------------------------------------------- listing
+
 
 def open_warehouse(data_dir: Path) -> duckdb.DuckDBPyConnection:
     path = Path(data_dir) / WAREHOUSE
@@ -266,15 +319,27 @@ def as_rows(questions: list[Question]) -> list[dict]:
 
 # ---------------------------------------------------------------- answering
 
-def answer(data_dir: Path, where: files.Location, qid: str, accept: bool, *, note: str = "",
-           code: str | None = None, same_as: str | None = None, name_en: str | None = None,
-           country: str | None = None, lat: float | None = None, lon: float | None = None,
-           field: str | None = None, role: str | None = None) -> str:
+
+def answer(
+    data_dir: Path,
+    where: files.Location,
+    qid: str,
+    accept: bool,
+    *,
+    note: str = "",
+    code: str | None = None,
+    same_as: str | None = None,
+    name_en: str | None = None,
+    country: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    field: str | None = None,
+    role: str | None = None,
+) -> str:
     """Record the answer to one open question in the decision files; what was written."""
     q = next((q for q in open_questions(data_dir, where) if q.id == qid), None)
     if q is None:
-        raise ReviewError(f"no open question {qid!r} (answered already, or not listed by"
-                          " `c3p review`)")
+        raise ReviewError(f"no open question {qid!r} (answered already, or not listed by `c3p review`)")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     note = note or f"c3p review {'accept' if accept else 'reject'} {qid} ({stamp})"
     path = where.path
@@ -288,8 +353,9 @@ def answer(data_dir: Path, where: files.Location, qid: str, accept: bool, *, not
         value = code if accept else "other"
         if accept and value not in FIELD_CODES:
             raise ReviewError(f"accept {qid} needs --code, one of {', '.join(FIELD_CODES)}")
-        files.append_csv_row(path(files.FIELD_LABELS),
-                             {"label": q.printed, "field_code": value, "note": note})
+        files.append_csv_row(
+            path(files.FIELD_LABELS), {"label": q.printed, "field_code": value, "note": note}
+        )
         return f"{path(files.FIELD_LABELS)}: {q.printed} -> {value}"
     if q.kind == "place_unknown":
         row: dict[str, str | float] = {"name_ja": q.printed, "note": note}
@@ -300,8 +366,12 @@ def answer(data_dir: Path, where: files.Location, qid: str, accept: bool, *, not
                     raise ReviewError(f"--same-as {same_as!r}: not a place of the gazetteer")
                 row = {"name_ja": known["name_ja"], "aliases": q.printed, "note": note}
             elif name_en:
-                row.update(name_en=name_en, country_code=country or "",
-                           lat="" if lat is None else lat, lon="" if lon is None else lon)
+                row.update(
+                    name_en=name_en,
+                    country_code=country or "",
+                    lat="" if lat is None else lat,
+                    lon="" if lon is None else lon,
+                )
             else:
                 raise ReviewError(f"accept {qid} needs --same-as KNOWN_NAME or --name-en NAME")
         files.append_csv_row(path(files.GAZETTEER), row)
@@ -314,13 +384,15 @@ def answer(data_dir: Path, where: files.Location, qid: str, accept: bool, *, not
     if q.kind == "list_not_published" and accept:
         if not field:
             raise ReviewError(f"accept {qid} needs --field FIELD (or ignore) for header {q.printed!r}")
-        files.append_csv_row(path(files.LAYOUTS),
-                             {"header": q.printed, "field": field, "role": role or "", "note": note})
+        files.append_csv_row(
+            path(files.LAYOUTS), {"header": q.printed, "field": field, "role": role or "", "note": note}
+        )
         files.load(where)
         return f"{path(files.LAYOUTS)}: {q.printed} -> {field}"
-    files.append_csv_row(path(files.REVIEWED), {"question_id": q.id,
-                                                "decision": "accept" if accept else "reject",
-                                                "note": note})
+    files.append_csv_row(
+        path(files.REVIEWED),
+        {"question_id": q.id, "decision": "accept" if accept else "reject", "note": note},
+    )
     return f"{path(files.REVIEWED)}: {q.id} {'accepted' if accept else 'rejected'}"
 
 
@@ -329,20 +401,43 @@ def _accept_camelot(data_dir: Path, where: files.Location, q: Question, note: st
     con = open_warehouse(data_dir)
     try:
         ctx = Context(con, files.load(where), where)
-        r = next(r for r in ctx.rows("SELECT * FROM crosscheck_disagreements")
-                 if question_id("crosscheck_disagreement", r["source_id"], r["table_no"],
-                                r["row_no"], r["column_name"], r["ours"], r["camelot"]) == q.id)
+        r = next(
+            r
+            for r in ctx.rows("SELECT * FROM crosscheck_disagreements")
+            if question_id(
+                "crosscheck_disagreement",
+                r["source_id"],
+                r["table_no"],
+                r["row_no"],
+                r["column_name"],
+                r["ours"],
+                r["camelot"],
+            )
+            == q.id
+        )
         column = _correctable_column(r["column_name"], ctx.decided.normalizer.layouts)
     finally:
         con.close()
     list_no = list_number(r["list_no_raw"] or "")
     if column is None or list_no is None:
-        raise ReviewError(f"{q.id}: column {r['column_name']!r} is a list cell; write the"
-                          f" correction in {where.corrections_file} with entity and seq")
-    files.append_toml(Path(where.corrections_file), "correction", {
-        "fiscal_year": r["fiscal_year"], "call_round": r["call_round"], "list_no": list_no,
-        "column": column, "expected": r["ours"], "corrected": r["camelot"],
-        "reason": f"camelot's reading accepted in c3p review ({q.id})"}, note)
+        raise ReviewError(
+            f"{q.id}: column {r['column_name']!r} is a list cell; write the"
+            f" correction in {where.corrections_file} with entity and seq"
+        )
+    files.append_toml(
+        Path(where.corrections_file),
+        "correction",
+        {
+            "fiscal_year": r["fiscal_year"],
+            "call_round": r["call_round"],
+            "list_no": list_no,
+            "column": column,
+            "expected": r["ours"],
+            "corrected": r["camelot"],
+            "reason": f"camelot's reading accepted in c3p review ({q.id})",
+        },
+        note,
+    )
     files.load(where)
     return f"{where.corrections_file}: FY{r['fiscal_year']} no. {list_no} {column} -> camelot's reading"
 
@@ -354,8 +449,7 @@ def _answer_stale(where: files.Location, q: Question, accept: bool) -> str:
         raise ReviewError(f"{q.id}: the question names no decision file line ({q.where})")
     path, line = Path(m.group(1)), int(m.group(2))
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    end = next((i for i in range(line, len(lines)) if lines[i].lstrip().startswith("[[")),
-               len(lines))
+    end = next((i for i in range(line, len(lines)) if lines[i].lstrip().startswith("[[")), len(lines))
     if accept:
         if not q.printed:
             raise ReviewError(f"{q.id}: the row is gone from the list; nothing to re-apply to")
@@ -366,8 +460,10 @@ def _answer_stale(where: files.Location, q: Question, accept: bool) -> str:
         for i in range(line - 1, end):
             if lines[i].strip():
                 lines[i] = "# " + lines[i]
-        lines[line - 1] = lines[line - 1].rstrip("\n") + \
-            f"  # rejected by c3p review {q.id}: the list no longer prints what it expects\n"
+        lines[line - 1] = (
+            lines[line - 1].rstrip("\n")
+            + f"  # rejected by c3p review {q.id}: the list no longer prints what it expects\n"
+        )
     path.write_text("".join(lines), encoding="utf-8")
     files.load(where)
     return f"{path}:{line}: correction {'re-pointed' if accept else 'dropped'}"

@@ -13,6 +13,7 @@ Each list comes back as ``build_records`` lays one out (its rows table by table,
 organisations with the spellings seen in that list), so the publish merges kept and new lists
 the same way, in the same order, as a build from scratch would.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,7 +62,8 @@ class PublishedLists:
         lists = self._by_source
         for s in sources.to_pylist():
             lists[s["source_id"]] = PublishedList(
-                s, {name: [] for name in ("projects", *PROJECT_TABLES, "corrections_applied")})
+                s, {name: [] for name in ("projects", *PROJECT_TABLES, "corrections_applied")}
+            )
         list_of_project: dict[str, PublishedList] = {}
         for p in _rows(self.data_dir, "projects"):
             owner = lists.get(p["source_id"])
@@ -70,7 +72,7 @@ class PublishedLists:
                 list_of_project[p["project_id"]] = owner
         for name in PROJECT_TABLES:
             table = read_table(self.data_dir, name)  # None: published before the table existed
-            for r in (table.to_pylist() if table is not None else []):
+            for r in table.to_pylist() if table is not None else []:
                 owner = list_of_project.get(r["project_id"])
                 if owner is not None:
                     owner.tables[name].append(r)
@@ -78,7 +80,7 @@ class PublishedLists:
             if d["source_id"] in lists:
                 lists[d["source_id"]].disagreements.append(d)
         applied = read_table(self.data_dir, "corrections_applied")  # None: published before it
-        for c in (applied.to_pylist() if applied is not None else []):
+        for c in applied.to_pylist() if applied is not None else []:
             if c["source_id"] in lists:
                 lists[c["source_id"]].tables["corrections_applied"].append(c)
         orgs = {o["org_id"]: o for o in _rows(self.data_dir, "organizations")}
@@ -106,8 +108,11 @@ class PublishedLists:
 
     def untouched(self, run_lists: set[tuple[int, int]]) -> list[PublishedList]:
         """Every published source (and its rows) whose list is not in ``run_lists``."""
-        return [p for p in self._load().values()
-                if (p.source["fiscal_year"], p.source["call_round"]) not in run_lists]
+        return [
+            p
+            for p in self._load().values()
+            if (p.source["fiscal_year"], p.source["call_round"]) not in run_lists
+        ]
 
 
 def _organizations_of(published: PublishedList, orgs: dict[str, dict]) -> dict[str, dict]:
@@ -119,14 +124,18 @@ def _organizations_of(published: PublishedList, orgs: dict[str, dict]) -> dict[s
     out: dict[str, dict] = {}
     for p in published.tables["projects"]:
         mentions = [(p["proposer_org_id"], p["proposer_name_raw"])] if p["proposer_org_id"] else []
-        mentions += [(r["org_id"], r["name_raw"])
-                     for r in sorted(participants.get(p["project_id"], []), key=lambda r: r["seq"])]
+        mentions += [
+            (r["org_id"], r["name_raw"])
+            for r in sorted(participants.get(p["project_id"], []), key=lambda r: r["seq"])
+        ]
         for org_id, name_raw in mentions:
             entry = out.get(org_id)
             if entry is None:
-                entry = out[org_id] = {**{k: orgs[org_id][k] for k in ORG_ENTRY_FIELDS},
-                                       "aliases": [],
-                                       "former_ids": list(orgs[org_id].get("former_ids") or [])}
+                entry = out[org_id] = {
+                    **{k: orgs[org_id][k] for k in ORG_ENTRY_FIELDS},
+                    "aliases": [],
+                    "former_ids": list(orgs[org_id].get("former_ids") or []),
+                }
             if name_raw not in entry["aliases"]:
                 entry["aliases"].append(name_raw)
     return out
@@ -138,8 +147,12 @@ def _attributed(published: PublishedList, source_id: str) -> PublishedList:
     tables = {name: list(rows) for name, rows in published.tables.items()}
     for name in ("projects", "corrections_applied", "review"):
         tables[name] = [{**r, "source_id": source_id} for r in tables[name]]
-    return PublishedList(published.source, tables, published.organizations,
-                         [{**d, "source_id": source_id} for d in published.disagreements])
+    return PublishedList(
+        published.source,
+        tables,
+        published.organizations,
+        [{**d, "source_id": source_id} for d in published.disagreements],
+    )
 
 
 def _derive_missing(tables: dict[str, list[dict]]) -> None:

@@ -9,6 +9,7 @@ independent reading (camelot's), or with what the parser had to repair.
 published); ``review`` reasons publish the rows with ``sources.review_needed`` and the
 reasons in ``sources.review_reasons``, for a person to check against the PDF.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ def check_list(spec: SourceSpec, document: dict, list_numbers: list[int | None])
     if agreement is not None and agreement < settings.CROSSCHECK_FLOOR:
         found.quarantine.append(
             f"cross-check: camelot agrees on only {agreement:.1%} of cells"
-            f" (at least {settings.CROSSCHECK_FLOOR:.0%} required)")
+            f" (at least {settings.CROSSCHECK_FLOOR:.0%} required)"
+        )
     repairs = document.get("repairs", [])
     if repairs:
         more = f" (and {len(repairs) - 1} more)" if len(repairs) > 1 else ""
@@ -80,8 +82,9 @@ def _numbers(numbers: list[int | None], found: Findings) -> None:
         parts.append(f"missing {_ranges(missing)}")
     if extra:
         parts.append(f"beyond {len(numbers)} rows: {_ranges(extra)}")
-    found.quarantine.append(f"list numbers are not 1…{len(numbers)}: {'; '.join(parts)}"
-                            " (rows lost or misread)")
+    found.quarantine.append(
+        f"list numbers are not 1…{len(numbers)}: {'; '.join(parts)} (rows lost or misread)"
+    )
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -105,12 +108,10 @@ def _title(spec: SourceSpec, title: str | None, found: Findings) -> None:
     shown = text if len(text) <= 80 else text[:79] + "…"
     year = parse_fiscal_year(text)
     if year is not None and year != spec.fiscal_year:
-        found.quarantine.append(
-            f"the title names FY{year}, not FY{spec.fiscal_year}: 「{shown}」")
+        found.quarantine.append(f"the title names FY{year}, not FY{spec.fiscal_year}: 「{shown}」")
     call_round = parse_round(text)
     if call_round is not None and call_round != spec.call_round:
-        found.quarantine.append(
-            f"the title names round {call_round}, not {spec.call_round}: 「{shown}」")
+        found.quarantine.append(f"the title names round {call_round}, not {spec.call_round}: 「{shown}」")
     if not names_adoption_list(text) and any(w in text for w in CALL_WORDS):
         found.quarantine.append(f"the title is not an adoption list's: 「{shown}」")
     elif year is None:

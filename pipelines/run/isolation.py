@@ -16,6 +16,7 @@ Children come from a fork server (a clean single-threaded process with the extra
 already imported), not from forking the flow's multi-threaded process: a fork taken while
 another thread holds a lock can deadlock the child.
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -70,8 +71,14 @@ def _child(path: str, cross_check: bool, memory_mb: int, out) -> None:
         out.send(("pages", page_count(path), None))
         out.send(("ok", extract_document(path, cross_check=cross_check).to_dict(), None))
     except (MemoryError, OutOfMemory):
-        out.send(("error", path, f"out of memory: reading it needs more than the {memory_mb} MiB"
-                                 " allowed (C3P_EXTRACT_MEMORY_MB)"))
+        out.send(
+            (
+                "error",
+                path,
+                f"out of memory: reading it needs more than the {memory_mb} MiB"
+                " allowed (C3P_EXTRACT_MEMORY_MB)",
+            )
+        )
     except ExtractionError as exc:
         out.send(("error", exc.path, exc.reason))
     except Exception as exc:  # an extractor bug must not look like a hang
@@ -114,8 +121,7 @@ def _receive(conn, timeout: float):
     return conn.recv()
 
 
-def extract_with_time_limit(path: str, *, cross_check: bool = False,
-                            seconds: float | None = None):
+def extract_with_time_limit(path: str, *, cross_check: bool = False, seconds: float | None = None):
     """The document as ``Document.to_dict()`` (with ``crosscheck`` when asked for);
     raises ExtractionError or TimeLimitExceeded. ``seconds`` fixes the time limit (default:
     ``settings.extract_limits``, growing with the pages)."""
@@ -142,7 +148,8 @@ def extract_with_time_limit(path: str, *, cross_check: bool = False,
                 if time.monotonic() - started > allowed:
                     raise TimeLimitExceeded(
                         f"extraction stopped after {allowed:.3g} s (time limit for this PDF:"
-                        f" {limits.describe()})") from None
+                        f" {limits.describe()})"
+                    ) from None
                 continue
             if kind == "pages":
                 if seconds is None:

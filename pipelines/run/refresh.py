@@ -6,6 +6,7 @@ flow, ``flows.run_plan``; the scheduled flows in ``flows.py`` run it inside thei
 Deciding needs no Prefect and no pyarrow, so a no-op refresh stays fast. This module never
 imports ``flows``: only the CLI does.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,9 @@ class RefreshOutcome:
         return 0 if self.summary.get("status") in ("ok", "unchanged") else 1
 
 
-def resolve_sources(data_dir: Path, sources_file: str | None, discover: bool,
-                    notes: list[str]) -> tuple[list[SourceSpec], set[str]]:
+def resolve_sources(
+    data_dir: Path, sources_file: str | None, discover: bool, notes: list[str]
+) -> tuple[list[SourceSpec], set[str]]:
     """The lists of this run and the hosts downloads may go to."""
     site = settings.site_url()
     if sources_file:
@@ -94,17 +96,31 @@ def _discover(data_dir: Path, notes: list[str]) -> list[SourceSpec]:
 
     summary = crawler.CrawlSummary()
     with make_client(timeout=15.0) as client:
-        result, state = crawler.crawl(client, site, state=state, registry=registry.crawl_hints(),
-                                      polite=polite, backfill=backfill, progress=progress,
-                                      index=settings.press_index_url(), summary=summary)
+        result, state = crawler.crawl(
+            client,
+            site,
+            state=state,
+            registry=registry.crawl_hints(),
+            polite=polite,
+            backfill=backfill,
+            progress=progress,
+            index=settings.press_index_url(),
+            summary=summary,
+        )
     state.save(state_path)
     notes.extend(result.summary.lines())
     notes.extend(f"discovery: {e}" for e in result.errors)
     found = [
-        SourceSpec(url=settings.resolve(r.pdf_url), fiscal_year=r.fiscal_year,
-                   call_round=r.call_round, press_url=r.press_url, expected_count=r.adopted,
-                   origin="discovered")
-        for r in result.adoptions if r.pdf_url
+        SourceSpec(
+            url=settings.resolve(r.pdf_url),
+            fiscal_year=r.fiscal_year,
+            call_round=r.call_round,
+            press_url=r.press_url,
+            expected_count=r.adopted,
+            origin="discovered",
+        )
+        for r in result.adoptions
+        if r.pdf_url
     ]
     new = registry.add_discovered(data_dir, found)
     notes.extend(f"discovered new list: FY{s.fiscal_year} round {s.call_round} {s.url}" for s in new)
@@ -122,9 +138,13 @@ class Unchanged:
     projects: int = 0
 
 
-def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str],
-                    decisions_sha256: str | None = None,
-                    notes: list[str] | None = None) -> Unchanged | None:
+def nothing_changed(
+    specs: list[SourceSpec],
+    data_dir: Path,
+    hosts: set[str],
+    decisions_sha256: str | None = None,
+    notes: list[str] | None = None,
+) -> Unchanged | None:
     """An ``Unchanged`` when the published version is one whole version built by this
     pipeline version from exactly these lists with the same decision files, and every PDF
     answers 304 Not Modified to a conditional GET; None when a run has to decide.
@@ -144,23 +164,27 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str],
     if set(before) != {s.url for s in specs}:
         return None
     if problem := versions.whole_version_problem(data_dir):
-        notes.append(f"the published warehouse is not one whole version ({problem}):"
-                     " publishing it again")
+        notes.append(f"the published warehouse is not one whole version ({problem}): publishing it again")
         return None
     raw = RawStore(data_dir / "raw")
     good_by_url = raw.last_good_by_url()  # the manifest, read once
     checks = []
     for spec in specs:
         prev = before[spec.url]
-        if (prev["fiscal_year"], prev["call_round"]) != spec.list_key \
-                or prev["rows_expected"] != spec.expected_count:
+        if (prev["fiscal_year"], prev["call_round"]) != spec.list_key or prev[
+            "rows_expected"
+        ] != spec.expected_count:
             return None
         good = good_by_url.get(spec.url)
         # ok: the bytes its rows were read from; failed: the bytes that failed (a failed
         # download has none and is tried again)
         made_from = prev["published_sha256"] if prev["status"] == "ok" else prev["sha256"]
-        if good is None or made_from is None or good.sha256 != made_from \
-                or (prev["status"] != "ok" and prev["fetch_status"] == "failed"):
+        if (
+            good is None
+            or made_from is None
+            or good.sha256 != made_from
+            or (prev["status"] != "ok" and prev["fetch_status"] == "failed")
+        ):
             return None
         if not conditional_headers(good):  # the server gave no validator: only a download can tell
             return None
@@ -178,9 +202,11 @@ def nothing_changed(specs: list[SourceSpec], data_dir: Path, hosts: set[str],
             checked.append((spec, good))
             if prev["status"] != "ok" and good.sha256 is not None:
                 since = _first_seen(raw, spec.url, good.sha256) or str(prev["fetched_at"])
-                still_failing.append(f"FY{spec.fiscal_year} round {spec.call_round}: still"
-                                     f" {prev['status']} since {since} (same bytes,"
-                                     f" {good.sha256[:12]}): {prev['error']}")
+                still_failing.append(
+                    f"FY{spec.fiscal_year} round {spec.call_round}: still"
+                    f" {prev['status']} since {since} (same bytes,"
+                    f" {good.sha256[:12]}): {prev['error']}"
+                )
     return Unchanged(checked, still_failing, projects)
 
 
@@ -207,11 +233,15 @@ def _published_state(data_dir: Path) -> tuple[str, str | None, list[dict], int] 
     except duckdb.Error:
         return None  # unreadable now: a run rebuilds it
     try:
-        last = con.execute("SELECT pipeline_version, decisions_sha256 FROM runs"
-                           " WHERE status <> 'unchanged'"
-                           " ORDER BY started_at DESC, run_id DESC LIMIT 1").fetchone()
-        cur = con.execute("SELECT url, fiscal_year, call_round, status, error, rows_expected,"
-                          " sha256, published_sha256, fetch_status, fetched_at FROM sources")
+        last = con.execute(
+            "SELECT pipeline_version, decisions_sha256 FROM runs"
+            " WHERE status <> 'unchanged'"
+            " ORDER BY started_at DESC, run_id DESC LIMIT 1"
+        ).fetchone()
+        cur = con.execute(
+            "SELECT url, fiscal_year, call_round, status, error, rows_expected,"
+            " sha256, published_sha256, fetch_status, fetched_at FROM sources"
+        )
         columns = [d[0] for d in cur.description]
         rows = [dict(zip(columns, r)) for r in cur.fetchall()]
         projects = con.execute("SELECT count(*) FROM projects").fetchone()[0]
@@ -222,27 +252,48 @@ def _published_state(data_dir: Path) -> tuple[str, str | None, list[dict], int] 
     return (last[0], last[1], rows, projects) if last else None
 
 
-def _record_check(data_dir: Path, unchanged: Unchanged, command: str, started: datetime,
-                  decisions_sha256: str) -> None:
+def _record_check(
+    data_dir: Path, unchanged: Unchanged, command: str, started: datetime, decisions_sha256: str
+) -> None:
     """The no-op's check, kept: each 304 in ``raw/manifest.jsonl``, ``sources.checked_at``
     and a ``runs`` row (status unchanged), as a new version (``versions.record_check``)."""
     raw = RawStore(data_dir / "raw")
     checked_at = {}
     for spec, good in unchanged.checked:
         at = now_utc()
-        raw.record(ManifestEntry(url=spec.url, fetched_at=at, status="unchanged",
-                                 sha256=good.sha256, bytes=good.bytes, etag=good.etag,
-                                 last_modified=good.last_modified, http_status=304))
+        raw.record(
+            ManifestEntry(
+                url=spec.url,
+                fetched_at=at,
+                status="unchanged",
+                sha256=good.sha256,
+                bytes=good.bytes,
+                etag=good.etag,
+                last_modified=good.last_modified,
+                http_status=304,
+            )
+        )
         checked_at[spec.url] = at
     run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + os.urandom(3).hex()
-    versions.record_check(data_dir, run_id, checked_at, {
-        "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": command, "sources_seen": len(unchanged.checked), "sources_new": 0,
-        "sources_failed": len(unchanged.still_failing), "projects": unchanged.projects,
-        "status": "unchanged", "pipeline_version": PIPELINE_VERSION,
-        "decisions_sha256": decisions_sha256,
-    }, settings.writer_wait_s())
+    versions.record_check(
+        data_dir,
+        run_id,
+        checked_at,
+        {
+            "run_id": run_id,
+            "started_at": started.isoformat(timespec="seconds"),
+            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "command": command,
+            "sources_seen": len(unchanged.checked),
+            "sources_new": 0,
+            "sources_failed": len(unchanged.still_failing),
+            "projects": unchanged.projects,
+            "status": "unchanged",
+            "pipeline_version": PIPELINE_VERSION,
+            "decisions_sha256": decisions_sha256,
+        },
+        settings.writer_wait_s(),
+    )
 
 
 @dataclass
@@ -269,17 +320,26 @@ class Plan:
         ctx.decisions_dir = self.decisions.directory
         ctx.corrections_file = self.decisions.corrections_file
         if not self.force:  # --force reads every list again
-            ctx.reusable = reusable_lists(previous_sources(self.data_dir), self.cross_check,
-                                          self.decisions_sha256)
+            ctx.reusable = reusable_lists(
+                previous_sources(self.data_dir), self.cross_check, self.decisions_sha256
+            )
         ctx.notes.extend(self.notes)
         return ctx
 
 
 @contextmanager
-def planned(data_dir: Path, *, sources_file: str | None = None, discover: bool = True,
-            command: str = "refresh", cross_check: bool = True, force: bool = False,
-            only: list[tuple[int, int]] | None = None, decisions_dir: str | None = None,
-            corrections_file: str | None = None):
+def planned(
+    data_dir: Path,
+    *,
+    sources_file: str | None = None,
+    discover: bool = True,
+    command: str = "refresh",
+    cross_check: bool = True,
+    force: bool = False,
+    only: list[tuple[int, int]] | None = None,
+    decisions_dir: str | None = None,
+    corrections_file: str | None = None,
+):
     """Decide the refresh of the local ``data_dir``, holding its lock for the block: yields
     a ``RefreshOutcome`` when nothing changed (the check already recorded), else a ``Plan``.
     Refuses (``RunRefused``, exit 2) on bad decision files, unknown ``--only`` lists, no
@@ -294,8 +354,10 @@ def planned(data_dir: Path, *, sources_file: str | None = None, discover: bool =
     try:
         lock.acquire(timeout=LOCK_WAIT_S)
     except Timeout:
-        raise RunRefused(f"another refresh is running on {data_dir} (lock {data_dir / '.lock'});"
-                         " try again when it has finished") from None
+        raise RunRefused(
+            f"another refresh is running on {data_dir} (lock {data_dir / '.lock'});"
+            " try again when it has finished"
+        ) from None
     forget = interrupts.on_exit(lambda: shutil.rmtree(data_dir / ".work", ignore_errors=True))
     try:
         started = datetime.now(timezone.utc)
@@ -310,8 +372,9 @@ def planned(data_dir: Path, *, sources_file: str | None = None, discover: bool =
         if only:
             missing = set(only) - {s.list_key for s in specs}
             if missing:
-                raise RunRefused("no source for " + ", ".join(
-                    f"FY{fy} round {r}" for fy, r in sorted(missing)))
+                raise RunRefused(
+                    "no source for " + ", ".join(f"FY{fy} round {r}" for fy, r in sorted(missing))
+                )
             specs = [s for s in specs if s.list_key in set(only)]
         if not specs:
             raise RunRefused("no sources to fetch")
@@ -319,19 +382,26 @@ def planned(data_dir: Path, *, sources_file: str | None = None, discover: bool =
             versions.wait_for_no_writer(data_dir, settings.writer_wait_s())
         except versions.WarehouseBusy as exc:
             raise RunRefused(str(exc)) from None
-        unchanged = None if force else nothing_changed(specs, data_dir, hosts,
-                                                       decided.fingerprint, notes)
+        unchanged = None if force else nothing_changed(specs, data_dir, hosts, decided.fingerprint, notes)
         if unchanged is not None:
             try:
                 _record_check(data_dir, unchanged, command, started, decided.fingerprint)
             except versions.WarehouseBusy as exc:
                 raise RunRefused(str(exc)) from None
-            yield RefreshOutcome({"status": "unchanged", "sources": [], "projects": None,
-                                  "still_failing": unchanged.still_failing},
-                                 nothing_changed=True, notes=notes)
+            yield RefreshOutcome(
+                {
+                    "status": "unchanged",
+                    "sources": [],
+                    "projects": None,
+                    "still_failing": unchanged.still_failing,
+                },
+                nothing_changed=True,
+                notes=notes,
+            )
             return
-        yield Plan(data_dir, specs, hosts, command, cross_check, force, bool(only), where,
-                   decided.fingerprint, notes)
+        yield Plan(
+            data_dir, specs, hosts, command, cross_check, force, bool(only), where, decided.fingerprint, notes
+        )
     finally:
         shutil.rmtree(data_dir / ".work", ignore_errors=True)  # a failed run's files too
         forget()
@@ -348,8 +418,9 @@ def _clear_leftovers(data_dir: Path, notes: list[str]) -> None:
         notes.extend(raw.problems())
 
 
-def run_refresh(data_dir: str | Path, *, execute: Callable[[Plan], "RefreshOutcome"],
-                **options) -> RefreshOutcome:
+def run_refresh(
+    data_dir: str | Path, *, execute: Callable[[Plan], "RefreshOutcome"], **options
+) -> RefreshOutcome:
     """Refresh the warehouse in ``data_dir`` (a folder or an fsspec URL: then on a local
     copy, pushed back after, ``remote.synced``): decide (``planned``), and ``execute`` the
     plan when there is one. One refresh at a time per data directory."""

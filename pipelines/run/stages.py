@@ -3,6 +3,7 @@
 Every stage takes and returns small JSON-able dicts (paths and ids, not tables): the
 documents and records of a run live as files in ``DATA_DIR/.work/<run_id>/``.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,13 @@ from pipelines.run import integrity
 from pipelines.run.isolation import TimeLimitExceeded, extract_with_time_limit
 from pipelines.download.raw_store import RawStore
 from pipelines.run.reconcile import reconcile
-from pipelines.warehouse.records import ListError, build_records, code_tables, merge_organizations, with_activity
+from pipelines.warehouse.records import (
+    ListError,
+    build_records,
+    code_tables,
+    merge_organizations,
+    with_activity,
+)
 from pipelines.settings import PIPELINE_VERSION
 from pipelines.sources.spec import SourceSpec
 from normalizers.orgs import near_matches
@@ -61,36 +68,43 @@ class RunContext:
 
     @property
     def decisions(self) -> decision_files.Location:
-        return decision_files.locate(self.data_dir, self.decisions_dir or None,
-                                     self.corrections_file or None)
+        return decision_files.locate(self.data_dir, self.decisions_dir or None, self.corrections_file or None)
 
 
-def new_context(data_dir: Path, command: str, allowed_hosts: set[str],
-                cross_check: bool = False) -> RunContext:
+def new_context(
+    data_dir: Path, command: str, allowed_hosts: set[str], cross_check: bool = False
+) -> RunContext:
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
-    return RunContext(str(data_dir), run_id, started.isoformat(timespec="seconds"), command,
-                      sorted(allowed_hosts), cross_check)
+    return RunContext(
+        str(data_dir),
+        run_id,
+        started.isoformat(timespec="seconds"),
+        command,
+        sorted(allowed_hosts),
+        cross_check,
+    )
 
 
 def rows_version(decisions_sha256: str = "") -> str:
     """What made a list's rows: the pipeline version and, when there are any, the analyst's
     decision files (corrections are applied in the records stage)."""
-    return f"{PIPELINE_VERSION} decisions {decisions_sha256[:10]}" if decisions_sha256 \
-        else PIPELINE_VERSION
+    return f"{PIPELINE_VERSION} decisions {decisions_sha256[:10]}" if decisions_sha256 else PIPELINE_VERSION
 
 
-def reusable_lists(previous: list[dict], cross_check: bool,
-                   decisions_sha256: str = "") -> dict[str, dict]:
+def reusable_lists(previous: list[dict], cross_check: bool, decisions_sha256: str = "") -> dict[str, dict]:
     """Sources whose published rows a run keeps, without reading the PDF again, when the
     bytes fetched now are the bytes they were read from: published ok by this pipeline
     version and these decision files, with the same cross-check setting."""
     made_by = rows_version(decisions_sha256)
-    return {p["source_id"]: {"sha256": p["published_sha256"], "rows_extracted": p["rows_extracted"]}
-            for p in previous
-            if p["status"] == "ok" and p["published_sha256"]
-            and p.get("pipeline_version") == made_by
-            and (p["crosscheck_agreement"] is not None) == cross_check}
+    return {
+        p["source_id"]: {"sha256": p["published_sha256"], "rows_extracted": p["rows_extracted"]}
+        for p in previous
+        if p["status"] == "ok"
+        and p["published_sha256"]
+        and p.get("pipeline_version") == made_by
+        and (p["crosscheck_agreement"] is not None) == cross_check
+    }
 
 
 def may_reuse(spec: dict, ctx: RunContext) -> bool:
@@ -104,15 +118,15 @@ def reused_stages(spec: dict, fetched: dict, ctx: RunContext) -> tuple[dict, dic
     published = ctx.reusable.get(SourceSpec(**spec).source_id)
     if published is None or fetched["status"] == "failed" or fetched["sha256"] != published["sha256"]:
         return None
-    return ({"ok": True, "reused": True},
-            {"ok": True, "reused": True, "rows_extracted": published["rows_extracted"],
-             "warnings": []})
+    return (
+        {"ok": True, "reused": True},
+        {"ok": True, "reused": True, "rows_extracted": published["rows_extracted"], "warnings": []},
+    )
 
 
 def fetch_stage(spec: dict, ctx: RunContext) -> dict:
     """Download one list (conditional GET); a failure is a result, never an exception."""
-    result = fetch(spec["url"], ctx.raw, run_client(ctx.run_id), set(ctx.allowed_hosts),
-                   force=ctx.force)
+    result = fetch(spec["url"], ctx.raw, run_client(ctx.run_id), set(ctx.allowed_hosts), force=ctx.force)
     return asdict(result)
 
 
@@ -156,9 +170,13 @@ def _extract_file(pdf_path: str, name: str, ctx: RunContext) -> dict:
     out = ctx.work_dir / f"{name}.document.json"
     out.write_text(json.dumps(document, ensure_ascii=False))
     check = document.get("crosscheck") or {}
-    return {"ok": True, "document": str(out), "pages": document["pages"],
-            "crosscheck_agreement": check.get("agreement"),
-            "disagreements": check.get("disagreements", [])}
+    return {
+        "ok": True,
+        "document": str(out),
+        "pages": document["pages"],
+        "crosscheck_agreement": check.get("agreement"),
+        "disagreements": check.get("disagreements", []),
+    }
 
 
 def records_stage(spec: dict, fetched: dict, extracted: dict, ctx: RunContext) -> dict:
@@ -166,32 +184,48 @@ def records_stage(spec: dict, fetched: dict, extracted: dict, ctx: RunContext) -
     source = SourceSpec(**spec)
     if not extracted["ok"]:
         return {"ok": False, "error": extracted["error"], "stage": extracted["stage"]}
-    return _records_from_document(source, extracted["document"], fetched["sha256"],
-                                  source.source_id, ctx)
+    return _records_from_document(source, extracted["document"], fetched["sha256"], source.source_id, ctx)
 
 
-def _records_from_document(source: SourceSpec, document_path: str, sha256: str, name: str,
-                           ctx: RunContext) -> dict:
+def _records_from_document(
+    source: SourceSpec, document_path: str, sha256: str, name: str, ctx: RunContext
+) -> dict:
     data = json.loads(Path(document_path).read_text())
     doc = document_from_dict(data)
     try:
-        recs = build_records(doc, fiscal_year=source.fiscal_year, call_round=source.call_round,
-                             source_id=source.source_id, sha256=sha256,
-                             decisions=decision_files.load(ctx.decisions))
+        recs = build_records(
+            doc,
+            fiscal_year=source.fiscal_year,
+            call_round=source.call_round,
+            source_id=source.source_id,
+            sha256=sha256,
+            decisions=decision_files.load(ctx.decisions),
+        )
     except ListError as exc:
         return {"ok": False, "error": str(exc), "stage": "records"}
     found = integrity.check_list(source, data, [p["list_no"] for p in recs.tables["projects"]])
     # the cross-check's cells as published, made while the document is at hand (it is read
     # once: the publish reads only this file)
-    disagreements = [_disagreement_row(source, data["tables"], d)
-                     for d in (data.get("crosscheck") or {}).get("disagreements", [])]
+    disagreements = [
+        _disagreement_row(source, data["tables"], d)
+        for d in (data.get("crosscheck") or {}).get("disagreements", [])
+    ]
     out = ctx.work_dir / f"{name}.records.json"
-    out.write_text(json.dumps({"tables": recs.tables, "organizations": recs.organizations,
-                               "disagreements": disagreements}, ensure_ascii=False))
-    return {"ok": True, "records": str(out), "rows_extracted": recs.rows_extracted,
-            "warnings": recs.warnings, "quarantine": found.quarantine,
-            "review_reasons": found.review,
-            "errors": [f"{source.source_id}: {p}" for p in doc.problems]}
+    out.write_text(
+        json.dumps(
+            {"tables": recs.tables, "organizations": recs.organizations, "disagreements": disagreements},
+            ensure_ascii=False,
+        )
+    )
+    return {
+        "ok": True,
+        "records": str(out),
+        "rows_extracted": recs.rows_extracted,
+        "warnings": recs.warnings,
+        "quarantine": found.quarantine,
+        "review_reasons": found.review,
+        "errors": [f"{source.source_id}: {p}" for p in doc.problems],
+    }
 
 
 def previous_sources(data_dir: Path) -> list[dict]:
@@ -199,8 +233,9 @@ def previous_sources(data_dir: Path) -> list[dict]:
     return table.to_pylist() if table is not None else []
 
 
-def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list[dict],
-                         records: list[dict], ctx: RunContext) -> dict:
+def assemble_and_publish(
+    specs: list[dict], fetched: list[dict], extracted: list[dict], records: list[dict], ctx: RunContext
+) -> dict:
     """Reconcile the lists and publish atomically: the rows of every list read in this run,
     plus, as published before (``carry_over``), those of unchanged lists, the previous good
     version of lists that failed, and under ``--only`` the lists not in the run."""
@@ -209,10 +244,18 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
     decided = decision_files.load(ctx.decisions)
     verdicts = reconcile(sources, records, published.sources())
 
-    tables: dict[str, list[dict]] = {n: [] for n in
-                                     ("projects", "participants", "domestic_cities",
-                                      "partner_cities", "project_fields", "corrections_applied",
-                                      "review")}
+    tables: dict[str, list[dict]] = {
+        n: []
+        for n in (
+            "projects",
+            "participants",
+            "domestic_cities",
+            "partner_cities",
+            "project_fields",
+            "corrections_applied",
+            "review",
+        )
+    }
     org_parts, source_rows, disagreements = [], [], []
     warnings: list[str] = []
     errors: list[str] = []
@@ -233,8 +276,7 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
             reused.add(spec.source_id)
         elif verdict.status == "ok":
             data = json.loads(Path(r["records"]).read_text())
-            kept = PublishedList({}, data["tables"], data["organizations"],
-                                 data["disagreements"])
+            kept = PublishedList({}, data["tables"], data["organizations"], data["disagreements"])
             made_by = rows_version(decided.fingerprint)
         elif verdict.owns_list:  # its previous good version, if any, stays published
             kept = published.of_list(spec.list_key, as_source=spec.source_id)
@@ -245,52 +287,88 @@ def assemble_and_publish(specs: list[dict], fetched: list[dict], extracted: list
         errors.extend(r.get("errors", []))
         pub_rows = kept.tables["projects"] if kept is not None else []
         from_run = previous or e
-        source_rows.append({
-            "source_id": spec.source_id, "fiscal_year": spec.fiscal_year,
-            "call_round": spec.call_round, "url": spec.url, "press_url": spec.press_url,
-            "origin": spec.origin, "sha256": f.get("sha256"), "bytes": f.get("bytes"),
-            "fetched_at": datetime.fromisoformat(f["fetched_at"]), "fetch_status": f["status"],
-            "checked_at": datetime.fromisoformat(f["fetched_at"]),
-            "pages": from_run.get("pages"), "status": verdict.status, "error": verdict.error,
-            "rows_extracted": r.get("rows_extracted"), "rows_expected": spec.expected_count,
-            "rows_published": len(pub_rows),
-            "published_sha256": pub_rows[0]["source_sha256"] if pub_rows else None,
-            "crosscheck_agreement": from_run.get("crosscheck_agreement"),
-            "review_reasons": _review_reasons(verdict, r, kept),
-            "pipeline_version": made_by if pub_rows else None,
-        })
+        source_rows.append(
+            {
+                "source_id": spec.source_id,
+                "fiscal_year": spec.fiscal_year,
+                "call_round": spec.call_round,
+                "url": spec.url,
+                "press_url": spec.press_url,
+                "origin": spec.origin,
+                "sha256": f.get("sha256"),
+                "bytes": f.get("bytes"),
+                "fetched_at": datetime.fromisoformat(f["fetched_at"]),
+                "fetch_status": f["status"],
+                "checked_at": datetime.fromisoformat(f["fetched_at"]),
+                "pages": from_run.get("pages"),
+                "status": verdict.status,
+                "error": verdict.error,
+                "rows_extracted": r.get("rows_extracted"),
+                "rows_expected": spec.expected_count,
+                "rows_published": len(pub_rows),
+                "published_sha256": pub_rows[0]["source_sha256"] if pub_rows else None,
+                "crosscheck_agreement": from_run.get("crosscheck_agreement"),
+                "review_reasons": _review_reasons(verdict, r, kept),
+                "pipeline_version": made_by if pub_rows else None,
+            }
+        )
     if ctx.keep_other_lists:
         for kept in published.untouched({s.list_key for s in sources}):
             add(kept)
             source_rows.append(kept.source)
-    acknowledgements.apply(source_rows, disagreements,
-                           acknowledgements.load(Path(ctx.data_dir), warnings))
+    acknowledgements.apply(source_rows, disagreements, acknowledgements.load(Path(ctx.data_dir), warnings))
     integrity.flag_for_review(source_rows, disagreements)
-    organizations = with_activity(merge_organizations(org_parts), tables["projects"],
-                                  tables["participants"])
+    organizations = with_activity(merge_organizations(org_parts), tables["projects"], tables["participants"])
     warnings.extend(
         f"possibly one organisation, not merged (decide in organizations.toml, or c3p review):"
         f" {a} ~ {b} ({score})"
         for a, b, score in near_matches([alias for o in organizations for alias in o["aliases"]])
-        if not decided.normalizer.orgs.decided_pair(a, b))
+        if not decided.normalizer.orgs.decided_pair(a, b)
+    )
     runs = _runs_rows(ctx, source_rows, len(tables["projects"]), decided.fingerprint)
-    publishing.publish(Path(ctx.data_dir), {
-        **tables, **code_tables(), "sources": source_rows, "organizations": organizations,
-        "runs": runs, "crosscheck_disagreements": disagreements,
-        "releases": release_rows(Path(ctx.data_dir)),
-    }, ctx.run_id)
+    publishing.publish(
+        Path(ctx.data_dir),
+        {
+            **tables,
+            **code_tables(),
+            "sources": source_rows,
+            "organizations": organizations,
+            "runs": runs,
+            "crosscheck_disagreements": disagreements,
+            "releases": release_rows(Path(ctx.data_dir)),
+        },
+        ctx.run_id,
+    )
     shutil.rmtree(Path(ctx.data_dir) / ".work", ignore_errors=True)
     return {
         "run_id": ctx.run_id,
-        "sources": [{**{k: s[k] for k in ("source_id", "fiscal_year", "call_round", "url",
-                                          "status", "error", "rows_extracted", "rows_published",
-                                          "fetch_status", "crosscheck_agreement",
-                                          "review_reasons")},
-                     "disagreements": sum(1 for d in disagreements  # not yet acknowledged
-                                          if d["source_id"] == s["source_id"]
-                                          and not d["acknowledged"]),
-                     "reused": s["source_id"] in reused}
-                    for s in source_rows],
+        "sources": [
+            {
+                **{
+                    k: s[k]
+                    for k in (
+                        "source_id",
+                        "fiscal_year",
+                        "call_round",
+                        "url",
+                        "status",
+                        "error",
+                        "rows_extracted",
+                        "rows_published",
+                        "fetch_status",
+                        "crosscheck_agreement",
+                        "review_reasons",
+                    )
+                },
+                "disagreements": sum(
+                    1
+                    for d in disagreements  # not yet acknowledged
+                    if d["source_id"] == s["source_id"] and not d["acknowledged"]
+                ),
+                "reused": s["source_id"] in reused,
+            }
+            for s in source_rows
+        ],
         "reused": len(reused),
         "projects": len(tables["projects"]),
         "participants": len(tables["participants"]),
@@ -315,30 +393,36 @@ def _disagreement_row(spec: SourceSpec, tables: list[dict], d: dict) -> dict:
     table = tables[d["table_no"] - 1]
     row = table["rows"][d["row_no"] - 1]
     return {
-        "source_id": spec.source_id, "fiscal_year": spec.fiscal_year,
-        "call_round": spec.call_round, "table_no": d["table_no"], "row_no": d["row_no"],
+        "source_id": spec.source_id,
+        "fiscal_year": spec.fiscal_year,
+        "call_round": spec.call_round,
+        "table_no": d["table_no"],
+        "row_no": d["row_no"],
         "list_no_raw": row["cells"][0] if row["cells"] else None,
-        "column_name": table["header"][d["column_no"] - 1], "page_first": min(row["pages"]),
-        "ours": d["ours"], "camelot": d["camelot"],
+        "column_name": table["header"][d["column_no"] - 1],
+        "page_first": min(row["pages"]),
+        "ours": d["ours"],
+        "camelot": d["camelot"],
     }
 
 
-def _runs_rows(ctx: RunContext, source_rows: list[dict], projects: int,
-               decisions_sha256: str) -> list[dict]:
+def _runs_rows(ctx: RunContext, source_rows: list[dict], projects: int, decisions_sha256: str) -> list[dict]:
     previous = publishing.read_table(Path(ctx.data_dir), "runs")
     rows = previous.to_pylist() if previous is not None else []
     failed = sum(1 for s in source_rows if s["status"] != "ok")
-    rows.append({
-        "run_id": ctx.run_id,
-        "started_at": datetime.fromisoformat(ctx.started_at),
-        "finished_at": datetime.now(timezone.utc).replace(microsecond=0),
-        "command": ctx.command,
-        "sources_seen": len(source_rows),
-        "sources_new": sum(1 for s in source_rows if s["fetch_status"] == "downloaded"),
-        "sources_failed": failed,
-        "projects": projects,
-        "status": "ok" if failed == 0 else "failed" if failed == len(source_rows) else "partial",
-        "pipeline_version": PIPELINE_VERSION,
-        "decisions_sha256": decisions_sha256,
-    })
+    rows.append(
+        {
+            "run_id": ctx.run_id,
+            "started_at": datetime.fromisoformat(ctx.started_at),
+            "finished_at": datetime.now(timezone.utc).replace(microsecond=0),
+            "command": ctx.command,
+            "sources_seen": len(source_rows),
+            "sources_new": sum(1 for s in source_rows if s["fetch_status"] == "downloaded"),
+            "sources_failed": failed,
+            "projects": projects,
+            "status": "ok" if failed == 0 else "failed" if failed == len(source_rows) else "partial",
+            "pipeline_version": PIPELINE_VERSION,
+            "decisions_sha256": decisions_sha256,
+        }
+    )
     return rows

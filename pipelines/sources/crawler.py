@@ -23,6 +23,7 @@ state file, the politeness rules and the releases found all change together on e
 request); the grammar of titles and the reading of pages are already apart
 (``release_titles.py``, ``press_pages.py``).
 """
+
 from __future__ import annotations
 
 import json
@@ -38,18 +39,44 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from pipelines.sources.press_pages import Attachment, ListedRelease, ListingPage, ReleasePage, \
-    canonical_release_url, decode_html, find_attachment, read_listing, read_release, resolve_url
-from pipelines.sources.release_titles import TitleInfo, parse_counts, parse_cumulative, \
-    parse_fiscal_year, parse_round, parse_title
+from pipelines.sources.press_pages import (
+    Attachment,
+    ListedRelease,
+    ListingPage,
+    ReleasePage,
+    canonical_release_url,
+    decode_html,
+    find_attachment,
+    read_listing,
+    read_release,
+    resolve_url,
+)
+from pipelines.sources.release_titles import (
+    TitleInfo,
+    parse_counts,
+    parse_cumulative,
+    parse_fiscal_year,
+    parse_round,
+    parse_title,
+)
 
-__all__ = ["CrawlState", "CrawlSummary", "DiscoveredRelease", "DiscoveryResult", "Politeness",
-           "STATE_FILE", "crawl", "index_url"]
+__all__ = [
+    "CrawlState",
+    "CrawlSummary",
+    "DiscoveredRelease",
+    "DiscoveryResult",
+    "Politeness",
+    "STATE_FILE",
+    "crawl",
+    "index_url",
+]
 
 STATE_FILE = "crawl_state.json"
 STATE_VERSION = 1
-DEFAULT_USER_AGENT = ("c3p-warehouse/0.2 (adoption-list crawler of the City-to-City Collaboration"
-                      " programme; reads press releases only, one page at a time)")
+DEFAULT_USER_AGENT = (
+    "c3p-warehouse/0.2 (adoption-list crawler of the City-to-City Collaboration"
+    " programme; reads press releases only, one page at a time)"
+)
 
 
 def index_url(site_url: str) -> str:
@@ -137,19 +164,26 @@ class CrawlSummary:
     adoptions_without_pdf: int = 0
 
     def lines(self) -> list[str]:
-        out = [f"crawl: {self.requests} request(s) of {self.max_pages} allowed"
-               f" ({self.not_modified} not modified); {self.months_read} of"
-               f" {self.months_in_archive} archive month(s) read; {self.releases_read}"
-               f" release page(s) read",
-               f"crawl: {self.adoptions_known} adoption release(s) known, {self.adoptions_new}"
-               f" new in this run, {self.adoptions_without_pdf} without a PDF link"]
+        out = [
+            f"crawl: {self.requests} request(s) of {self.max_pages} allowed"
+            f" ({self.not_modified} not modified); {self.months_read} of"
+            f" {self.months_in_archive} archive month(s) read; {self.releases_read}"
+            f" release page(s) read",
+            f"crawl: {self.adoptions_known} adoption release(s) known, {self.adoptions_new}"
+            f" new in this run, {self.adoptions_without_pdf} without a PDF link",
+        ]
         if self.robots_blocked:
-            out.append(f"crawl: robots.txt forbids {len(self.robots_blocked)} page(s): "
-                       + ", ".join(self.robots_blocked[:3]))
+            out.append(
+                f"crawl: robots.txt forbids {len(self.robots_blocked)} page(s): "
+                + ", ".join(self.robots_blocked[:3])
+            )
         if self.not_fetched:
-            out.append(f"crawl: page budget ({self.max_pages}) spent, {len(self.not_fetched)}"
-                       " page(s) left for the next run: " + ", ".join(self.not_fetched[:3])
-                       + (" …" if len(self.not_fetched) > 3 else ""))
+            out.append(
+                f"crawl: page budget ({self.max_pages}) spent, {len(self.not_fetched)}"
+                " page(s) left for the next run: "
+                + ", ".join(self.not_fetched[:3])
+                + (" …" if len(self.not_fetched) > 3 else "")
+            )
         return out
 
 
@@ -201,21 +235,34 @@ class CrawlState:
         except FileNotFoundError:
             return cls(site)
         except (ValueError, UnicodeDecodeError) as exc:
-            return cls(site, problem=f"{path}: unreadable crawl state ({exc}); reading the whole archive again")
+            return cls(
+                site, problem=f"{path}: unreadable crawl state ({exc}); reading the whole archive again"
+            )
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            return cls(site, problem=f"{path}: not a crawl state of version {STATE_VERSION}; reading the whole archive again")
+            return cls(
+                site,
+                problem=f"{path}: not a crawl state of version {STATE_VERSION}; reading the whole archive again",
+            )
         if data.get("site") != site:
-            return cls(site, problem=f"{path}: crawl state of {data.get('site')}, not {site}; reading the whole archive again")
-        return cls(site, dict(data.get("months") or {}), dict(data.get("releases") or {}),
-                   dict(data.get("last_crawl") or {}))
+            return cls(
+                site,
+                problem=f"{path}: crawl state of {data.get('site')}, not {site}; reading the whole archive again",
+            )
+        return cls(
+            site,
+            dict(data.get("months") or {}),
+            dict(data.get("releases") or {}),
+            dict(data.get("last_crawl") or {}),
+        )
 
     def save(self, path: Path) -> None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         body = {k: v for k, v in asdict(self).items() if k != "problem"}
-        tmp.write_text(json.dumps({"version": STATE_VERSION, **body}, ensure_ascii=False,
-                                  indent=1), encoding="utf-8")
+        tmp.write_text(
+            json.dumps({"version": STATE_VERSION, **body}, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         tmp.replace(path)
 
     def known(self) -> list[DiscoveredRelease]:
@@ -243,10 +290,16 @@ class _Budget(Exception):
 class _Fetcher:
     """GETs pages of one site: budget, delay, robots.txt, same-host redirects, progress."""
 
-    def __init__(self, client: httpx.Client, site: str, polite: Politeness,
-                 summary: CrawlSummary, errors: list[str],
-                 progress: Callable[[str], None] | None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        site: str,
+        polite: Politeness,
+        summary: CrawlSummary,
+        errors: list[str],
+        progress: Callable[[str], None] | None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.client, self.site, self.polite = client, _host_key(site), polite
         self.summary, self.errors, self.progress, self.sleep = summary, errors, progress, sleep
         self.robots: urllib.robotparser.RobotFileParser | None = None
@@ -265,8 +318,9 @@ class _Fetcher:
                 self.sleep(wait)
         self.summary.requests += 1
         try:
-            return self.client.get(url, headers={"User-Agent": self.polite.user_agent, **headers},
-                                   follow_redirects=False)
+            return self.client.get(
+                url, headers={"User-Agent": self.polite.user_agent, **headers}, follow_redirects=False
+            )
         finally:
             self._last = time.monotonic()
 
@@ -282,8 +336,7 @@ class _Fetcher:
             return
         self._say(f"GET {url} -> {response.status_code}")
         if response.status_code == 200:
-            parser.parse(decode_html(response.content, response.headers.get("content-type"))
-                         .splitlines())
+            parser.parse(decode_html(response.content, response.headers.get("content-type")).splitlines())
         elif response.status_code in (401, 403):
             parser.disallow_all = True  # type: ignore[attr-defined]
         else:
@@ -309,8 +362,9 @@ class _Fetcher:
                 target = resolve_url(current, response.headers.get("location", ""))
                 if target is None or _host_key(target) != self.site:
                     self._say(f"GET {url} -> {response.status_code} off-site redirect")
-                    self.errors.append(f"{url}: redirected off-site to"
-                                       f" {target or response.headers.get('location')!r}")
+                    self.errors.append(
+                        f"{url}: redirected off-site to {target or response.headers.get('location')!r}"
+                    )
                     return None
                 current = target
             else:
@@ -342,8 +396,9 @@ def _html(response: httpx.Response) -> str:
 # --------------------------------------------------------------------------- reading a release
 
 
-def release_from_page(page: ReleasePage, *, listed: ListedRelease | None = None,
-                      expected: "RegistryHint | None" = None) -> tuple[DiscoveredRelease | None, str | None]:
+def release_from_page(
+    page: ReleasePage, *, listed: ListedRelease | None = None, expected: "RegistryHint | None" = None
+) -> tuple[DiscoveredRelease | None, str | None]:
     """What a release page says, or ``(None, reason)`` when it is not a release of the
     programme this crawler keeps.  ``listed``: how a listing showed it (title and date
     stand in for what the page lacks); ``expected``: what the registry says of it."""
@@ -381,10 +436,14 @@ def release_from_page(page: ReleasePage, *, listed: ListedRelease | None = None,
     applications, adopted = parse_counts(page.text) if kind == "adoption" else (None, None)
     cumulative = parse_cumulative(page.text)
     return DiscoveredRelease(
-        fiscal_year=fiscal_year, call_round=call_round, kind=kind, title=title or "",
+        fiscal_year=fiscal_year,
+        call_round=call_round,
+        kind=kind,
+        title=title or "",
         press_url=canonical_release_url(page.url),
         pdf_url=attachment.url if attachment is not None and attachment.is_pdf else None,
-        applications=applications, adopted=adopted,
+        applications=applications,
+        adopted=adopted,
         date=page.date or (listed.date if listed is not None else None),
         round_stated=round_stated,
         attachment_title=attachment.text if attachment is not None else None,
@@ -409,8 +468,7 @@ class RegistryHint:
 
 
 class _Crawl:
-    def __init__(self, fetcher: _Fetcher, state: CrawlState, result: DiscoveryResult,
-                 backfill: bool) -> None:
+    def __init__(self, fetcher: _Fetcher, state: CrawlState, result: DiscoveryResult, backfill: bool) -> None:
         self.fetcher, self.state, self.result, self.backfill = fetcher, state, result, backfill
         self.read_months: set[str] = set()
 
@@ -418,8 +476,9 @@ class _Crawl:
         self.state.releases[release.press_url] = asdict(release)
         self.result.new.append(release)
 
-    def read_release(self, url: str, listed: ListedRelease | None = None,
-                     hint: RegistryHint | None = None) -> None:
+    def read_release(
+        self, url: str, listed: ListedRelease | None = None, hint: RegistryHint | None = None
+    ) -> None:
         response = self.fetcher.fetch(url)
         if response is None:
             return
@@ -430,8 +489,9 @@ class _Crawl:
             self.result.errors.append(f"{url}: {reason}; release skipped")
             return
         if hint is not None and release.press_url != canonical_release_url(url):
-            release = DiscoveredRelease.from_dict({**asdict(release),
-                                                   "press_url": canonical_release_url(url)})
+            release = DiscoveredRelease.from_dict(
+                {**asdict(release), "press_url": canonical_release_url(url)}
+            )
         self.remember(release)
 
     def read_listing(self, url: str, conditional: bool) -> ListingPage | None:
@@ -482,8 +542,11 @@ class _Crawl:
             for url in sorted(archive, key=archive.__getitem__, reverse=True):
                 if url in self.state.months and url not in newest and not self.backfill:
                     # not read again; a release it listed that failed last time is retried
-                    self.releases_of(ListingPage(url, [], [
-                        ListedRelease(*r) for r in self.state.months[url].get("releases", [])]))
+                    self.releases_of(
+                        ListingPage(
+                            url, [], [ListedRelease(*r) for r in self.state.months[url].get("releases", [])]
+                        )
+                    )
                     continue
                 if url in self.read_months:
                     continue
@@ -497,11 +560,19 @@ class _Crawl:
         self.result.summary.months_in_archive = len(archive)
 
 
-def crawl(client: httpx.Client, site_url: str, *, state: CrawlState | None = None,
-          registry: Iterable[RegistryHint] = (), polite: Politeness | None = None,
-          backfill: bool = False, progress: Callable[[str], None] | None = None,
-          index: str | None = None, summary: CrawlSummary | None = None,
-          sleep: Callable[[float], None] = time.sleep) -> tuple[DiscoveryResult, CrawlState]:
+def crawl(
+    client: httpx.Client,
+    site_url: str,
+    *,
+    state: CrawlState | None = None,
+    registry: Iterable[RegistryHint] = (),
+    polite: Politeness | None = None,
+    backfill: bool = False,
+    progress: Callable[[str], None] | None = None,
+    index: str | None = None,
+    summary: CrawlSummary | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[DiscoveryResult, CrawlState]:
     """Crawl ``site_url`` for the programme's releases (see the module's docstring).
 
     ``state``: what earlier crawls read (updated and returned; pass it to the next crawl);
@@ -533,7 +604,9 @@ def crawl(client: httpx.Client, site_url: str, *, state: CrawlState | None = Non
     summary.adoptions_without_pdf = sum(1 for r in result.adoptions if r.pdf_url is None)
     state.last_crawl = {
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "requests": result.summary.requests, "new_releases": len(result.new),
-        "errors": len(result.errors), "complete": not result.summary.not_fetched,
+        "requests": result.summary.requests,
+        "new_releases": len(result.new),
+        "errors": len(result.errors),
+        "complete": not result.summary.not_fetched,
     }
     return result, state

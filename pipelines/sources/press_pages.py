@@ -16,6 +16,7 @@ the shapes read are the real ones (``docs/ministry_site.md``):
   old pages — linked as only 「別添」 / 「[PDF 120KB]」 while the body names the list
   (「「…採択案件一覧表」(別添)を御参照ください」).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -26,12 +27,27 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from pipelines.sources.release_titles import clean, list_named_in_body, names_adoption_list, norm, \
-    parse_date, parse_title
+from pipelines.sources.release_titles import (
+    clean,
+    list_named_in_body,
+    names_adoption_list,
+    norm,
+    parse_date,
+    parse_title,
+)
 
 __all__ = [
-    "Attachment", "ListedRelease", "ListingPage", "MonthLink", "PageLink", "ReleasePage",
-    "canonical_release_url", "decode_html", "find_attachment", "read_listing", "read_release",
+    "Attachment",
+    "ListedRelease",
+    "ListingPage",
+    "MonthLink",
+    "PageLink",
+    "ReleasePage",
+    "canonical_release_url",
+    "decode_html",
+    "find_attachment",
+    "read_listing",
+    "read_release",
     "resolve_url",
 ]
 
@@ -40,8 +56,14 @@ __all__ = [
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CHARSET_ALIASES = {
-    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
-    "windows-31j": "cp932", "ms932": "cp932", "ms_kanji": "cp932", "csshiftjis": "cp932",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "ms932": "cp932",
+    "ms_kanji": "cp932",
+    "csshiftjis": "cp932",
     "x-euc-jp": "euc_jp",
 }
 
@@ -66,8 +88,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     still reads right); last resort UTF-8 with replacement characters.  Shift_JIS is read
     as CP932, its Windows superset.
     """
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if body.startswith(bom):
             return body.decode(enc, errors="replace").lstrip("\ufeff")
     candidates: list[str] = []
@@ -246,8 +271,13 @@ def _links_of(root: LexborNode) -> list[PageLink]:
             elif tag in _SECTION_TAGS:
                 in_attachments = False
         if tag == "a" and "href" in node.attributes:
-            links.append(PageLink((node.attributes.get("href") or "").strip(),
-                                  clean(node.text(separator=" ")), in_attachments))
+            links.append(
+                PageLink(
+                    (node.attributes.get("href") or "").strip(),
+                    clean(node.text(separator=" ")),
+                    in_attachments,
+                )
+            )
     return links
 
 
@@ -264,17 +294,25 @@ def read_release(html: str, url: str) -> ReleasePage:
         heading = material.css_first(".p-press-release-material__heading")
         day = material.css_first(".p-press-release-material__date")
         text = material.text(separator="\n")
-        return ReleasePage(url, "new", clean(heading.text()) if heading is not None else None,
-                           parse_date(day.text()) if day is not None else parse_date(text),
-                           text, _links_of(material))
+        return ReleasePage(
+            url,
+            "new",
+            clean(heading.text()) if heading is not None else None,
+            parse_date(day.text()) if day is not None else parse_date(text),
+            text,
+            _links_of(material),
+        )
     root = tree.css_first("#main") or tree.css_first("main") or tree.body or tree.root
     headings = [clean(h.text()) for h in root.css("h1, h2")]
     title = next((h for h in headings if parse_title(h) is not None), None)
     if title is None:
         h1 = root.css_first("h1")
         page_title = tree.css_first("title")
-        title = clean(h1.text()) if h1 is not None else (
-            _SITE_SUFFIX_RE.sub("", clean(page_title.text())) if page_title is not None else None)
+        title = (
+            clean(h1.text())
+            if h1 is not None
+            else (_SITE_SUFFIX_RE.sub("", clean(page_title.text())) if page_title is not None else None)
+        )
     text = root.text(separator="\n")
     return ReleasePage(url, "old", title or None, parse_date(text), text, _links_of(root))
 
@@ -292,15 +330,17 @@ class Attachment(NamedTuple):
 
 
 _GENERIC_LINK_RE = re.compile(
-    r"^[\[(【]?(?:別添|別紙|添付)?\d*[\])】]?(?:[\[(]?PDF(?:形式)?[:]?[\d.,]*(?:KB|MB|B)?[\])]?)?$", re.I)
+    r"^[\[(【]?(?:別添|別紙|添付)?\d*[\])】]?(?:[\[(]?PDF(?:形式)?[:]?[\d.,]*(?:KB|MB|B)?[\])]?)?$", re.I
+)
 
 
 def _is_pdf(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(".pdf")
 
 
-def find_attachment(links: Iterable[PageLink | tuple[str, str]], base_url: str,
-                    body_text: str | None = None) -> Attachment | None:
+def find_attachment(
+    links: Iterable[PageLink | tuple[str, str]], base_url: str, body_text: str | None = None
+) -> Attachment | None:
     """The adoption-list attachment among a release page's links.
 
     1. A link whose text names the list (:func:`~pipelines.sources.release_titles.names_adoption_list`;
@@ -329,9 +369,13 @@ def find_attachment(links: Iterable[PageLink | tuple[str, str]], base_url: str,
     if named is None:
         return None
     block = [link for link in page_links if link.in_attachments] or page_links
-    generic = [(link, url) for link in block
-               if _GENERIC_LINK_RE.match(norm(link.text))
-               and (url := resolve_url(base_url, link.href)) is not None and _is_pdf(url)]
+    generic = [
+        (link, url)
+        for link in block
+        if _GENERIC_LINK_RE.match(norm(link.text))
+        and (url := resolve_url(base_url, link.href)) is not None
+        and _is_pdf(url)
+    ]
     marked = [pair for pair in generic if "別添" in norm(pair[0].text)]
     choice = marked[0] if marked else generic[0] if len(generic) == 1 else None
     return Attachment(choice[1], named, True) if choice else None

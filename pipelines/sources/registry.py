@@ -7,6 +7,7 @@ Releases whose PDF URL is known become sources; every release with a press URL i
 directly by the crawler (:func:`crawl_hints`); the rest stay as metadata for the coverage
 view.  Lists the crawler found are appended to ``DATA_DIR/registry_discovered.json``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -84,8 +85,11 @@ def crawl_hints():
     """Releases with a known press URL, on ``C3P_SITE_URL``, for the crawler to read first."""
     from pipelines.sources.crawler import RegistryHint
 
-    return [RegistryHint(resolve(r.press_url), r.fiscal_year, r.call_round, r.kind)
-            for r in releases() if r.press_url and r.kind in ("adoption", "call", "info")]
+    return [
+        RegistryHint(resolve(r.press_url), r.fiscal_year, r.call_round, r.kind)
+        for r in releases()
+        if r.press_url and r.kind in ("adoption", "call", "info")
+    ]
 
 
 def discovered_sources(data_dir: Path) -> list[SourceSpec]:

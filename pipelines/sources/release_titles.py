@@ -14,6 +14,7 @@ read like their ASCII forms.  The wordings handled are those seen on the real si
 * counts as 「N件の応募があり、審査の結果、M件を採択」, 「…M件の都市間連携事業を採択」, 「M件を採択」;
 * the cumulative sentence 「アジアを中心に13か国49都市・地域と、日本の20自治体が参画」.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,17 @@ from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
 __all__ = [
-    "Cumulative", "Kind", "TitleInfo", "clean", "names_adoption_list", "norm",
-    "parse_counts", "parse_cumulative", "parse_date", "parse_fiscal_year", "parse_round",
+    "Cumulative",
+    "Kind",
+    "TitleInfo",
+    "clean",
+    "names_adoption_list",
+    "norm",
+    "parse_counts",
+    "parse_cumulative",
+    "parse_date",
+    "parse_fiscal_year",
+    "parse_round",
     "parse_title",
 ]
 
@@ -203,7 +213,8 @@ class Cumulative(NamedTuple):
 
 
 _CUMULATIVE_RE = re.compile(
-    r"(\d+)(?:か|カ|ヵ|ケ|ヶ)国(?:の)?(\d+)都市(?:・地域)?(?:と|、)*(?:日本|国内)(?:の|国内の)?(\d+)(?:自治体|都市)")
+    r"(\d+)(?:か|カ|ヵ|ケ|ヶ)国(?:の)?(\d+)都市(?:・地域)?(?:と|、)*(?:日本|国内)(?:の|国内の)?(\d+)(?:自治体|都市)"
+)
 
 
 def parse_cumulative(text: str) -> Cumulative | None:

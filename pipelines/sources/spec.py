@@ -1,4 +1,5 @@
 """The lists to fetch: a ``--sources`` TOML file or the built-in registry."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,7 @@ def site_path(url: str) -> str:
     else the URL's path and query (scheme, host and port dropped)."""
     site = settings.site_url()
     if url.startswith(site + "/"):
-        return url[len(site):]
+        return url[len(site) :]
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
@@ -77,8 +78,10 @@ def url_problem(url: object) -> str | None:
     if not parts.hostname:
         return f"url has no host: {url!r}"
     if parts.username is not None or parts.password is not None:
-        return (f"url holds credentials (user:pass@), which would be stored and published:"
-                f" {redact(url)!r}; serve the list without them")
+        return (
+            f"url holds credentials (user:pass@), which would be stored and published:"
+            f" {redact(url)!r}; serve the list without them"
+        )
     return None
 
 
@@ -125,13 +128,13 @@ def load_sources_file(path: str | Path) -> list[SourceSpec]:
         if expected is not None and (not isinstance(expected, int) or expected < 0):
             raise SourcesFileError(f"{where}: expected_count must be a whole number")
         spec = SourceSpec(url, fy, rnd, entry.get("press_url"), expected, origin="sources-file")
-        same_place = [j for j, s in enumerate(specs, 1)
-                      if s.url != url and s.source_id == spec.source_id]
+        same_place = [j for j, s in enumerate(specs, 1) if s.url != url and s.source_id == spec.source_id]
         if same_place:
             raise SourcesFileError(
                 f"{where}: {url} has the same path as [[source]] #{same_place[0]}"
                 f" ({specs[same_place[0] - 1].url}) on another host; the two would share one"
-                f" source_id: give one list one URL")
+                f" source_id: give one list one URL"
+            )
         specs.append(spec)
     return specs
 

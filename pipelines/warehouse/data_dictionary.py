@@ -6,6 +6,7 @@ publish code, then reads tables, columns, keys and views back from DuckDB's cata
 analysts read is therefore exactly what ``COMMENT ON`` put in the warehouse.
 ``tests/pipelines/warehouse/test_data_dictionary.py`` fails when the committed file is stale.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -44,30 +45,38 @@ def _cell(text: object) -> str:
 
 
 def _catalogue(con: duckdb.DuckDBPyConnection) -> dict:
-    tables = dict(con.execute(
-        "SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'"
-    ).fetchall())
-    views = dict(con.execute(
-        "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'"
-    ).fetchall())
+    tables = dict(
+        con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'"
+        ).fetchall()
+    )
+    views = dict(
+        con.execute(
+            "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'"
+        ).fetchall()
+    )
     columns: dict[str, list[tuple]] = {}
     for table, name, dtype, nullable, comment in con.execute(
-            "SELECT table_name, column_name, data_type, is_nullable, comment FROM duckdb_columns()"
-            " WHERE NOT internal AND schema_name = 'main' ORDER BY table_name, column_index"
+        "SELECT table_name, column_name, data_type, is_nullable, comment FROM duckdb_columns()"
+        " WHERE NOT internal AND schema_name = 'main' ORDER BY table_name, column_index"
     ).fetchall():
         columns.setdefault(table, []).append((name, dtype, nullable, comment))
-    keys = {table: list(cols) for table, cols in con.execute(
-        "SELECT table_name, constraint_column_names FROM duckdb_constraints()"
-        " WHERE constraint_type = 'PRIMARY KEY' AND schema_name = 'main'").fetchall()}
+    keys = {
+        table: list(cols)
+        for table, cols in con.execute(
+            "SELECT table_name, constraint_column_names FROM duckdb_constraints()"
+            " WHERE constraint_type = 'PRIMARY KEY' AND schema_name = 'main'"
+        ).fetchall()
+    }
     references: dict[str, list[tuple]] = {}
     for table, cols, ref_table, ref_cols in con.execute(
-            "SELECT table_name, constraint_column_names, referenced_table,"
-            " referenced_column_names FROM duckdb_constraints()"
-            " WHERE constraint_type = 'FOREIGN KEY' AND schema_name = 'main'"
-            " ORDER BY table_name, constraint_index").fetchall():
+        "SELECT table_name, constraint_column_names, referenced_table,"
+        " referenced_column_names FROM duckdb_constraints()"
+        " WHERE constraint_type = 'FOREIGN KEY' AND schema_name = 'main'"
+        " ORDER BY table_name, constraint_index"
+    ).fetchall():
         references.setdefault(table, []).append((list(cols), ref_table, list(ref_cols)))
-    return {"tables": tables, "views": views, "columns": columns, "keys": keys,
-            "references": references}
+    return {"tables": tables, "views": views, "columns": columns, "keys": keys, "references": references}
 
 
 def _order(names, preferred) -> list[str]:
@@ -89,12 +98,16 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         key = cat["keys"].get(t)
         out.append(f"- Primary key: {', '.join(f'`{k}`' for k in key)}" if key else "- Primary key: none")
         for cols, ref_table, ref_cols in cat["references"].get(t, []):
-            out.append(f"- References: {', '.join(f'`{c}`' for c in cols)} →"
-                       f" [`{ref_table}`](#{ref_table}).{', '.join(f'`{c}`' for c in ref_cols)}")
+            out.append(
+                f"- References: {', '.join(f'`{c}`' for c in cols)} →"
+                f" [`{ref_table}`](#{ref_table}).{', '.join(f'`{c}`' for c in ref_cols)}"
+            )
         if spec is not None:
-            where = (f"`curated/{t}/fiscal_year=YYYY/part-0.parquet` (no rows: `curated/{t}/{t}.parquet`)"
-                     if spec.partitioned
-                     else f"`curated/{t}/{t}.parquet` (not partitioned)")
+            where = (
+                f"`curated/{t}/fiscal_year=YYYY/part-0.parquet` (no rows: `curated/{t}/{t}.parquet`)"
+                if spec.partitioned
+                else f"`curated/{t}/{t}.parquet` (not partitioned)"
+            )
             out.append(f"- Parquet: {where}")
         out += ["", "| column | type | null | description |", "|---|---|---|---|"]
         for name, dtype, nullable, comment in cat["columns"][t]:
@@ -103,11 +116,21 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
                 pk += " (partition)"
             out.append(f"| `{name}`{pk} | {dtype} | {'yes' if nullable else 'no'} | {_cell(comment)} |")
         out.append("")
-    out += ["## Views", "",
-            "Defined in `pipelines/warehouse/views.sql`, created in every published warehouse.", ""]
+    out += [
+        "## Views",
+        "",
+        "Defined in `pipelines/warehouse/views.sql`, created in every published warehouse.",
+        "",
+    ]
     for v in views:
-        out += [f"### {v}", "", _cell(cat["views"][v]), "",
-                "| column | type | description |", "|---|---|---|"]
+        out += [
+            f"### {v}",
+            "",
+            _cell(cat["views"][v]),
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
         for name, dtype, _nullable, comment in cat["columns"][v]:
             out.append(f"| `{name}` | {dtype} | {_cell(comment)} |")
         out.append("")

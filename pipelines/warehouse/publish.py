@@ -4,6 +4,7 @@ the published one, then switched in with one rename (``pipelines/warehouse/versi
 A run that fails or is killed at any point leaves the previous version published, whole and
 readable; ``versions.clean`` (at the start and the end of every publish) removes what it left.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,6 +25,7 @@ from pipelines import settings
 from pipelines.warehouse import versions
 from pipelines.warehouse.schema import TABLES, TableSpec
 from pipelines.warehouse.versions import CURATED, VERSIONS, WAREHOUSE  # noqa: F401  (interface)
+
 # warehouse.duckdb is written for DuckDB 1.1 readers (storage version 64), so every DuckDB
 # from 1.1.0 on opens it, 1.x and 2.x alike: DuckDB 2.x's own default format is unreadable
 # by 1.x ("we can only read versions between 64 and 68"). 1.0 cannot read the primary-key
@@ -32,8 +34,13 @@ STORAGE_VERSION = "v1.1.0"
 OLDEST_DUCKDB_READER = "1.1.0"
 
 _SQL_TYPES = {
-    pa.string(): "VARCHAR", pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
-    pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN", pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ",
+    pa.string(): "VARCHAR",
+    pa.int16(): "SMALLINT",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+    pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ",
     pa.list_(pa.string()): "VARCHAR[]",
 }
 
@@ -49,11 +56,15 @@ def arrow_table(spec: TableSpec, rows: list[dict]) -> pa.Table:
     if not rows:
         return pa.table([pa.nulls(0, f.type) for f in schema], schema=schema)
     names = [c.name for c in spec.columns]
-    text = "".join(json.dumps({n: _json_value(r.get(n)) for n in names}, ensure_ascii=False,
-                              allow_nan=False) + "\n" for r in rows).encode("utf-8")
+    text = "".join(
+        json.dumps({n: _json_value(r.get(n)) for n in names}, ensure_ascii=False, allow_nan=False) + "\n"
+        for r in rows
+    ).encode("utf-8")
     table = pa_json.read_json(
-        io.BytesIO(text), read_options=pa_json.ReadOptions(block_size=len(text) + 1),
-        parse_options=pa_json.ParseOptions(explicit_schema=schema))
+        io.BytesIO(text),
+        read_options=pa_json.ReadOptions(block_size=len(text) + 1),
+        parse_options=pa_json.ParseOptions(explicit_schema=schema),
+    )
     return table.select(names).cast(schema)
 
 
@@ -128,8 +139,9 @@ def _write_parquet(spec: TableSpec, rows: list[dict], root: Path) -> None:
     for year in sorted(by_year):
         part = root / f"fiscal_year={year}"
         part.mkdir()
-        pq.write_table(arrow_table(spec, by_year[year]).drop_columns(["fiscal_year"]),
-                       part / "part-0.parquet", **options)
+        pq.write_table(
+            arrow_table(spec, by_year[year]).drop_columns(["fiscal_year"]), part / "part-0.parquet", **options
+        )
 
 
 def _sql_literal(text: str) -> str:
@@ -141,8 +153,7 @@ def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
     try:
         for name, spec in TABLES.items():
             cols = [
-                f'"{c.name}" {_SQL_TYPES[c.type]}{"" if c.nullable else " NOT NULL"}'
-                for c in spec.columns
+                f'"{c.name}" {_SQL_TYPES[c.type]}{"" if c.nullable else " NOT NULL"}' for c in spec.columns
             ]
             if spec.primary_key:
                 cols.append(f"PRIMARY KEY ({', '.join(spec.primary_key)})")
@@ -169,8 +180,9 @@ def recover(data_dir: Path) -> None:
     versions.clean(Path(data_dir))
 
 
-def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str,
-            writer_wait_s: float | None = None) -> None:
+def publish(
+    data_dir: Path, rows: dict[str, list[dict]], run_id: str, writer_wait_s: float | None = None
+) -> None:
     """Write every table to Parquet and DuckDB in ``.versions/<run_id>/`` with its
     ``version.json``, put it on disk (fsync), then switch ``current`` to it (one rename).
 
@@ -190,8 +202,9 @@ def publish(data_dir: Path, rows: dict[str, list[dict]], run_id: str,
     versions.write_version_file(version, run_id, {n: t.num_rows for n, t in tables.items()})
     versions.fsync_tree(version)
     try:
-        versions.switch(data_dir, run_id,
-                        settings.writer_wait_s() if writer_wait_s is None else writer_wait_s)
+        versions.switch(
+            data_dir, run_id, settings.writer_wait_s() if writer_wait_s is None else writer_wait_s
+        )
     except versions.WarehouseBusy:  # refused before the switch: the new version goes
         shutil.rmtree(version, ignore_errors=True)
         raise

@@ -12,6 +12,7 @@ renderer (as the DuckDB CLI draws it), CSV is DuckDB's writer, JSON is DuckDB's 
 text form of each value. This module imports neither Prefect nor pyarrow nor pandas:
 ``c3p query`` stays quick.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,14 +51,21 @@ def connect(warehouse: Path, writable_file: Path | None = None) -> duckdb.DuckDB
     if not warehouse.exists():
         raise QueryError(f"no warehouse at {warehouse}: run `c3p demo` or `c3p refresh` first", 2)
     try:
-        con = duckdb.connect(str(warehouse), read_only=True, config={
-            "autoinstall_known_extensions": False, "autoload_known_extensions": False,
-            "allow_community_extensions": False, "allow_persistent_secrets": False,
-        })
+        con = duckdb.connect(
+            str(warehouse),
+            read_only=True,
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "allow_community_extensions": False,
+                "allow_persistent_secrets": False,
+            },
+        )
     except duckdb.Error as exc:
         message, _ = explain(exc)  # e.g. held open read-write by a notebook: which process
-        raise QueryError(message if str(warehouse) in message
-                         else f"{warehouse}: cannot open read-only ({message})", 1) from exc
+        raise QueryError(
+            message if str(warehouse) in message else f"{warehouse}: cannot open read-only ({message})", 1
+        ) from exc
     if writable_file is not None:
         con.execute("SET allowed_paths = ?", [[str(writable_file)]])
     con.execute("SET enable_external_access = false")
@@ -77,8 +85,12 @@ def run(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRelation | N
 
 def strip_comments(sql: str) -> str:
     """``sql`` without its ``--`` line comments and ``/* */`` blocks (outside quotes)."""
-    return re.sub(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|--[^\n]*|/\*.*?\*/""",
-                  lambda m: m.group(1) or " ", sql, flags=re.S)
+    return re.sub(
+        r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|--[^\n]*|/\*.*?\*/""",
+        lambda m: m.group(1) or " ",
+        sql,
+        flags=re.S,
+    )
 
 
 # ---------------------------------------------------------------- named questions
@@ -115,8 +127,7 @@ def pick(found: dict[str, Question], name: str, where: str) -> Question:
     return found[name]
 
 
-def choose_sql(sql: str | None, file_text: str | None, file_name: str | None,
-               name: str | None) -> str:
+def choose_sql(sql: str | None, file_text: str | None, file_name: str | None, name: str | None) -> str:
     """The SQL to run: given as text, read from a file, or a named question (of the file,
     else of docs/queries.sql). Exactly one source; usage errors exit 2."""
     if name is not None:
@@ -138,18 +149,23 @@ def choose_sql(sql: str | None, file_text: str | None, file_name: str | None,
 
 def tables_sql(con: duckdb.DuckDBPyConnection) -> str:
     """SQL listing every table (with its row count) and view, with their comments."""
-    names = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND NOT temporary"
-        " ORDER BY table_name").fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND NOT temporary ORDER BY table_name"
+        ).fetchall()
+    ]
     counts = " UNION ALL ".join(
-        f"SELECT {_literal(n)} AS name, (SELECT count(*) FROM {_ident(n)}) AS n" for n in names)
+        f"SELECT {_literal(n)} AS name, (SELECT count(*) FROM {_ident(n)}) AS n" for n in names
+    )
     counts = counts or "SELECT NULL::VARCHAR AS name, NULL::BIGINT AS n WHERE false"
     return (
         "SELECT t.table_name AS name, 'table' AS kind, c.n AS rows, t.comment"
         f" FROM duckdb_tables() t JOIN ({counts}) c ON c.name = t.table_name"
         " WHERE NOT t.internal AND NOT t.temporary"
         " UNION ALL SELECT view_name, 'view', NULL, comment FROM duckdb_views()"
-        " WHERE NOT internal AND NOT temporary ORDER BY kind, name")
+        " WHERE NOT internal AND NOT temporary ORDER BY kind, name"
+    )
 
 
 def describe_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
@@ -157,7 +173,8 @@ def describe_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
     found = con.execute(
         "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND NOT internal UNION ALL"
         " SELECT 1 FROM duckdb_views() WHERE view_name = ? AND NOT internal",
-        [table, table]).fetchall()
+        [table, table],
+    ).fetchall()
     if not found:
         raise QueryError(f"no table or view named {table!r} (`c3p tables` lists them)", 2)
     return (
@@ -167,13 +184,16 @@ def describe_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
         " flatten(list(constraint_column_names)) AS cols"
         " FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
         " GROUP BY table_name) k ON k.table_name = c.table_name"
-        f" WHERE c.table_name = {_literal(table)} AND NOT c.internal ORDER BY c.column_index")
+        f" WHERE c.table_name = {_literal(table)} AND NOT c.internal ORDER BY c.column_index"
+    )
 
 
 def table_comment(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
     row = con.execute(
         "SELECT comment FROM duckdb_tables() WHERE table_name = ? UNION ALL"
-        " SELECT comment FROM duckdb_views() WHERE view_name = ?", [table, table]).fetchall()
+        " SELECT comment FROM duckdb_views() WHERE view_name = ?",
+        [table, table],
+    ).fetchall()
     return row[0][0] if row else None
 
 
@@ -199,11 +219,13 @@ class Rendered:
         """What was left out and how to see it, or None when nothing was."""
         parts = []
         if self.shown < self.rows:
-            parts.append(f"{self.rows - self.shown} of {self.rows} rows not shown"
-                         " (--max-rows 0 shows them all)")
+            parts.append(
+                f"{self.rows - self.shown} of {self.rows} rows not shown (--max-rows 0 shows them all)"
+            )
         if self.hidden_columns:
-            parts.append(f"{self.hidden_columns} columns not shown to fit the width"
-                         " (--format line shows every column)")
+            parts.append(
+                f"{self.hidden_columns} columns not shown to fit the width (--format line shows every column)"
+            )
         return "; ".join(parts) or None
 
 
@@ -225,12 +247,13 @@ def render(rel: duckdb.DuckDBPyRelation, fmt: str, max_rows: int | None, width: 
     values = _as_text(rel).limit(limit).fetchall()
     if fmt == "line":
         pad = max((_width(c) for c in columns), default=0)
-        blocks = ["\n".join(f"{' ' * (pad - _width(c))}{c} = {_null(v)}"
-                            for c, v in zip(columns, row)) for row in values]
+        blocks = [
+            "\n".join(f"{' ' * (pad - _width(c))}{c} = {_null(v)}" for c, v in zip(columns, row))
+            for row in values
+        ]
         text = "\n\n".join(blocks) + ("\n\n" if blocks else "") + f"{_rows(total)}\n"
         return Rendered(text, total, limit)
-    lines = ["| " + " | ".join(_md(c) for c in columns) + " |",
-             "|" + "|".join("---" for _ in columns) + "|"]
+    lines = ["| " + " | ".join(_md(c) for c in columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     lines += ["| " + " | ".join(_md(_null(v)) for v in row) + " |" for row in values]
     return Rendered("\n".join(lines) + "\n", total, limit)
 
@@ -241,8 +264,7 @@ def _rows(n: int) -> str:
 
 def _as_text(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
     """Every column as DuckDB writes it as text (lists as [a, b], structs as {'k': v})."""
-    return rel.project(", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}"
-                                 for c in rel.columns))
+    return rel.project(", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in rel.columns))
 
 
 def _null(value: str | None) -> str:
@@ -260,9 +282,14 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def write_result(rel: duckdb.DuckDBPyRelation | None, scratch: Path, fmt: str,
-                 max_rows: int | None, excel: bool = False,
-                 output: Path | None = None) -> str | None:
+def write_result(
+    rel: duckdb.DuckDBPyRelation | None,
+    scratch: Path,
+    fmt: str,
+    max_rows: int | None,
+    excel: bool = False,
+    output: Path | None = None,
+) -> str | None:
     """Write a result in ``fmt`` to stdout (or ``output``); returns a note of what a terminal
     layout left out, or None. ``max_rows`` None: 40 rows on a terminal, all in csv/json."""
     if rel is None:  # a statement without a result (e.g. SET): nothing to show
@@ -298,8 +325,10 @@ def write_result(rel: duckdb.DuckDBPyRelation | None, scratch: Path, fmt: str,
 
 
 # DuckDB types an Excel cell holds as they are; every other value goes in as DuckDB's text
-_EXCEL_TYPES = re.compile(r"(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER"
-                          r"|UBIGINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|BOOLEAN|DATE)")
+_EXCEL_TYPES = re.compile(
+    r"(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER"
+    r"|UBIGINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|BOOLEAN|DATE)"
+)
 
 
 def write_xlsx(rel: duckdb.DuckDBPyRelation, path: Path) -> None:
@@ -311,9 +340,12 @@ def write_xlsx(rel: duckdb.DuckDBPyRelation, path: Path) -> None:
 
     columns = list(rel.columns)
     typed = [bool(_EXCEL_TYPES.fullmatch(str(t).upper())) for t in rel.types]
-    rel = rel.project(", ".join(
-        _ident(c) if keep else f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}"
-        for c, keep in zip(columns, typed)))
+    rel = rel.project(
+        ", ".join(
+            _ident(c) if keep else f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}"
+            for c, keep in zip(columns, typed)
+        )
+    )
     book = Workbook()
     sheet = book.active
     sheet.title = "result"
@@ -322,8 +354,16 @@ def write_xlsx(rel: duckdb.DuckDBPyRelation, path: Path) -> None:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in rel.fetchall():
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else
-                      float(v) if type(v).__name__ == "Decimal" else v for v in row])
+        sheet.append(
+            [
+                ILLEGAL_CHARACTERS_RE.sub("", v)
+                if isinstance(v, str)
+                else float(v)
+                if type(v).__name__ == "Decimal"
+                else v
+                for v in row
+            ]
+        )
     book.save(path)
 
 

@@ -10,6 +10,7 @@ the scheduled refresh from one machine.
 ``synced(data_dir)`` is the one way a command uses it: a local folder passes through; a URL
 is pulled, the command works on the copy, and what it changed goes back up.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -83,7 +84,7 @@ class RemoteDataDir:
             if self.fs.exists(f"{self.root}/{name}"):
                 self.fs.get_file(f"{self.root}/{name}", str(version / name))
         for path in self.fs.find(f"{self.root}/{CURATED}"):
-            target = version / CURATED / path[len(self.root) + len(CURATED) + 2:]
+            target = version / CURATED / path[len(self.root) + len(CURATED) + 2 :]
             target.parent.mkdir(parents=True, exist_ok=True)
             self.fs.get_file(path, str(target))
         versions.fsync_tree(version)

@@ -16,6 +16,7 @@ links, so its lock and its ``.wal`` belong to the real file of one version.
 
 This module needs DuckDB and the standard library only (no pyarrow): the no-op refresh uses it.
 """
+
 from __future__ import annotations
 
 import errno
@@ -66,8 +67,8 @@ def current_version(data_dir: Path) -> Path | None:
 
 def write_version_file(version: Path, run_id: str, counts: dict[str, int]) -> None:
     (version / VERSION_FILE).write_text(
-        json.dumps({"run_id": run_id, "tables": counts}, indent=1, sort_keys=True) + "\n",
-        encoding="utf-8")
+        json.dumps({"run_id": run_id, "tables": counts}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def read_version_file(version: Path) -> dict | None:
@@ -133,7 +134,8 @@ def _busy(path: Path, pid: int | None, waited_s: float) -> WarehouseBusy:
     return WarehouseBusy(
         f"{path}: held open read-write by another process ({who}) for {waited_s:.0f} s;"
         " nothing published, the previous version stays; close that connection"
-        " (read_only=True in a notebook) and run again")
+        " (read_only=True in a notebook) and run again"
+    )
 
 
 def wait_for_no_writer(data_dir: Path, wait_s: float) -> None:
@@ -266,8 +268,10 @@ def whole_version_problem(data_dir: Path) -> str | None:
             glob = str(version / CURATED / table / "**" / "*.parquet")
             in_parquet = con.execute("SELECT count(*) FROM read_parquet(?)", [glob]).fetchone()[0]
             if not in_duckdb == in_parquet == expected:
-                return (f"table {table}: version.json says {expected} rows, DuckDB has"
-                        f" {in_duckdb}, Parquet {in_parquet}")
+                return (
+                    f"table {table}: version.json says {expected} rows, DuckDB has"
+                    f" {in_duckdb}, Parquet {in_parquet}"
+                )
     except duckdb.Error as exc:
         return f"{version.name}: {str(exc).splitlines()[0]}"
     finally:
@@ -278,8 +282,7 @@ def whole_version_problem(data_dir: Path) -> str | None:
 # ---------------------------------------------------------------- a no-op check, recorded
 
 
-def record_check(data_dir: Path, run_id: str, checked_at: dict[str, str], run: dict,
-                 wait_s: float) -> None:
+def record_check(data_dir: Path, run_id: str, checked_at: dict[str, str], run: dict, wait_s: float) -> None:
     """A new version that is the published one plus the record of a check that changed
     nothing: ``sources.checked_at`` of the lists checked (url -> ISO time) and one ``runs``
     row. Made by DuckDB alone (no pyarrow, no Prefect): the other tables' Parquet files are
@@ -304,24 +307,33 @@ def record_check(data_dir: Path, run_id: str, checked_at: dict[str, str], run: d
     shutil.copyfile(live / WAREHOUSE, new / WAREHOUSE)
     con = duckdb.connect(str(new / WAREHOUSE))
     try:
-        con.executemany("UPDATE sources SET checked_at = CAST(? AS TIMESTAMPTZ) WHERE url = ?",
-                        [[at, url] for url, at in checked_at.items()])
+        con.executemany(
+            "UPDATE sources SET checked_at = CAST(? AS TIMESTAMPTZ) WHERE url = ?",
+            [[at, url] for url, at in checked_at.items()],
+        )
         names = list(run)
-        con.execute(f"INSERT INTO runs ({', '.join(names)}) VALUES"
-                    f" ({', '.join('?' for _ in names)})", [run[n] for n in names])
+        con.execute(
+            f"INSERT INTO runs ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [run[n] for n in names],
+        )
         for table in rewritten:
             target = new / CURATED / table
             target.mkdir(parents=True)
             partitioned = any(p.name.startswith("fiscal_year=") for p in (live / CURATED / table).iterdir())
             if partitioned:
-                con.execute(f"COPY \"{table}\" TO '{_sql(target)}' (FORMAT parquet, COMPRESSION zstd,"
-                            " PARTITION_BY (fiscal_year), FILENAME_PATTERN 'part-{i}',"
-                            " OVERWRITE_OR_IGNORE)")
+                con.execute(
+                    f"COPY \"{table}\" TO '{_sql(target)}' (FORMAT parquet, COMPRESSION zstd,"
+                    " PARTITION_BY (fiscal_year), FILENAME_PATTERN 'part-{i}',"
+                    " OVERWRITE_OR_IGNORE)"
+                )
             else:
-                con.execute(f"COPY \"{table}\" TO '{_sql(target / f'{table}.parquet')}'"
-                            " (FORMAT parquet, COMPRESSION zstd)")
-        counts = {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-                  for name in manifest["tables"]}
+                con.execute(
+                    f"COPY \"{table}\" TO '{_sql(target / f'{table}.parquet')}'"
+                    " (FORMAT parquet, COMPRESSION zstd)"
+                )
+        counts = {
+            name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in manifest["tables"]
+        }
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -1,6 +1,7 @@
 """The fast paths give exactly what plain pdfminer/pdfplumber give: the content-stream
 reader (extractors.content_stream), the Glyph-storing aggregator (extractors.source) and
 the page-parallel reader (extractors.extract)."""
+
 from __future__ import annotations
 
 import logging
@@ -20,7 +21,8 @@ from extractors.text_layer import page_glyphs
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "extractors"
 READABLE = sorted(p for p in FIX.glob("*.pdf") if p.stem not in ("encrypted", "not_a_pdf")) + sorted(
-    (ROOT / "pipelines" / "demo" / "samples").glob("*.pdf"))
+    (ROOT / "pipelines" / "demo" / "samples").glob("*.pdf")
+)
 
 
 def _pdfminer_objects(streams) -> list:
@@ -77,8 +79,17 @@ TRICKY = [
 ]
 # pdfminer's 4 KiB read buffer: a backslash-CR-LF split by it keeps the LF
 TRICKY += [b"(a" + b"x" * n + b"\\\r\ncd) Tj" for n in range(4088, 4096)]
-DECLINED = [b"3.4.5 -- x", b"<4G> Tj", b"[1 2", b"BI /W 1 ID xxx EI", b"/a#41 x", b"(open",
-            b"1 > 2", b"<< /A >>", b"] x"]
+DECLINED = [
+    b"3.4.5 -- x",
+    b"<4G> Tj",
+    b"[1 2",
+    b"BI /W 1 ID xxx EI",
+    b"/a#41 x",
+    b"(open",
+    b"1 > 2",
+    b"<< /A >>",
+    b"] x",
+]
 
 
 @pytest.mark.parametrize("data", TRICKY)
@@ -118,7 +129,9 @@ def test_pages_in_parallel_processes_read_the_same_document():
     one = extract_document(path, workers=1)
     two = extract_document(path, workers=2)
     assert two.to_dict() == one.to_dict()
-    assert [[r.bboxes for r in t.rows] for t in two.tables] == [[r.bboxes for r in t.rows] for t in one.tables]
+    assert [[r.bboxes for r in t.rows] for t in two.tables] == [
+        [r.bboxes for r in t.rows] for t in one.tables
+    ]
 
 
 def test_errors_survive_the_trip_from_a_worker_process():

@@ -1,4 +1,5 @@
 """One small generated PDF per hazard (tests/fixtures/extractors/make_fixtures.py)."""
+
 from __future__ import annotations
 
 import json
@@ -35,25 +36,28 @@ def _check_against_truth(name: str):
     return table
 
 
-@pytest.mark.parametrize("name", [
-    "header_first_page_only",
-    "row_split_across_pages",
-    "thin_rect_borders",
-    "shifted_baseline_glyphs",
-    "latin_wrap",
-    "fullwidth_spaces",
-    "section_rows",
-    "footer_page_numbers",
-    "narrow_columns",
-    "a3_portrait",
-    "cover_page_and_appendix",
-    "footnote_below_table",
-    "double_rules",
-    "misaligned_rules",
-    "shaded_header",
-    "two_row_list",
-    "long_list_a3_landscape",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "header_first_page_only",
+        "row_split_across_pages",
+        "thin_rect_borders",
+        "shifted_baseline_glyphs",
+        "latin_wrap",
+        "fullwidth_spaces",
+        "section_rows",
+        "footer_page_numbers",
+        "narrow_columns",
+        "a3_portrait",
+        "cover_page_and_appendix",
+        "footnote_below_table",
+        "double_rules",
+        "misaligned_rules",
+        "shaded_header",
+        "two_row_list",
+        "long_list_a3_landscape",
+    ],
+)
 def test_fixture_matches_truth(name):
     _check_against_truth(name)
 
@@ -102,7 +106,13 @@ def test_cover_and_appendix_are_not_rows():
     table = _check_against_truth("cover_page_and_appendix")
     assert table.pages == [2]
     text = json.dumps(_extract("cover_page_and_appendix").to_dict(), ensure_ascii=False)
-    for printed in ("採択案件一覧", "令和5年6月1日", "二国間クレジット制度", "お問い合わせ先", "03-0000-0000"):
+    for printed in (
+        "採択案件一覧",
+        "令和5年6月1日",
+        "二国間クレジット制度",
+        "お問い合わせ先",
+        "03-0000-0000",
+    ):
         assert printed not in text
 
 
@@ -127,12 +137,15 @@ def test_row_counts_exact_on_short_and_long_lists():
     assert [r.cells[0] for r in table.rows] == [str(i) for i in range(1, 26)]
 
 
-@pytest.mark.parametrize("name,error,reason", [
-    ("no_table", NoTable, "no ruled table"),
-    ("image_only", NoTextLayer, "no text layer; OCR not supported"),
-    ("encrypted", EncryptedPDF, "encrypted"),
-    ("not_a_pdf", NotAPDF, "not a PDF"),
-])
+@pytest.mark.parametrize(
+    "name,error,reason",
+    [
+        ("no_table", NoTable, "no ruled table"),
+        ("image_only", NoTextLayer, "no text layer; OCR not supported"),
+        ("encrypted", EncryptedPDF, "encrypted"),
+        ("not_a_pdf", NotAPDF, "not a PDF"),
+    ],
+)
 def test_errors_name_file_and_reason(name, error, reason):
     path = FIX / f"{name}.pdf"
     with pytest.raises(error) as exc:
@@ -159,8 +172,7 @@ def test_cross_check_with_camelot_agrees_on_a_sample():
     assert doc.to_dict()["crosscheck"]["agreement"] == 1.0
 
 
-@pytest.mark.parametrize("name", ["row_fragment_without_closing_rule",
-                                  "row_fragment_without_header_or_rule"])
+@pytest.mark.parametrize("name", ["row_fragment_without_closing_rule", "row_fragment_without_header_or_rule"])
 def test_row_fragment_below_the_last_rule_is_part_of_its_row(name):
     # printed by Chromium: the row cut by the page break has no rule under its first
     # fragment (and, without a repeated header, none above its rest)
@@ -201,13 +213,16 @@ def test_fragment_that_continues_no_row_is_reported():
 TRUTH = FIX.parents[0] / "truth"
 
 
-@pytest.mark.parametrize("name,truth", [
-    # printed by reportlab platypus (the layout-fuzz benchmark's rl_platypus-fy2023_r1-0014 and
-    # rl_platypus-fy2019_r1-0002): the piece of a row split at a page end is drawn as a table of
-    # its own, 6 pt to the left, with the header repeated above it and no rule under that header
-    ("split_row_piece_shifted_header_repeated", "fy2023_r1"),
-    ("split_row_piece_shifted_group_rows", "fy2019_r1"),
-])
+@pytest.mark.parametrize(
+    "name,truth",
+    [
+        # printed by reportlab platypus (the layout-fuzz benchmark's rl_platypus-fy2023_r1-0014 and
+        # rl_platypus-fy2019_r1-0002): the piece of a row split at a page end is drawn as a table of
+        # its own, 6 pt to the left, with the header repeated above it and no rule under that header
+        ("split_row_piece_shifted_header_repeated", "fy2023_r1"),
+        ("split_row_piece_shifted_group_rows", "fy2019_r1"),
+    ],
+)
 def test_split_row_piece_drawn_shifted_is_one_row(name, truth):
     doc = _extract(name)
     want = json.loads((TRUTH / f"{truth}.json").read_text(encoding="utf-8"))

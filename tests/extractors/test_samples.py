@@ -1,4 +1,5 @@
 """The three sample lists against their ground truth, cell by cell (strict comparison)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Code points a text layer gives for glyphs printed as something else (extractors.code_points)."""
+
 from __future__ import annotations
 
 import json
@@ -16,14 +17,17 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "extractors"
 RADICAL_BLOCKS = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF))
 
 
-@pytest.mark.parametrize("printed,meant", [
-    ("対象都市\u2027地域", "対象都市・地域"),  # U+2027 HYPHENATION POINT for the middle dot
-    ("\u2ed1期", "長期"),  # CJK Radicals Supplement U+2ED1 -> 長 U+9577
-    ("市\u2ea0", "市民"),  # U+2EA0 -> 民
-    ("\u2ec4区", "西区"),  # U+2EC4 -> 西
-    ("\u2f47本", "日本"),  # Kangxi radical U+2F47 -> 日 (NFKC would too; the extractor does not NFKC)
-    ("東京都\u2003環境局", "東京都\u3000環境局"),  # EM SPACE: the glyph of U+3000 in CJK fonts
-])
+@pytest.mark.parametrize(
+    "printed,meant",
+    [
+        ("対象都市\u2027地域", "対象都市・地域"),  # U+2027 HYPHENATION POINT for the middle dot
+        ("\u2ed1期", "長期"),  # CJK Radicals Supplement U+2ED1 -> 長 U+9577
+        ("市\u2ea0", "市民"),  # U+2EA0 -> 民
+        ("\u2ec4区", "西区"),  # U+2EC4 -> 西
+        ("\u2f47本", "日本"),  # Kangxi radical U+2F47 -> 日 (NFKC would too; the extractor does not NFKC)
+        ("東京都\u2003環境局", "東京都\u3000環境局"),  # EM SPACE: the glyph of U+3000 in CJK fonts
+    ],
+)
 def test_each_repair(printed, meant):
     assert repair(printed) == meant
 

@@ -4,11 +4,23 @@ from normalizers.fields import FIELD_CODES, resolve_fields
 
 
 def test_contract_labels():
-    fields, w = resolve_fields("省エネ\n再エネ\n汚泥の炭化・埋設\nモビリティ\n計画策定\nデジタル技術（DX）\n上下水道\n"
-                               "工業団地\n港湾インフラ\nCCUS\nその他")
-    assert [f.field_code for f in fields] == ["energy_efficiency", "renewable_energy", "waste", "transport",
-                                              "institution_building", "digital", "water", "industrial_park",
-                                              "port", "ccus", "other"]
+    fields, w = resolve_fields(
+        "省エネ\n再エネ\n汚泥の炭化・埋設\nモビリティ\n計画策定\nデジタル技術（DX）\n上下水道\n"
+        "工業団地\n港湾インフラ\nCCUS\nその他"
+    )
+    assert [f.field_code for f in fields] == [
+        "energy_efficiency",
+        "renewable_energy",
+        "waste",
+        "transport",
+        "institution_building",
+        "digital",
+        "water",
+        "industrial_park",
+        "port",
+        "ccus",
+        "other",
+    ]
     assert not w
 
 
@@ -19,8 +31,10 @@ def test_typo_alias_explicit_and_raw_kept():
 
 def test_unknown_is_other_with_warning():
     fields, w = resolve_fields("省エネルギー、宇宙開発")
-    assert [(f.seq, f.field_raw, f.field_code) for f in fields] == [(1, "省エネルギー", "energy_efficiency"),
-                                                                     (2, "宇宙開発", "other")]
+    assert [(f.seq, f.field_raw, f.field_code) for f in fields] == [
+        (1, "省エネルギー", "energy_efficiency"),
+        (2, "宇宙開発", "other"),
+    ]
     assert "宇宙開発" in w[0]
 
 
@@ -31,10 +45,18 @@ def test_taxonomy_codes_valid():
 def test_joined_and_broken_lines_repaired():
     # printed lines as the extractor reports them: full lines (wrapped) between two labels,
     # a label cut inside its brackets
-    cell = PrintedCell(("再生可能エネルギー", "廃棄物処理", "デジタル技術（", "DX）", "フロン回収・破壊", "DX"),
-                       ("wrapped", "broken", "broken", "broken", "wrapped"))
+    cell = PrintedCell(
+        ("再生可能エネルギー", "廃棄物処理", "デジタル技術（", "DX）", "フロン回収・破壊", "DX"),
+        ("wrapped", "broken", "broken", "broken", "wrapped"),
+    )
     fields, w = resolve_fields(cell)
-    assert [f.field_raw for f in fields] == ["再生可能エネルギー", "廃棄物処理", "デジタル技術（DX）", "フロン回収・破壊", "DX"]
+    assert [f.field_raw for f in fields] == [
+        "再生可能エネルギー",
+        "廃棄物処理",
+        "デジタル技術（DX）",
+        "フロン回収・破壊",
+        "DX",
+    ]
     assert not w
 
 

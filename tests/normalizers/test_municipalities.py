@@ -3,7 +3,13 @@ import csv
 import pytest
 
 from normalizers._data import DATA_DIR
-from normalizers.municipalities import check_digit, government_prefix, lookup, resolve_domestic, split_domestic
+from normalizers.municipalities import (
+    check_digit,
+    government_prefix,
+    lookup,
+    resolve_domestic,
+    split_domestic,
+)
 
 
 @pytest.mark.parametrize("code", ["141003", "130001", "111007"])
@@ -18,8 +24,16 @@ def test_reference_codes_all_valid():
     assert all(check_digit(r["lg_code"][:5]) == r["lg_code"][5] for r in rows)
 
 
-@pytest.mark.parametrize("name,code", [("横浜市", "141003"), ("東京都", "130001"), ("さいたま市", "111007"),
-                                       ("愛媛県松山市", "382019"), ("千代田区", "131016")])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("横浜市", "141003"),
+        ("東京都", "130001"),
+        ("さいたま市", "111007"),
+        ("愛媛県松山市", "382019"),
+        ("千代田区", "131016"),
+    ],
+)
 def test_lookup(name, code):
     assert lookup(name).lg_code == code
 
@@ -31,11 +45,16 @@ def test_ambiguous_name_is_not_guessed():
     assert cities[0].lg_code is None and warnings
 
 
-@pytest.mark.parametrize("cell,names", [("東京都　さいたま市", ["東京都", "さいたま市"]),
-                                        ("東京都さいたま市", ["東京都", "さいたま市"]),
-                                        ("神奈川県横浜市", ["神奈川県横浜市"]),
-                                        ("横浜市、川崎市", ["横浜市", "川崎市"]),
-                                        ("横浜市\n川崎市", ["横浜市", "川崎市"])])
+@pytest.mark.parametrize(
+    "cell,names",
+    [
+        ("東京都　さいたま市", ["東京都", "さいたま市"]),
+        ("東京都さいたま市", ["東京都", "さいたま市"]),
+        ("神奈川県横浜市", ["神奈川県横浜市"]),
+        ("横浜市、川崎市", ["横浜市", "川崎市"]),
+        ("横浜市\n川崎市", ["横浜市", "川崎市"]),
+    ],
+)
 def test_split(cell, names):
     assert split_domestic(cell) == names
 
@@ -43,7 +62,9 @@ def test_split(cell, names):
 def test_resolve_two():
     cities, _ = resolve_domestic("東京都　さいたま市")
     assert [(c.seq, c.name, c.lg_code, c.prefecture) for c in cities] == [
-        (1, "東京都", "130001", "東京都"), (2, "さいたま市", "111007", "埼玉県")]
+        (1, "東京都", "130001", "東京都"),
+        (2, "さいたま市", "111007", "埼玉県"),
+    ]
 
 
 def test_government_prefix():

@@ -3,16 +3,19 @@ import pytest
 from normalizers.phases import phases_in, stated_phase
 
 
-@pytest.mark.parametrize("text, phases", [
-    ("脱炭素モデルエリア構築事業（フェーズ２）", [2]),  # full-width digit, in the name
-    ("フェーズ2の2年次となる本年度は", [2]),  # 2年次 is a year of the phase, not a phase
-    ("フェーズⅡ事業として", [2]),
-    ("Phase 3 of the project, after phase II", [3, 2]),
-    ("第２フェーズ", [2]),
-    ("第2期気候変動計画に基づき", []),  # 第N期 names other things
-    ("phaseout of HFCs", []),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, phases",
+    [
+        ("脱炭素モデルエリア構築事業（フェーズ２）", [2]),  # full-width digit, in the name
+        ("フェーズ2の2年次となる本年度は", [2]),  # 2年次 is a year of the phase, not a phase
+        ("フェーズⅡ事業として", [2]),
+        ("Phase 3 of the project, after phase II", [3, 2]),
+        ("第２フェーズ", [2]),
+        ("第2期気候変動計画に基づき", []),  # 第N期 names other things
+        ("phaseout of HFCs", []),
+        ("", []),
+    ],
+)
 def test_phases_stated_in_text(text, phases):
     assert phases_in(text) == phases
 

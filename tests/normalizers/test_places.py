@@ -3,10 +3,29 @@ import pytest
 from normalizers._data import read_csv
 from normalizers.places import lookup, resolve_partners, split_places
 
-PROGRAMME = ["バンコク都", "ダナン市", "ハイフォン市", "ヤンゴン市", "イスカンダル開発地域", "ホーチミン市", "ハノイ市",
-             "クアラルンプール市", "ウランバートル市", "ケソン市", "ダバオ市", "セブ州", "バリ州", "スマラン市",
-             "ジャカルタ特別州", "プノンペン都", "シェムリアップ州", "ビエンチャン都", "マンダレー市", "チェンマイ県",
-             "ラヨーン県"]
+PROGRAMME = [
+    "バンコク都",
+    "ダナン市",
+    "ハイフォン市",
+    "ヤンゴン市",
+    "イスカンダル開発地域",
+    "ホーチミン市",
+    "ハノイ市",
+    "クアラルンプール市",
+    "ウランバートル市",
+    "ケソン市",
+    "ダバオ市",
+    "セブ州",
+    "バリ州",
+    "スマラン市",
+    "ジャカルタ特別州",
+    "プノンペン都",
+    "シェムリアップ州",
+    "ビエンチャン都",
+    "マンダレー市",
+    "チェンマイ県",
+    "ラヨーン県",
+]
 
 
 @pytest.mark.parametrize("name", PROGRAMME)
@@ -36,6 +55,8 @@ def test_unknown_city_kept_and_reported():
 
 
 def test_broken_lines_joined():
-    assert split_places("レムチャバン港およびバ\nンコク港(周辺地域を含む)") == ["レムチャバン港およびバンコク港(周辺地域を含む)"]
+    assert split_places("レムチャバン港およびバ\nンコク港(周辺地域を含む)") == [
+        "レムチャバン港およびバンコク港(周辺地域を含む)"
+    ]
     assert split_places("タイ東部経済回廊\n（EEC）") == ["タイ東部経済回廊（EEC）"]
     assert split_places("ホーチミン市\nトゥードック市") == ["ホーチミン市", "トゥードック市"]

@@ -22,8 +22,10 @@ def test_every_role_a_header_or_label_gives_has_a_code():
 
 def test_participants_carry_the_printed_role_and_its_code():
     parts, _ = build_participants("川崎市\n協力事業者・団体：\n札幌商工会議所", "共同事業者")
-    assert [(p.role, p.role_code) for p in parts] == [("共同事業者", "co_applicant"),
-                                                     ("協力事業者", "cooperating_partner")]
+    assert [(p.role, p.role_code) for p in parts] == [
+        ("共同事業者", "co_applicant"),
+        ("協力事業者", "cooperating_partner"),
+    ]
 
 
 def test_a_role_without_code_is_other_and_reported():

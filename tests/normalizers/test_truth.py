@@ -1,4 +1,5 @@
 """Every row of both truth files, from the truth's own raw cells (independent of the extractor)."""
+
 import collections
 import json
 from pathlib import Path
@@ -30,19 +31,43 @@ def _normalise(columns, row):
 
 
 LG_CODES = {
-    "横浜市": ("141003", "神奈川県"), "東京都": ("130001", "東京都"), "さいたま市": ("111007", "埼玉県"),
-    "滋賀県": ("250007", "滋賀県"), "堺市": ("271403", "大阪府"), "浦添市": ("472085", "沖縄県"),
-    "川崎市": ("141305", "神奈川県"), "愛媛県": ("380008", "愛媛県"), "福岡県": ("400009", "福岡県"),
-    "北九州市": ("401005", "福岡県"), "札幌市": ("011002", "北海道"), "富山市": ("162019", "富山県"),
-    "大阪市": ("271004", "大阪府"), "福島市": ("072010", "福島県"), "広島県": ("340006", "広島県"),
+    "横浜市": ("141003", "神奈川県"),
+    "東京都": ("130001", "東京都"),
+    "さいたま市": ("111007", "埼玉県"),
+    "滋賀県": ("250007", "滋賀県"),
+    "堺市": ("271403", "大阪府"),
+    "浦添市": ("472085", "沖縄県"),
+    "川崎市": ("141305", "神奈川県"),
+    "愛媛県": ("380008", "愛媛県"),
+    "福岡県": ("400009", "福岡県"),
+    "北九州市": ("401005", "福岡県"),
+    "札幌市": ("011002", "北海道"),
+    "富山市": ("162019", "富山県"),
+    "大阪市": ("271004", "大阪府"),
+    "福島市": ("072010", "福島県"),
+    "広島県": ("340006", "広島県"),
 }
-FIELD = {"省エネルギー": "energy_efficiency", "再生可能エネルギー": "renewable_energy", "廃棄物処理": "waste",
-         "廃棄物": "waste", "交通インフラ": "transport", "交通システム": "transport",
-         "制度構築支援": "institution_building", "その他": "other", "水素技術": "hydrogen", "水素": "hydrogen",
-         "浄化槽": "water", "水質管理": "water", "森林管理": "forestry_nature",
-         "Nature-based-solution": "forestry_nature", "フロン回収・破壊": "fluorocarbons", "DX": "digital",
-         "デジタル技術（DX）": "digital", "スマートシティ開発": "smart_city",
-         "エネルギーの有効利用": "energy_utilisation"}
+FIELD = {
+    "省エネルギー": "energy_efficiency",
+    "再生可能エネルギー": "renewable_energy",
+    "廃棄物処理": "waste",
+    "廃棄物": "waste",
+    "交通インフラ": "transport",
+    "交通システム": "transport",
+    "制度構築支援": "institution_building",
+    "その他": "other",
+    "水素技術": "hydrogen",
+    "水素": "hydrogen",
+    "浄化槽": "water",
+    "水質管理": "water",
+    "森林管理": "forestry_nature",
+    "Nature-based-solution": "forestry_nature",
+    "フロン回収・破壊": "fluorocarbons",
+    "DX": "digital",
+    "デジタル技術（DX）": "digital",
+    "スマートシティ開発": "smart_city",
+    "エネルギーの有効利用": "energy_utilisation",
+}
 
 
 @pytest.mark.parametrize("f,columns,row", list(_rows()))
@@ -50,7 +75,9 @@ def test_row(f, columns, row):
     e = _normalise(columns, row)
     assert [{"name": p.name_raw, "role": p.role} for p in e.participants] == row["participants"]
     assert [d.name_raw for d in e.domestic_cities] == row["domestic_cities"]
-    assert [(d.lg_code, d.prefecture) for d in e.domestic_cities] == [LG_CODES[n] for n in row["domestic_cities"]]
+    assert [(d.lg_code, d.prefecture) for d in e.domestic_cities] == [
+        LG_CODES[n] for n in row["domestic_cities"]
+    ]
     for d in e.domestic_cities:  # a 全国地方公共団体コード the normaliser gives carries its check digit
         assert check_digit(d.lg_code[:5]) == d.lg_code[5], d
     assert [c.name_raw for c in e.partner_cities] == row["target_cities"]
@@ -80,15 +107,27 @@ def test_inferred_domestic_city_fy2023_row15():
 
 SAME = [
     {"日本エヌ・ユーエス株式会社", "日本エヌ・ユー・エス株式会社"},
-    {"公益財団法人　地球環境戦略研究機関", "公益財団法人地球環境戦略研究機関(IGES)", "(公財)地球環境戦略研究機関",
-     "公益財団法人地球環境戦略研究機関"},
+    {
+        "公益財団法人　地球環境戦略研究機関",
+        "公益財団法人地球環境戦略研究機関(IGES)",
+        "(公財)地球環境戦略研究機関",
+        "公益財団法人地球環境戦略研究機関",
+    },
     {"日本工営(株)", "日本工営株式会社"},
     {"株式会社NTTデータ経営研究所", "株式会社エヌ・ティ・ティ・データ経営研究所"},
-    {"北九州市", "北九州市　環境局　国際環境部 環境国際戦略課", "北九州市環境局", "北九州市アジア低炭素化センター"},
+    {
+        "北九州市",
+        "北九州市　環境局　国際環境部 環境国際戦略課",
+        "北九州市環境局",
+        "北九州市アジア低炭素化センター",
+    },
     {"東京都", "東京都　環境局", "東京都環境局"},
     {"横浜市", "横浜市（Y-PORTセンター）"},
     {"さいたま市", "さいたま市　都市戦略本部"},
-    {"一般社団法人YOKOHAMA URBAN SOLUTION ALLIANCE（YUSA）", "一般社団法人Yokohama Urban Solution　Alliance(YUSA)"},
+    {
+        "一般社団法人YOKOHAMA URBAN SOLUTION ALLIANCE（YUSA）",
+        "一般社団法人Yokohama Urban Solution　Alliance(YUSA)",
+    },
     {"(公財)地球環境センター", "公益財団法人地球環境センター"},
     {"日立ジョンソンコントロールズ空調(株)", "日立ジョンソンコントロールズ空調株式会社"},
     {"JFEエンジニアリング", "JFEエンジニアリング株式会社"},

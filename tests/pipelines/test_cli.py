@@ -1,4 +1,5 @@
 """`c3p extract` and `c3p query` through click's runner (no Prefect on these paths)."""
+
 from __future__ import annotations
 
 import csv
@@ -46,10 +47,13 @@ def test_extract_csv_has_a_leading_section_column():
     assert len(lines) == 1 + 17
 
 
-@pytest.mark.parametrize("make, code, message", [
-    (lambda p: p / "missing.pdf", 2, "no such file"),
-    (lambda p: (p / "x.pdf").write_text("<html>") and p / "x.pdf", 1, "not a PDF"),
-])
+@pytest.mark.parametrize(
+    "make, code, message",
+    [
+        (lambda p: p / "missing.pdf", 2, "no such file"),
+        (lambda p: (p / "x.pdf").write_text("<html>") and p / "x.pdf", 1, "not a PDF"),
+    ],
+)
 def test_extract_bad_input_names_the_file(tmp_path, make, code, message):
     path = make(tmp_path)
     result = invoke("extract", path)
@@ -64,8 +68,14 @@ def warehouse(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_query_formats(warehouse, fmt):
-    result = invoke("query", "SELECT project_id, project_name FROM projects ORDER BY 1",
-                    "--data-dir", warehouse, "--format", fmt)
+    result = invoke(
+        "query",
+        "SELECT project_id, project_name FROM projects ORDER BY 1",
+        "--data-dir",
+        warehouse,
+        "--format",
+        fmt,
+    )
     assert result.exit_code == 0, result.output
     if fmt == "json":
         assert json.loads(result.output)[0] == {"project_id": "2023-1-01", "project_name": "事業1"}
@@ -78,8 +88,7 @@ def test_query_formats(warehouse, fmt):
 def test_query_is_read_only(warehouse):
     result = invoke("query", "DELETE FROM projects", "--data-dir", warehouse)
     assert result.exit_code == 1 and "read-only" in result.output.lower()
-    again = invoke("query", "SELECT count(*) AS n FROM projects", "--data-dir", warehouse,
-                   "--format", "csv")
+    again = invoke("query", "SELECT count(*) AS n FROM projects", "--data-dir", warehouse, "--format", "csv")
     assert again.output.splitlines() == ["n", "3"]
 
 

@@ -1,5 +1,6 @@
 """The CLI's one error boundary: every mistake ends as one line naming the file and the reason,
 with the documented exit status, and never a traceback."""
+
 from __future__ import annotations
 
 import subprocess
@@ -25,9 +26,17 @@ def warehouse(tmp_path) -> Path:
 def held_read_write(warehouse):
     """Another process (a notebook, say) holding the warehouse open read-write."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
-         " print('ready', flush=True); sys.stdin.read()", str(warehouse / "warehouse.duckdb")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
+            " print('ready', flush=True); sys.stdin.read()",
+            str(warehouse / "warehouse.duckdb"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "ready"
     yield holder
     holder.stdin.close()
@@ -43,22 +52,48 @@ def _a_file(tmp_path: Path) -> Path:
 # (arguments from tmp_path and the warehouse, exit status, what the line says, file it names)
 CASES = {
     "empty query": (lambda t, w: ["query", "", "--data-dir", w], 2, "no SQL to run", None),
-    "data dir is a file (query)": (lambda t, w: ["query", "SELECT 1", "--data-dir", _a_file(t)],
-                                   2, "is a file, not a folder", "not-a-folder"),
-    "data dir is a file (refresh)": (lambda t, w: ["refresh", "--data-dir", _a_file(t)],
-                                     2, "is a file, not a folder", "not-a-folder"),
-    "data dir is a file (report)": (lambda t, w: ["report", "--data-dir", _a_file(t)],
-                                    2, "is a file, not a folder", "not-a-folder"),
+    "data dir is a file (query)": (
+        lambda t, w: ["query", "SELECT 1", "--data-dir", _a_file(t)],
+        2,
+        "is a file, not a folder",
+        "not-a-folder",
+    ),
+    "data dir is a file (refresh)": (
+        lambda t, w: ["refresh", "--data-dir", _a_file(t)],
+        2,
+        "is a file, not a folder",
+        "not-a-folder",
+    ),
+    "data dir is a file (report)": (
+        lambda t, w: ["report", "--data-dir", _a_file(t)],
+        2,
+        "is a file, not a folder",
+        "not-a-folder",
+    ),
     "report output in a missing folder": (
         lambda t, w: ["report", "--data-dir", w, "--output", t / "missing" / "r.html"],
-        2, "does not exist", "missing"),
+        2,
+        "does not exist",
+        "missing",
+    ),
     "docs output in a missing folder": (
-        lambda t, w: ["docs", "--output", t / "missing" / "dd.md"], 2, "does not exist", "missing"),
+        lambda t, w: ["docs", "--output", t / "missing" / "dd.md"],
+        2,
+        "does not exist",
+        "missing",
+    ),
     "s3 data dir without s3fs": (
-        lambda t, w: ["query", "SELECT 1", "--data-dir", "s3://bucket/c3p"], 2,
-        "pip install 'c3p-warehouse[s3]'", "s3://bucket/c3p"),
-    "unknown table": (lambda t, w: ["describe", "nope", "--data-dir", w], 2,
-                      "no table or view named 'nope'", None),
+        lambda t, w: ["query", "SELECT 1", "--data-dir", "s3://bucket/c3p"],
+        2,
+        "pip install 'c3p-warehouse[s3]'",
+        "s3://bucket/c3p",
+    ),
+    "unknown table": (
+        lambda t, w: ["describe", "nope", "--data-dir", w],
+        2,
+        "no table or view named 'nope'",
+        None,
+    ),
 }
 
 
@@ -77,11 +112,16 @@ def test_a_mistake_is_one_line_naming_the_file(tmp_path, warehouse, monkeypatch,
 
 
 @pytest.mark.parametrize("command", [["report"], ["query", "SELECT 1"], ["tables"]])
-def test_a_warehouse_held_read_write_elsewhere_is_one_line(tmp_path, warehouse, held_read_write,
-                                                           command):
-    result = CliRunner().invoke(main, [*command, "--data-dir", str(warehouse),
-                                       *(["--output", str(tmp_path / "r.html")]
-                                         if command == ["report"] else [])])
+def test_a_warehouse_held_read_write_elsewhere_is_one_line(tmp_path, warehouse, held_read_write, command):
+    result = CliRunner().invoke(
+        main,
+        [
+            *command,
+            "--data-dir",
+            str(warehouse),
+            *(["--output", str(tmp_path / "r.html")] if command == ["report"] else []),
+        ],
+    )
     lines = result.output.strip().splitlines()
     assert result.exit_code == 1, result.output
     assert len(lines) == 1, result.output
@@ -91,8 +131,13 @@ def test_a_warehouse_held_read_write_elsewhere_is_one_line(tmp_path, warehouse, 
 
 def test_no_traceback_from_a_real_process(tmp_path):
     """The installed command, not only click's runner: a crash inside a command is one line."""
-    out = subprocess.run([sys.executable, "-m", "pipelines.cli", "query", "SELECT 1", "--data-dir",
-                          str(_a_file(tmp_path))], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "query", "SELECT 1", "--data-dir", str(_a_file(tmp_path))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.strip().splitlines() == [
-        f"error: --data-dir {tmp_path / 'not-a-folder'}: is a file, not a folder"]
+        f"error: --data-dir {tmp_path / 'not-a-folder'}: is a file, not a folder"
+    ]

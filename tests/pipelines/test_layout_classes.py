@@ -1,6 +1,7 @@
 """The FY2023 list printed by other producers, one rendering per failure class of issue 9
 (tests/fixtures/layouts/README.md): every row, every project's participants, and the cells
 the class is about, read through the pipeline's records."""
+
 from __future__ import annotations
 
 import json
@@ -38,13 +39,17 @@ def _read(name: str):
 @pytest.mark.parametrize("name", sorted(CLASSES))
 def test_every_project_has_its_participants(name):
     _doc, recs = _read(name)
-    assert [p["project_id"] for p in recs.tables["projects"]] == \
-        [project_id(2023, 1, r["no"]) for r in TRUTH["rows"]]
+    assert [p["project_id"] for p in recs.tables["projects"]] == [
+        project_id(2023, 1, r["no"]) for r in TRUTH["rows"]
+    ]
     wrong = []
     for row in TRUTH["rows"]:
         pid = project_id(2023, 1, row["no"])
-        got = [(drop_cjk_spaces(p["name_raw"]), p["role"])
-               for p in recs.tables["participants"] if p["project_id"] == pid]
+        got = [
+            (drop_cjk_spaces(p["name_raw"]), p["role"])
+            for p in recs.tables["participants"]
+            if p["project_id"] == pid
+        ]
         want = [(drop_cjk_spaces(p["name"]), p["role"]) for p in row["participants"]]
         if got != want:
             wrong.append((row["no"], got, want))

@@ -1,5 +1,6 @@
 """Lists printed by other producers in other layouts (tests/fixtures/layouts, rendered by the
 layout-fuzz generators) read exactly: every cell, every row, every participant."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ def read_as_published(pdf: Path, truth: dict):
     """The rows' cells and the participants per project, through extraction and records."""
     doc = extract_document(pdf)
     cells = {row.cells[0].lstrip("0"): row.cells for _, row in adoption_rows(doc)[0]}
-    records = build_records(doc, fiscal_year=truth["fiscal_year"], call_round=truth["round"],
-                            source_id="s", sha256="0" * 64)
+    records = build_records(
+        doc, fiscal_year=truth["fiscal_year"], call_round=truth["round"], source_id="s", sha256="0" * 64
+    )
     participants = {}
     for p in records.tables["participants"]:
         participants.setdefault(p["project_id"], []).append((drop_cjk_spaces(p["name_raw"]), p["role"]))
@@ -35,18 +37,23 @@ def read_as_published(pdf: Path, truth: dict):
 CONTROLS = ["canvas_row_split_with_closing_rules", "writer_fy2019_group_rows", "calc_fy2019_group_rows"]
 # one rendering per failure class of issue 9, read wrong before its change (README.md)
 CLASS_FIXTURES = [
-    "chromium_row_split_header_once", "chromium_row_split_repeated_header",  # 1
-    "platypus_row_split_header_once", "platypus_row_split_repeated_header",  # 1
+    "chromium_row_split_header_once",
+    "chromium_row_split_repeated_header",  # 1
+    "platypus_row_split_header_once",
+    "platypus_row_split_repeated_header",  # 1
     "chromium_header_u2027_not_recognised",  # 2
     "calc_legal_form_alone_before_latin_name",  # 3
     "canvas_wrap_inside_name_taken_as_new_item",  # 4
     "canvas_items_joined_at_cell_edge",  # 5
-    "canvas_space_dropped_between_latin_words", "platypus_space_inserted_in_broken_latin_word",  # 6
+    "canvas_space_dropped_between_latin_words",
+    "platypus_space_inserted_in_broken_latin_word",  # 6
     "calc_numbered_item_run_into_sentence",  # 7
     # round two: the classes seen on the worst of 240 layouts once those above were fixed
-    "writer_summary_wrap_before_glued_punctuation", "calc_role_label_name_wrapped",  # 4
+    "writer_summary_wrap_before_glued_punctuation",
+    "calc_role_label_name_wrapped",  # 4
     "platypus_two_cities_wrapped_at_a_space",  # 4
-    "canvas_full_width_space_on_a_line_of_its_own", "canvas_wrap_before_a_hyphen",  # 6
+    "canvas_full_width_space_on_a_line_of_its_own",
+    "canvas_wrap_before_a_hyphen",  # 6
     "canvas_numbered_item_after_a_heading",  # 7
     "chromium_last_piece_of_a_row_under_one_rule",  # 1
     "platypus_abbreviation_cut_mid_word",  # 6
@@ -65,8 +72,9 @@ def test_other_producers_layouts_read_exactly(name):
         want = [row["cells"][c] for c in truth["columns"]]
         assert [strict_key(g) for g in got] == [strict_key(w) for w in want], row["no"]
         pid = project_id(truth["fiscal_year"], truth["round"], row["no"])
-        assert participants.get(pid, []) == \
-            [(drop_cjk_spaces(p["name"]), p["role"]) for p in row["participants"]], pid
+        assert participants.get(pid, []) == [
+            (drop_cjk_spaces(p["name"]), p["role"]) for p in row["participants"]
+        ], pid
 
 
 def test_a_row_split_across_pages_is_read_whole():

@@ -1,4 +1,5 @@
 """What a person at a terminal sees while a command works: news from the first second."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,9 @@ CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE",
 def run_in_a_terminal(args: list[str], env: dict, timeout: float = 300) -> tuple[int, str]:
     """Run the command on a pseudo-terminal (as a person would); its exit status and output."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env,
-                            close_fds=True, start_new_session=True)
+    proc = subprocess.Popen(
+        args, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True
+    )
     os.close(slave)
     chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
@@ -44,11 +46,15 @@ def run_in_a_terminal(args: list[str], env: dict, timeout: float = 300) -> tuple
 
 
 def test_a_terminal_sees_the_prefect_server_start_and_no_telemetry_notice(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PREFECT_") and k not in CI_VARIABLES and k != "DO_NOT_TRACK"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PREFECT_") and k not in CI_VARIABLES and k != "DO_NOT_TRACK"
+    }
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), COLUMNS="160", TERM="xterm")
     code, out = run_in_a_terminal(
-        [sys.executable, "-m", "pipelines.cli", "demo", "--data-dir", str(tmp_path / "data")], env)
+        [sys.executable, "-m", "pipelines.cli", "demo", "--data-dir", str(tmp_path / "data")], env
+    )
     assert code == 0, out[-3000:]
     assert STARTING.split(" (", 1)[0] in out  # the wait for the server is shown as it happens
     assert "status: ok" in out

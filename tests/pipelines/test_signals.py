@@ -5,6 +5,7 @@ spins pdfminer for ever: tests/fixtures/pipelines/reference_loop.pdf) is being e
 The command leaves within seconds with 130 / 143, says the previous version stays published,
 and leaves no process (temporary Prefect server, extraction child), no held lock, no litter.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,14 +30,27 @@ HUNG = {"url": "/content/loop.pdf", "fiscal_year": 2024}
 
 
 def start(site, data_dir: Path, tmp_path: Path) -> subprocess.Popen:
-    sources = write_sources(tmp_path / "hung.toml",
-                            [{**e, "url": site.url + e["url"]} for e in (GOOD, HUNG)])
+    sources = write_sources(tmp_path / "hung.toml", [{**e, "url": site.url + e["url"]} for e in (GOOD, HUNG)])
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PREFECT_HOME=str(tmp_path / "prefect"), C3P_DOWNLOAD_DEADLINE_S="60")
     return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "refresh", "--sources", str(sources),
-         "--data-dir", str(data_dir), "--no-cross-check"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "refresh",
+            "--sources",
+            str(sources),
+            "--data-dir",
+            str(data_dir),
+            "--no-cross-check",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_for_hung_extraction(proc: subprocess.Popen) -> tuple[list[str], list[int]]:
@@ -81,7 +95,8 @@ def published_once(site, site_root, data_dir, tmp_path, prefect_harness):
 
 @pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_stops_the_refresh_within_seconds_and_leaves_nothing(
-        site, published_once, tmp_path, signum, code):
+    site, published_once, tmp_path, signum, code
+):
     data_dir = published_once
     proc = start(site, data_dir, tmp_path)
     lines, children = wait_for_hung_extraction(proc)
@@ -99,8 +114,7 @@ def test_a_signal_stops_the_refresh_within_seconds_and_leaves_nothing(
     assert not (data_dir / ".work").exists() and not list((data_dir / "raw").glob(".part-*"))
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     try:
-        assert con.execute("SELECT fiscal_year, count(*) FROM projects GROUP BY 1").fetchall() \
-            == [(2019, 17)]
+        assert con.execute("SELECT fiscal_year, count(*) FROM projects GROUP BY 1").fetchall() == [(2019, 17)]
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
     finally:
         con.close()
@@ -118,9 +132,14 @@ def test_kill_9_of_the_command_orphans_no_child(site, published_once, tmp_path):
 def test_serve_stops_within_seconds_on_sigterm(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--data-dir",
-                             str(tmp_path / "data")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "serve", "--data-dir", str(tmp_path / "data")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     for line in proc.stdout:
         lines.append(line)
@@ -143,9 +162,23 @@ def test_a_successful_run_ends_quietly(site, data_dir, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "refresh", "--sources", str(sources),
-         "--data-dir", str(data_dir), "--no-cross-check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "refresh",
+            "--sources",
+            str(sources),
+            "--data-dir",
+            str(data_dir),
+            "--no-cross-check",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     for noise in ("Traceback", "Error flushing events", "Error logging to API", "CancelledError"):
         assert noise not in done.stdout + done.stderr

@@ -1,4 +1,5 @@
 """`c3p server start` leaves a Prefect server that later commands use instead of their own."""
+
 from __future__ import annotations
 
 import os
@@ -14,16 +15,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def c3p(env, *args, timeout=240):
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
 def prefect_env(tmp_path):
     """A fresh PREFECT_HOME and no configured server, as on a user's machine."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_LOGGING_LEVEL="WARNING",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_LOGGING_LEVEL="WARNING",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
     yield env
     c3p(env, "server", "stop")
 
@@ -39,10 +49,18 @@ def test_a_standing_server_serves_later_refreshes_and_stops(site, tmp_path, pref
     status = c3p(prefect_env, "server", "status")
     assert status.returncode == 0 and url in status.stdout
 
-    sources = write_sources(tmp_path / "sources.toml", [
-        {"url": site.url + "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019}])
-    refresh = c3p(prefect_env, "refresh", "--sources", str(sources), "--data-dir",
-                  str(tmp_path / "data"), "--no-cross-check")
+    sources = write_sources(
+        tmp_path / "sources.toml", [{"url": site.url + "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019}]
+    )
+    refresh = c3p(
+        prefect_env,
+        "refresh",
+        "--sources",
+        str(sources),
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--no-cross-check",
+    )
     assert refresh.returncode == 0, refresh.stdout + refresh.stderr
     # the flow run was recorded by the standing server, which still runs afterwards
     import httpx

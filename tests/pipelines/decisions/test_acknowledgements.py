@@ -1,4 +1,5 @@
 """A cross-check disagreement a person has reviewed stops flagging its list, and only that."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,7 @@ from pipelines.decisions import acknowledgements
 from pipelines.cli import main
 from tests.conftest import refresh, sample_pdf, sql
 
-LIST = [{"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2023, "call_round": 1,
-         "expected_count": 21}]
+LIST = [{"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2023, "call_round": 1, "expected_count": 21}]
 
 
 def invoke(*args):
@@ -23,8 +23,11 @@ def invoke(*args):
 def test_acknowledged_cells_stop_flagging_the_list(site, data_dir, tmp_path):
     first = refresh(site, data_dir, tmp_path, LIST)
     assert first.exit_code == 0, first.output
-    [(open_cells, review)] = sql(data_dir, "SELECT (SELECT count(*) FROM crosscheck_disagreements"
-                                           " WHERE NOT acknowledged), review_needed FROM sources")
+    [(open_cells, review)] = sql(
+        data_dir,
+        "SELECT (SELECT count(*) FROM crosscheck_disagreements"
+        " WHERE NOT acknowledged), review_needed FROM sources",
+    )
     assert open_cells > 0 and review is True
     assert f"camelot reads {open_cells} cell(s) differently" in first.output
     report = tmp_path / "before.html"
@@ -33,8 +36,9 @@ def test_acknowledged_cells_stop_flagging_the_list(site, data_dir, tmp_path):
 
     # the reviewer checks the cells against the PDF and acknowledges them (README's command)
     ack = data_dir / acknowledgements.FILE
-    listed = invoke("query", acknowledgements.REVIEW_SQL, "--data-dir", data_dir,
-                    "--format", "csv", "--output", ack)
+    listed = invoke(
+        "query", acknowledgements.REVIEW_SQL, "--data-dir", data_dir, "--format", "csv", "--output", ack
+    )
     assert listed.exit_code == 0, listed.output
     rows = list(csv.DictReader(ack.open(encoding="utf-8")))
     assert len(rows) == open_cells and list(rows[0]) == list(acknowledgements.COLUMNS)
@@ -43,16 +47,23 @@ def test_acknowledged_cells_stop_flagging_the_list(site, data_dir, tmp_path):
     assert second.exit_code == 0, second.output
     assert "camelot reads" not in second.output and acknowledgements.FILE not in second.output
     assert sql(data_dir, "SELECT review_needed FROM sources") == [(False,)]
-    assert sql(data_dir, "SELECT count(*), bool_and(acknowledged) FROM crosscheck_disagreements") \
-        == [(open_cells, True)]  # still recorded, never dropped
+    assert sql(data_dir, "SELECT count(*), bool_and(acknowledged) FROM crosscheck_disagreements") == [
+        (open_cells, True)
+    ]  # still recorded, never dropped
     report = tmp_path / "after.html"
     assert invoke("report", "--data-dir", data_dir, "--output", report).exit_code == 0
     assert "review:" not in report.read_text(encoding="utf-8")
 
 
 def _disagreement(source_id="src_a", ours="日本工営", camelot="日本工當"):
-    return {"source_id": source_id, "table_no": 1, "row_no": 3, "column_name": "提案者",
-            "ours": ours, "camelot": camelot}
+    return {
+        "source_id": source_id,
+        "table_no": 1,
+        "row_no": 3,
+        "column_name": "提案者",
+        "ours": ours,
+        "camelot": camelot,
+    }
 
 
 def test_an_acknowledgement_holds_for_one_pdf_version_and_one_pair_of_readings():
@@ -63,8 +74,10 @@ def test_an_acknowledgement_holds_for_one_pdf_version_and_one_pair_of_readings()
         ("sha_a", _disagreement(ours="日本工営株式会社"), True),  # we read it differently now
         ("sha_a", _disagreement(camelot="日本工"), True),
     ]:
-        sources = [{"source_id": "src_a", "published_sha256": sha, "review_needed": True},
-                   {"source_id": "src_b", "published_sha256": "x", "review_needed": False}]
+        sources = [
+            {"source_id": "src_a", "published_sha256": sha, "review_needed": True},
+            {"source_id": "src_b", "published_sha256": "x", "review_needed": False},
+        ]
         acknowledgements.apply(sources, [d], acknowledged)
         assert d["acknowledged"] is not still_open
         assert [s["review_needed"] for s in sources] == [still_open, False]

@@ -1,4 +1,5 @@
 """The downloader against a real local HTTP server, faults injected by the server."""
+
 from __future__ import annotations
 
 import hashlib
@@ -53,12 +54,15 @@ def test_changed_file_is_a_new_version_and_old_raw_file_is_kept(site, site_root,
     assert store.has(first.sha256) and store.has(second.sha256)
 
 
-@pytest.mark.parametrize("body, ctype, reason", [
-    (b"", "application/pdf", "empty file"),
-    (b"<!DOCTYPE html><html><body>error</body></html>", "application/pdf", "HTML page"),
-    (b"<!DOCTYPE html><html></html>", "text/html", "content type 'text/html'"),
-    (sample_pdf("fy2019_r1_xlsx.pdf").read_bytes()[:5000], "application/pdf", "truncated PDF"),
-])
+@pytest.mark.parametrize(
+    "body, ctype, reason",
+    [
+        (b"", "application/pdf", "empty file"),
+        (b"<!DOCTYPE html><html><body>error</body></html>", "application/pdf", "HTML page"),
+        (b"<!DOCTYPE html><html></html>", "text/html", "content type 'text/html'"),
+        (sample_pdf("fy2019_r1_xlsx.pdf").read_bytes()[:5000], "application/pdf", "truncated PDF"),
+    ],
+)
 def test_bad_bodies_fail_with_a_reason_and_store_nothing(site, store, body, ctype, reason):
     site.faults["/bad.pdf"] = lambda h: send_bytes(h, 200, body, ctype)
     result = get(site, store, "/bad.pdf")
@@ -130,7 +134,8 @@ def test_non_http_scheme_refused(store):
 
 def test_path_traversal_in_url_cannot_escape_the_store(site, store, tmp_path):
     site.faults["/content/../../evil.pdf"] = lambda h: send_bytes(
-        h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf")
+        h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf"
+    )
     result = get(site, store, "/content/%2e%2e/%2e%2e/evil.pdf")
     assert ("GET", "/content/../../evil.pdf") in [r[:2] for r in site.requests]  # the server was asked
     assert result.status == "downloaded", result  # and answered with a PDF: stored, by its sha256

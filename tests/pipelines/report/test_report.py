@@ -1,4 +1,5 @@
 """``c3p report``: a self-contained HTML report, escaped, that copes with failed sources."""
+
 from __future__ import annotations
 
 import re
@@ -15,57 +16,184 @@ EVIL = '<script>alert("x")</script> & Co'
 
 
 def _activity(first: int, last: int, proposed: int) -> dict:
-    return {"first_fiscal_year": first, "last_fiscal_year": last, "project_count": proposed,
-            "projects_as_proposer": proposed, "projects_as_participant": 0}
+    return {
+        "first_fiscal_year": first,
+        "last_fiscal_year": last,
+        "project_count": proposed,
+        "projects_as_proposer": proposed,
+        "projects_as_participant": 0,
+    }
 
 
 def rows() -> dict[str, list[dict]]:
     projects = [
-        {"project_id": "2023-1-01", "fiscal_year": 2023, "call_round": 1, "list_no": 1,
-         "project_name": f"事業 {EVIL}", "source_id": "src_a", "proposer_org_id": "org_evil",
-         "proposer_name_raw": EVIL, "country_code": "TH", "country_name_ja": "タイ"},
-        {"project_id": "2023-1-02", "fiscal_year": 2023, "call_round": 1, "list_no": 2,
-         "project_name": "ハノイ事業", "source_id": "src_a", "proposer_org_id": "org_k",
-         "country_code": "VN", "country_name_ja": "ベトナム"},
-        {"project_id": "2019-1-01", "fiscal_year": 2019, "call_round": 1, "list_no": 1,
-         "project_name": "レンカ区事業", "source_id": "src_b", "proposer_org_id": "org_k",
-         "country_code": "CL", "country_name_ja": "チリ"},
+        {
+            "project_id": "2023-1-01",
+            "fiscal_year": 2023,
+            "call_round": 1,
+            "list_no": 1,
+            "project_name": f"事業 {EVIL}",
+            "source_id": "src_a",
+            "proposer_org_id": "org_evil",
+            "proposer_name_raw": EVIL,
+            "country_code": "TH",
+            "country_name_ja": "タイ",
+        },
+        {
+            "project_id": "2023-1-02",
+            "fiscal_year": 2023,
+            "call_round": 1,
+            "list_no": 2,
+            "project_name": "ハノイ事業",
+            "source_id": "src_a",
+            "proposer_org_id": "org_k",
+            "country_code": "VN",
+            "country_name_ja": "ベトナム",
+        },
+        {
+            "project_id": "2019-1-01",
+            "fiscal_year": 2019,
+            "call_round": 1,
+            "list_no": 1,
+            "project_name": "レンカ区事業",
+            "source_id": "src_b",
+            "proposer_org_id": "org_k",
+            "country_code": "CL",
+            "country_name_ja": "チリ",
+        },
     ]
     return {
         "projects": projects,
         "organizations": [
             {"org_id": "org_evil", "name": EVIL, "org_type": "company_jp", **_activity(2023, 2023, 1)},
-            {"org_id": "org_k", "name": "日本工営株式会社", "org_type": "company_jp",
-             **_activity(2019, 2023, 2)}],
+            {
+                "org_id": "org_k",
+                "name": "日本工営株式会社",
+                "org_type": "company_jp",
+                **_activity(2019, 2023, 2),
+            },
+        ],
         "domestic_cities": [
-            {"project_id": "2023-1-01", "fiscal_year": 2023, "seq": 1, "lg_code": "401005",
-             "name": "北九州市", "prefecture": "福岡県"},
-            {"project_id": "2019-1-01", "fiscal_year": 2019, "seq": 1, "lg_code": "401005",
-             "name": "北九州市", "prefecture": "福岡県"}],
+            {
+                "project_id": "2023-1-01",
+                "fiscal_year": 2023,
+                "seq": 1,
+                "lg_code": "401005",
+                "name": "北九州市",
+                "prefecture": "福岡県",
+            },
+            {
+                "project_id": "2019-1-01",
+                "fiscal_year": 2019,
+                "seq": 1,
+                "lg_code": "401005",
+                "name": "北九州市",
+                "prefecture": "福岡県",
+            },
+        ],
         "partner_cities": [
-            {"project_id": "2023-1-01", "fiscal_year": 2023, "seq": 1, "name_raw": "バンコク都",
-             "name_ja": "バンコク都", "name_en": "Bangkok <b>", "country_code": "TH",
-             "lat": 13.75, "lon": 100.5},
-            {"project_id": "2023-1-02", "fiscal_year": 2023, "seq": 1, "name_raw": "ハノイ市",
-             "name_ja": "ハノイ市", "name_en": "Hanoi", "country_code": "VN", "lat": 21.0, "lon": 105.8},
-            {"project_id": "2019-1-01", "fiscal_year": 2019, "seq": 1, "name_raw": "レンカ区",
-             "name_ja": "レンカ区", "name_en": "Renca", "country_code": "CL", "lat": -33.4, "lon": -70.7},
-            {"project_id": "2019-1-01", "fiscal_year": 2019, "seq": 2, "name_raw": "どこか<市>",
-             "country_code": "CL"}],
+            {
+                "project_id": "2023-1-01",
+                "fiscal_year": 2023,
+                "seq": 1,
+                "name_raw": "バンコク都",
+                "name_ja": "バンコク都",
+                "name_en": "Bangkok <b>",
+                "country_code": "TH",
+                "lat": 13.75,
+                "lon": 100.5,
+            },
+            {
+                "project_id": "2023-1-02",
+                "fiscal_year": 2023,
+                "seq": 1,
+                "name_raw": "ハノイ市",
+                "name_ja": "ハノイ市",
+                "name_en": "Hanoi",
+                "country_code": "VN",
+                "lat": 21.0,
+                "lon": 105.8,
+            },
+            {
+                "project_id": "2019-1-01",
+                "fiscal_year": 2019,
+                "seq": 1,
+                "name_raw": "レンカ区",
+                "name_ja": "レンカ区",
+                "name_en": "Renca",
+                "country_code": "CL",
+                "lat": -33.4,
+                "lon": -70.7,
+            },
+            {
+                "project_id": "2019-1-01",
+                "fiscal_year": 2019,
+                "seq": 2,
+                "name_raw": "どこか<市>",
+                "country_code": "CL",
+            },
+        ],
         "project_fields": [
-            {"project_id": "2023-1-01", "fiscal_year": 2023, "seq": 1, "field_raw": "省エネ",
-             "field_code": "energy_efficiency"}],
+            {
+                "project_id": "2023-1-01",
+                "fiscal_year": 2023,
+                "seq": 1,
+                "field_raw": "省エネ",
+                "field_code": "energy_efficiency",
+            }
+        ],
         "sources": [
-            {"source_id": "src_a", "fiscal_year": 2023, "call_round": 1, "url": "http://x/a.pdf",
-             "status": "ok", "fetched_at": T, "rows_extracted": 2, "rows_published": 2, "sha256": "a" * 64},
-            {"source_id": "src_b", "fiscal_year": 2019, "call_round": 1, "url": "http://x/b.pdf",
-             "status": "ok", "fetched_at": T, "rows_extracted": 1, "rows_published": 1},
-            {"source_id": "src_c", "fiscal_year": 2021, "call_round": 1, "url": "http://x/c.pdf?a=1&b=<2>",
-             "status": "failed", "fetch_status": "failed", "error": "fetch: not a PDF (<html>maintenance</html>)"},
-            {"source_id": "src_d", "fiscal_year": 2022, "call_round": 2, "url": "http://y/d.pdf",
-             "status": "quarantined", "error": "rows 5 != expected 6"}],
-        "runs": [{"run_id": "r1", "started_at": T, "finished_at": T, "command": "refresh",
-                  "status": "partial", "projects": 3, "sources_seen": 4, "sources_failed": 2}],
+            {
+                "source_id": "src_a",
+                "fiscal_year": 2023,
+                "call_round": 1,
+                "url": "http://x/a.pdf",
+                "status": "ok",
+                "fetched_at": T,
+                "rows_extracted": 2,
+                "rows_published": 2,
+                "sha256": "a" * 64,
+            },
+            {
+                "source_id": "src_b",
+                "fiscal_year": 2019,
+                "call_round": 1,
+                "url": "http://x/b.pdf",
+                "status": "ok",
+                "fetched_at": T,
+                "rows_extracted": 1,
+                "rows_published": 1,
+            },
+            {
+                "source_id": "src_c",
+                "fiscal_year": 2021,
+                "call_round": 1,
+                "url": "http://x/c.pdf?a=1&b=<2>",
+                "status": "failed",
+                "fetch_status": "failed",
+                "error": "fetch: not a PDF (<html>maintenance</html>)",
+            },
+            {
+                "source_id": "src_d",
+                "fiscal_year": 2022,
+                "call_round": 2,
+                "url": "http://y/d.pdf",
+                "status": "quarantined",
+                "error": "rows 5 != expected 6",
+            },
+        ],
+        "runs": [
+            {
+                "run_id": "r1",
+                "started_at": T,
+                "finished_at": T,
+                "command": "refresh",
+                "status": "partial",
+                "projects": 3,
+                "sources_seen": 4,
+                "sources_failed": 2,
+            }
+        ],
     }
 
 

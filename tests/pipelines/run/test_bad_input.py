@@ -1,5 +1,6 @@
 """Bad input and faults through the whole refresh: each a clear error naming the source and
 reason in `sources` and the summary, nothing published from it, nothing else lost."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,13 +35,17 @@ def sources_table(data_dir):
     return {r[0]: r[1:] for r in rows}, dict(projects)
 
 
-@pytest.mark.parametrize("fixture, reason", [
-    (HAZARDS / "encrypted.pdf", "extract: encrypted PDF"),
-    (HAZARDS / "image_only.pdf", "extract: no text layer; OCR not supported"),
-    (HAZARDS / "no_table.pdf", "extract: no ruled table found"),
-    (BAD / "unknown_header.pdf", "予算額"),
-    (BAD / "duplicate_list_numbers.pdf", "records: duplicate list numbers: 2"),
-], ids=lambda v: v.name if isinstance(v, Path) else None)
+@pytest.mark.parametrize(
+    "fixture, reason",
+    [
+        (HAZARDS / "encrypted.pdf", "extract: encrypted PDF"),
+        (HAZARDS / "image_only.pdf", "extract: no text layer; OCR not supported"),
+        (HAZARDS / "no_table.pdf", "extract: no ruled table found"),
+        (BAD / "unknown_header.pdf", "予算額"),
+        (BAD / "duplicate_list_numbers.pdf", "records: duplicate list numbers: 2"),
+    ],
+    ids=lambda v: v.name if isinstance(v, Path) else None,
+)
 def test_bad_pdf_fails_alone(site, site_root, data_dir, tmp_path, fixture, reason):
     shutil.copy(fixture, site_root / "content" / fixture.name)
     result = run(site, data_dir, tmp_path, [GOOD, {"url": f"/content/{fixture.name}", "fiscal_year": 2024}])
@@ -107,8 +112,9 @@ def test_host_not_in_sources_file_or_site_is_refused(site, data_dir, monkeypatch
     monkeypatch.setenv("C3P_SITE_URL", site.url)
     from pipelines.sources import registry
 
-    monkeypatch.setattr(registry, "builtin_sources", lambda: [
-        refresh_module.SourceSpec("http://203.0.113.9/x.pdf", 2024)])
+    monkeypatch.setattr(
+        registry, "builtin_sources", lambda: [refresh_module.SourceSpec("http://203.0.113.9/x.pdf", 2024)]
+    )
     result = CliRunner().invoke(main, ["refresh", "--no-discover", "--data-dir", str(data_dir)])
     assert result.exit_code == 1
     status, error, _ = sources_table(data_dir)[0][2024]
@@ -152,28 +158,40 @@ def _slow(h):
     send_bytes(h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf")
 
 
-@pytest.mark.parametrize("fault, reason", [
-    (lambda h: send_bytes(h, 200, b"", "application/pdf"), "empty file"),
-    (lambda h: send_bytes(h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes()[:20000],
-                          "application/pdf"), "truncated PDF"),
-    (lambda h: send_bytes(h, 200, b"<!DOCTYPE html><p>error</p>", "application/pdf"),
-     "not a PDF: the body is an HTML page"),
-    (lambda h: send_bytes(h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(),
-                          "application/pdf"), "file too large"),
-    (drop_mid_body, "connection failed"),
-    (_slow, "timed out"),
-    (lambda h: send_bytes(h, 500, b"down", "text/plain"), "HTTP 500 from server (after 2 attempts)"),
-], ids=["empty", "truncated", "html", "too-large", "dropped", "timeout", "500"])
-def test_download_faults_fail_the_source_alone(site, data_dir, tmp_path, monkeypatch, fault,
-                                               reason):
+@pytest.mark.parametrize(
+    "fault, reason",
+    [
+        (lambda h: send_bytes(h, 200, b"", "application/pdf"), "empty file"),
+        (
+            lambda h: send_bytes(
+                h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes()[:20000], "application/pdf"
+            ),
+            "truncated PDF",
+        ),
+        (
+            lambda h: send_bytes(h, 200, b"<!DOCTYPE html><p>error</p>", "application/pdf"),
+            "not a PDF: the body is an HTML page",
+        ),
+        (
+            lambda h: send_bytes(h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf"),
+            "file too large",
+        ),
+        (drop_mid_body, "connection failed"),
+        (_slow, "timed out"),
+        (lambda h: send_bytes(h, 500, b"down", "text/plain"), "HTTP 500 from server (after 2 attempts)"),
+    ],
+    ids=["empty", "truncated", "html", "too-large", "dropped", "timeout", "500"],
+)
+def test_download_faults_fail_the_source_alone(site, data_dir, tmp_path, monkeypatch, fault, reason):
     monkeypatch.setattr(settings, "MAX_PDF_BYTES", 100_000)  # the FY2019 sample is 108 KB
     monkeypatch.setattr(settings, "HTTP_TIMEOUT_S", 0.5)
     monkeypatch.setattr(settings, "HTTP_RETRIES", 1)
     monkeypatch.setattr(settings, "HTTP_BACKOFF_S", 0.01)
     site.faults["/content/bad.pdf"] = fault
     good = {"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2023}
-    result = run(site, data_dir, tmp_path, [good, {"url": "/content/bad.pdf", "fiscal_year": 2024}],
-                 "--no-cross-check")
+    result = run(
+        site, data_dir, tmp_path, [good, {"url": "/content/bad.pdf", "fiscal_year": 2024}], "--no-cross-check"
+    )
     assert result.exit_code == 1, result.output
     sources, projects = sources_table(data_dir)
     status, error, published = sources[2024]
@@ -189,9 +207,15 @@ def test_download_faults_fail_the_source_alone(site, data_dir, tmp_path, monkeyp
 
 def test_path_traversal_in_the_url_cannot_write_outside_the_raw_store(site, data_dir, tmp_path):
     site.faults["/content/../../../evil.pdf"] = lambda h: send_bytes(
-        h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf")
-    result = run(site, data_dir, tmp_path, [
-        {"url": "/content/%2e%2e/%2e%2e/%2e%2e/evil.pdf", "fiscal_year": 2019}], "--no-cross-check")
+        h, 200, sample_pdf("fy2019_r1_xlsx.pdf").read_bytes(), "application/pdf"
+    )
+    result = run(
+        site,
+        data_dir,
+        tmp_path,
+        [{"url": "/content/%2e%2e/%2e%2e/%2e%2e/evil.pdf", "fiscal_year": 2019}],
+        "--no-cross-check",
+    )
     assert ("GET", "/content/../../../evil.pdf") in [r[:2] for r in site.requests]  # the server was asked
     assert result.exit_code == 0, result.output  # it answered with a good list: stored and published
     assert sources_table(data_dir) == ({2019: ("ok", None, 17)}, {2019: 17})

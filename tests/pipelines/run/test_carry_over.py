@@ -4,6 +4,7 @@ Through the real CLI: real HTTP on 127.0.0.1, real Prefect flow runs, real Parqu
 DuckDB. The extractor is watched (each call counted by the PDF it reads), so "not read
 again" is observed, not taken from the run summary's word.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -26,8 +27,15 @@ FY2023 = {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023}
 FY2024 = {"url": "/content/list2024.pdf", "fiscal_year": 2024}  # a third list, new later
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "pipelines"
 LIST_TABLES = ("projects", "participants", "domestic_cities", "partner_cities", "project_fields")
-PROJECT_TABLES = ("projects", "participants", "domestic_cities", "partner_cities",
-                  "project_fields", "organizations", "crosscheck_disagreements")
+PROJECT_TABLES = (
+    "projects",
+    "participants",
+    "domestic_cities",
+    "partner_cities",
+    "project_fields",
+    "organizations",
+    "crosscheck_disagreements",
+)
 
 
 @pytest.fixture
@@ -45,10 +53,10 @@ def extractions(monkeypatch) -> list[str]:
 
 
 def refresh(site, data_dir, tmp_path, entries, *extra):
-    sources = write_sources(tmp_path / "sources.toml",
-                            [{**e, "url": site.url + e["url"]} for e in entries])
-    return CliRunner().invoke(main, ["refresh", "--sources", str(sources), "--data-dir",
-                                     str(data_dir), "--no-cross-check", *extra])
+    sources = write_sources(tmp_path / "sources.toml", [{**e, "url": site.url + e["url"]} for e in entries])
+    return CliRunner().invoke(
+        main, ["refresh", "--sources", str(sources), "--data-dir", str(data_dir), "--no-cross-check", *extra]
+    )
 
 
 def tables(data_dir) -> dict[str, list[tuple]]:
@@ -63,13 +71,16 @@ def partition_bytes(data_dir, year: int) -> dict[str, bytes]:
     """The Parquet file of fiscal year ``year`` of every table of a list's rows (not
     ``sources``, which records each run's fetch, nor ``organizations``, partitioned by the
     year an organisation first appears in any list)."""
-    return {p.parts[-3]: p.read_bytes()
-            for p in (data_dir / "curated").glob(f"*/fiscal_year={year}/*.parquet")
-            if p.parts[-3] in LIST_TABLES}
+    return {
+        p.parts[-3]: p.read_bytes()
+        for p in (data_dir / "curated").glob(f"*/fiscal_year={year}/*.parquet")
+        if p.parts[-3] in LIST_TABLES
+    }
 
 
 def test_a_new_list_is_read_and_the_unchanged_ones_are_kept_byte_for_byte(
-        site, site_root, data_dir, tmp_path, extractions):
+    site, site_root, data_dir, tmp_path, extractions
+):
     shutil.copy(FIXTURES / "decisions_list.pdf", site_root / "content" / "list2024.pdf")
     assert refresh(site, data_dir, tmp_path, [FY2019, FY2023]).exit_code == 0
     assert len(extractions) == 2
@@ -86,8 +97,9 @@ def test_a_new_list_is_read_and_the_unchanged_ones_are_kept_byte_for_byte(
     for year in (2019, 2023):
         assert partition_bytes(data_dir, year) == before[year], year
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    made_by = con.execute("SELECT fiscal_year, rows_published, pipeline_version FROM sources"
-                          " ORDER BY 1").fetchall()
+    made_by = con.execute(
+        "SELECT fiscal_year, rows_published, pipeline_version FROM sources ORDER BY 1"
+    ).fetchall()
     con.close()
     assert [r[:2] for r in made_by] == [(2019, 17), (2023, 21), (2024, 3)]
     # the kept lists and the new one were made by the same version (and decision files)
@@ -102,7 +114,8 @@ def test_a_new_list_is_read_and_the_unchanged_ones_are_kept_byte_for_byte(
 
 
 def test_changed_bytes_or_another_pipeline_version_are_read_again(
-        site, site_root, data_dir, tmp_path, extractions, monkeypatch):
+    site, site_root, data_dir, tmp_path, extractions, monkeypatch
+):
     assert refresh(site, data_dir, tmp_path, [FY2019, FY2023]).exit_code == 0
     # the ministry replaces the FY2019 file (same table, different bytes)
     target = site_root / "content" / "fy2019_r1_xlsx.pdf"
@@ -120,7 +133,8 @@ def test_changed_bytes_or_another_pipeline_version_are_read_again(
 
 
 def test_a_broken_new_version_keeps_the_published_rows_without_reading_the_old_pdf(
-        site, site_root, data_dir, tmp_path, extractions):
+    site, site_root, data_dir, tmp_path, extractions
+):
     assert refresh(site, data_dir, tmp_path, [FY2019, FY2023]).exit_code == 0
     before = partition_bytes(data_dir, 2019)
     (site_root / "content" / "fy2019_r1_xlsx.pdf").write_bytes(b"%PDF-1.4\nnot a pdf\n%%EOF\n")
@@ -130,14 +144,22 @@ def test_a_broken_new_version_keeps_the_published_rows_without_reading_the_old_p
     assert len(extractions) == 3
     assert partition_bytes(data_dir, 2019) == before
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    assert con.execute("SELECT fiscal_year, status, rows_published FROM sources ORDER BY 1"
-                       ).fetchall() == [(2019, "failed", 17), (2023, "ok", 21)]
+    assert con.execute("SELECT fiscal_year, status, rows_published FROM sources ORDER BY 1").fetchall() == [
+        (2019, "failed", 17),
+        (2023, "ok", 21),
+    ]
     con.close()
 
 
 def _published(**overrides) -> dict:
-    row = {"source_id": "src_a", "status": "ok", "published_sha256": "ab" * 32,
-           "rows_extracted": 17, "pipeline_version": PIPELINE_VERSION, "crosscheck_agreement": 0.99}
+    row = {
+        "source_id": "src_a",
+        "status": "ok",
+        "published_sha256": "ab" * 32,
+        "rows_extracted": 17,
+        "pipeline_version": PIPELINE_VERSION,
+        "crosscheck_agreement": 0.99,
+    }
     return {**row, **overrides}
 
 
@@ -155,17 +177,27 @@ def test_only_lists_published_ok_by_this_version_with_the_same_cross_check_are_r
 def test_an_edit_to_the_code_or_data_that_make_rows_changes_the_pipeline_version(tmp_path):
     from pipelines import settings
 
-    for name in ("normalizers/data/org_aliases.csv", "normalizers/orgs.py",
-                 "extractors/cell_text.py", "pipelines/warehouse/records.py", "pipelines/warehouse/schema.py",
-                 "pipelines/report/page.py"):
+    for name in (
+        "normalizers/data/org_aliases.csv",
+        "normalizers/orgs.py",
+        "extractors/cell_text.py",
+        "pipelines/warehouse/records.py",
+        "pipelines/warehouse/schema.py",
+        "pipelines/report/page.py",
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("v1\n")
     before = settings.row_makers_fingerprint(tmp_path)
     (tmp_path / "pipelines/report/page.py").write_text("v2\n")  # does not make rows
     assert settings.row_makers_fingerprint(tmp_path) == before
-    for name in ("normalizers/data/org_aliases.csv", "extractors/cell_text.py", "pipelines/warehouse/records.py"):
+    for name in (
+        "normalizers/data/org_aliases.csv",
+        "extractors/cell_text.py",
+        "pipelines/warehouse/records.py",
+    ):
         (tmp_path / name).write_text("v2\n")
         assert settings.row_makers_fingerprint(tmp_path) != before, name
         (tmp_path / name).write_text("v1\n")
-    assert settings.PIPELINE_VERSION.endswith("+" + settings.row_makers_fingerprint(
-        Path(settings.__file__).resolve().parents[1]))
+    assert settings.PIPELINE_VERSION.endswith(
+        "+" + settings.row_makers_fingerprint(Path(settings.__file__).resolve().parents[1])
+    )

@@ -1,6 +1,7 @@
 """One bad response, URL or file never stops the run (issue 14 items 4, 6, 9), through the CLI
 against a real local server: the bad source fails with its reason, the rest is published,
 and damaged state files are reported in one line and recovered from."""
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,9 @@ def published(data_dir) -> tuple[dict, dict, int]:
     """{fiscal_year: (status, error)}, {fiscal_year: projects}, number of runs."""
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     try:
-        sources = {r[0]: r[1:] for r in con.execute(
-            "SELECT fiscal_year, status, error FROM sources").fetchall()}
+        sources = {
+            r[0]: r[1:] for r in con.execute("SELECT fiscal_year, status, error FROM sources").fetchall()
+        }
         projects = dict(con.execute("SELECT fiscal_year, count(*) FROM projects GROUP BY 1").fetchall())
         runs = con.execute("SELECT count(*) FROM runs").fetchone()[0]
     finally:
@@ -38,8 +40,7 @@ def published(data_dir) -> tuple[dict, dict, int]:
 
 def test_an_invalid_gzip_body_fails_that_source_only(site, data_dir, tmp_path):
     def bad_gzip(h):
-        send_bytes(h, 200, b"this is not gzip at all" * 10, "application/pdf",
-                   {"Content-Encoding": "gzip"})
+        send_bytes(h, 200, b"this is not gzip at all" * 10, "application/pdf", {"Content-Encoding": "gzip"})
 
     site.faults["/content/gz.pdf"] = bad_gzip
     result = run(site, data_dir, tmp_path, [GOOD, {"url": "/content/gz.pdf", "fiscal_year": 2024}])
@@ -50,8 +51,7 @@ def test_an_invalid_gzip_body_fails_that_source_only(site, data_dir, tmp_path):
     assert not list((data_dir / "raw").glob(".part-*"))
 
 
-def test_an_unexpected_exception_in_a_stage_fails_that_source_only(site, data_dir, tmp_path,
-                                                                    monkeypatch):
+def test_an_unexpected_exception_in_a_stage_fails_that_source_only(site, data_dir, tmp_path, monkeypatch):
     from pipelines.run import stages
 
     real = stages.records_stage
@@ -69,21 +69,26 @@ def test_an_unexpected_exception_in_a_stage_fails_that_source_only(site, data_di
     assert projects == {2019: 17}
 
 
-@pytest.mark.parametrize("url, reason", [
-    ('http://127.0.0.1/a\\u0000b.pdf', "control character"),
-    ('http://127.0.0.1/a.pdf\\r\\nX-Injected: 1', "control character"),
-    ('http:///a.pdf', "no host"),
-    ('http://[::1/a.pdf', "malformed"),
-    ('http://[zz::1]/a.pdf', "malformed"),
-    ('http://127.0.0.1:99999/a.pdf', "malformed"),
-    ('http://me:secret@127.0.0.1/a.pdf', "credentials"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://127.0.0.1/a\\u0000b.pdf", "control character"),
+        ("http://127.0.0.1/a.pdf\\r\\nX-Injected: 1", "control character"),
+        ("http:///a.pdf", "no host"),
+        ("http://[::1/a.pdf", "malformed"),
+        ("http://[zz::1]/a.pdf", "malformed"),
+        ("http://127.0.0.1:99999/a.pdf", "malformed"),
+        ("http://me:secret@127.0.0.1/a.pdf", "credentials"),
+    ],
+)
 def test_bad_urls_in_the_sources_file_are_refused_when_read(data_dir, tmp_path, url, reason):
     sources = tmp_path / "sources.toml"
-    sources.write_text('[[source]]\nurl = "http://127.0.0.1/ok.pdf"\nfiscal_year = 2023\n\n'
-                       f'[[source]]\nurl = "{url}"\nfiscal_year = 2024\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["refresh", "--sources", str(sources),
-                                       "--data-dir", str(data_dir)])
+    sources.write_text(
+        '[[source]]\nurl = "http://127.0.0.1/ok.pdf"\nfiscal_year = 2023\n\n'
+        f'[[source]]\nurl = "{url}"\nfiscal_year = 2024\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["refresh", "--sources", str(sources), "--data-dir", str(data_dir)])
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and str(sources) in lines[0] and "#2" in lines[0]
@@ -140,8 +145,13 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next_one(site, data_dir, t
 
 def test_a_failed_run_leaves_no_work_folder(site, data_dir, tmp_path):
     site.faults["/content/missing.pdf"] = lambda h: send_bytes(h, 404, b"no", "text/plain")
-    result = run(site, data_dir, tmp_path, [GOOD, {"url": "/content/missing.pdf",
-                                                   "fiscal_year": 2024}], "--no-cross-check")
+    result = run(
+        site,
+        data_dir,
+        tmp_path,
+        [GOOD, {"url": "/content/missing.pdf", "fiscal_year": 2024}],
+        "--no-cross-check",
+    )
     assert result.exit_code == 1
     assert not (data_dir / ".work").exists()
 
@@ -156,8 +166,7 @@ def test_raw_pdfs_are_readable_by_everyone_like_the_other_files(site, data_dir, 
     assert pdf.stat().st_mode & 0o777 == 0o644
 
 
-def test_a_dribbling_server_is_cut_at_the_download_deadline(site, data_dir, tmp_path,
-                                                            monkeypatch):
+def test_a_dribbling_server_is_cut_at_the_download_deadline(site, data_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("C3P_DOWNLOAD_DEADLINE_S", "3")
     stop = threading.Event()
 
@@ -181,8 +190,13 @@ def test_a_dribbling_server_is_cut_at_the_download_deadline(site, data_dir, tmp_
     site.faults["/content/slow.pdf"] = dribble
     started = time.monotonic()
     try:
-        result = run(site, data_dir, tmp_path, [GOOD, {"url": "/content/slow.pdf",
-                                                       "fiscal_year": 2024}], "--no-cross-check")
+        result = run(
+            site,
+            data_dir,
+            tmp_path,
+            [GOOD, {"url": "/content/slow.pdf", "fiscal_year": 2024}],
+            "--no-cross-check",
+        )
     finally:
         stop.set()
     assert time.monotonic() - started < 50
@@ -209,8 +223,7 @@ def test_credentials_never_reach_the_manifest(site, tmp_path):
 def test_a_pdf_with_bytes_after_its_eof_marker_is_accepted(site, site_root, data_dir, tmp_path):
     padded = sample_pdf("fy2019_r1_xlsx.pdf").read_bytes() + b"\0" * 4096 + b"signature block"
     (site_root / "content" / "padded.pdf").write_bytes(padded)
-    result = run(site, data_dir, tmp_path, [{**GOOD, "url": "/content/padded.pdf"}],
-                 "--no-cross-check")
+    result = run(site, data_dir, tmp_path, [{**GOOD, "url": "/content/padded.pdf"}], "--no-cross-check")
     assert result.exit_code == 0, result.output
     assert published(data_dir)[1] == {2019: 17}
 
@@ -221,8 +234,9 @@ def test_a_broken_xref_is_reported_as_such_not_as_no_text_layer(tmp_path):
     data = sample_pdf("fy2019_r1_xlsx.pdf").read_bytes()
     at = data.rfind(b"startxref")
     table = int(re.match(rb"startxref\s+(\d+)", data[at:]).group(1))
-    shifted = re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3),
-                     data[table:at])  # every object 3 bytes from where the xref says
+    shifted = re.sub(
+        rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3), data[table:at]
+    )  # every object 3 bytes from where the xref says
     broken = tmp_path / "broken_xref.pdf"
     broken.write_bytes(data[:table] + shifted + data[at:])
     result = CliRunner().invoke(main, ["extract", str(broken)])
@@ -231,14 +245,13 @@ def test_a_broken_xref_is_reported_as_such_not_as_no_text_layer(tmp_path):
     assert "no text layer" not in result.output
 
 
-@pytest.mark.parametrize("name, value", [("C3P_WORKERS", "0"), ("C3P_WORKERS", "many"),
-                                         ("C3P_DOWNLOAD_DEADLINE_S", "-1")])
+@pytest.mark.parametrize(
+    "name, value", [("C3P_WORKERS", "0"), ("C3P_WORKERS", "many"), ("C3P_DOWNLOAD_DEADLINE_S", "-1")]
+)
 def test_a_bad_setting_is_refused_before_the_run(data_dir, tmp_path, monkeypatch, name, value):
     monkeypatch.setenv(name, value)
-    sources = write_sources(tmp_path / "s.toml", [{"url": "http://127.0.0.1/a.pdf",
-                                                   "fiscal_year": 2023}])
-    result = CliRunner().invoke(main, ["refresh", "--sources", str(sources),
-                                       "--data-dir", str(data_dir)])
+    sources = write_sources(tmp_path / "s.toml", [{"url": "http://127.0.0.1/a.pdf", "fiscal_year": 2023}])
+    result = CliRunner().invoke(main, ["refresh", "--sources", str(sources), "--data-dir", str(data_dir)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {name}={value!r}: expected")

@@ -1,5 +1,6 @@
 """What a list promises about itself, checked before it publishes (issue 14, item 3):
 through the real CLI, a real local server and real Prefect runs."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,10 +17,10 @@ from tests.conftest import sample_pdf, with_page_content_damaged, write_sources
 
 
 def refresh(site, data_dir, tmp_path, entries, *extra):
-    sources = write_sources(tmp_path / "sources.toml",
-                            [{**e, "url": site.url + e["url"]} for e in entries])
-    return CliRunner().invoke(main, ["refresh", "--sources", str(sources),
-                                     "--data-dir", str(data_dir), *extra])
+    sources = write_sources(tmp_path / "sources.toml", [{**e, "url": site.url + e["url"]} for e in entries])
+    return CliRunner().invoke(
+        main, ["refresh", "--sources", str(sources), "--data-dir", str(data_dir), *extra]
+    )
 
 
 def sql(data_dir, query):
@@ -30,13 +31,16 @@ def sql(data_dir, query):
         con.close()
 
 
-SOURCES = ("SELECT fiscal_year, call_round, status, error, rows_published, review_needed,"
-           " review_reasons FROM sources ORDER BY 1, 2")
+SOURCES = (
+    "SELECT fiscal_year, call_round, status, error, rows_published, review_needed,"
+    " review_reasons FROM sources ORDER BY 1, 2"
+)
 
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_last_years_list_at_this_years_url_is_quarantined_and_the_list_stays(
-        site, site_root, data_dir, tmp_path):
+    site, site_root, data_dir, tmp_path
+):
     entry = [{"url": "/content/list.pdf", "fiscal_year": 2023, "call_round": 1}]
     shutil.copy(sample_pdf("fy2023_r1_xlsx.pdf"), site_root / "content" / "list.pdf")
     first = refresh(site, data_dir, tmp_path, entry, "--no-cross-check")
@@ -58,17 +62,29 @@ def test_a_damaged_page_loses_rows_never_silently(site, site_root, data_dir, tmp
     sample = sample_pdf("fy2019_r1_xlsx.pdf").read_bytes()
     (site_root / "content" / "first_lost.pdf").write_bytes(with_page_content_damaged(sample, 1))
     (site_root / "content" / "last_lost.pdf").write_bytes(with_page_content_damaged(sample, 2))
-    result = refresh(site, data_dir, tmp_path, [
-        {"url": "/content/first_lost.pdf", "fiscal_year": 2019, "call_round": 1},
-        {"url": "/content/last_lost.pdf", "fiscal_year": 2019, "call_round": 2}],
-        "--no-cross-check")
+    result = refresh(
+        site,
+        data_dir,
+        tmp_path,
+        [
+            {"url": "/content/first_lost.pdf", "fiscal_year": 2019, "call_round": 1},
+            {"url": "/content/last_lost.pdf", "fiscal_year": 2019, "call_round": 2},
+        ],
+        "--no-cross-check",
+    )
     assert result.exit_code == 1, result.output
-    repaired = "damaged PDF, read after the parser's repairs: corrupt compressed stream:" \
-               " its content is lost"
+    repaired = "damaged PDF, read after the parser's repairs: corrupt compressed stream: its content is lost"
     [first, last] = sql(data_dir, SOURCES)
     # rows 1-10 were on the lost page: the numbers 11…17 of seven rows break the promise
-    assert first == (2019, 1, "quarantined", "list numbers are not 1…7: missing 1–10;"
-                     " beyond 7 rows: 11–17 (rows lost or misread)", 0, False, [])
+    assert first == (
+        2019,
+        1,
+        "quarantined",
+        "list numbers are not 1…7: missing 1–10; beyond 7 rows: 11–17 (rows lost or misread)",
+        0,
+        False,
+        [],
+    )
     # numbers 1…10 keep it: published, but flagged with the reason
     assert last == (2019, 2, "ok", None, 10, True, [repaired])
     assert f"review: {repaired}" in result.output
@@ -78,8 +94,9 @@ def test_a_damaged_page_loses_rows_never_silently(site, site_root, data_dir, tmp
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_cross_check_below_the_floor_quarantines(site, data_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "CROSSCHECK_FLOOR", 0.999)  # the sample agrees on 99.5 %
-    result = refresh(site, data_dir, tmp_path, [
-        {"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2023, "call_round": 1}])
+    result = refresh(
+        site, data_dir, tmp_path, [{"url": "/content/fy2023_r1_rl.pdf", "fiscal_year": 2023, "call_round": 1}]
+    )
     assert result.exit_code == 1, result.output
     [(_, _, status, error, published, _, _)] = sql(data_dir, SOURCES)
     assert (status, published) == ("quarantined", 0)
@@ -90,15 +107,26 @@ SPEC = SourceSpec("http://x/list.pdf", 2023, 2)
 DOC = {"repairs": [], "problems": []}
 
 
-@pytest.mark.parametrize("title, quarantine, review", [
-    ("令和５年度脱炭素社会実現のための都市間連携事業委託業務 採択事業一覧（2次公募）", [], []),
-    ("令和５年度 都市間連携事業 採択事業一覧（1次公募）",
-     ["the title names round 1, not 2: 「令和５年度 都市間連携事業 採択事業一覧（1次公募）」"], []),
-    ("令和５年度 都市間連携事業委託業務 公募要領（２次公募）",
-     ["the title is not an adoption list's: 「令和５年度 都市間連携事業委託業務 公募要領（２次公募）」"], []),
-    ("採択事業一覧", [], ["no fiscal year in the title 「採択事業一覧」: not checked"]),
-    (None, [], ["no title above the table: its fiscal year could not be checked"]),
-])
+@pytest.mark.parametrize(
+    "title, quarantine, review",
+    [
+        ("令和５年度脱炭素社会実現のための都市間連携事業委託業務 採択事業一覧（2次公募）", [], []),
+        (
+            "令和５年度 都市間連携事業 採択事業一覧（1次公募）",
+            ["the title names round 1, not 2: 「令和５年度 都市間連携事業 採択事業一覧（1次公募）」"],
+            [],
+        ),
+        (
+            "令和５年度 都市間連携事業委託業務 公募要領（２次公募）",
+            [
+                "the title is not an adoption list's: 「令和５年度 都市間連携事業委託業務 公募要領（２次公募）」"
+            ],
+            [],
+        ),
+        ("採択事業一覧", [], ["no fiscal year in the title 「採択事業一覧」: not checked"]),
+        (None, [], ["no title above the table: its fiscal year could not be checked"]),
+    ],
+)
 def test_the_title_states_the_year_and_round_of_an_adoption_list(title, quarantine, review):
     found = check_list(SPEC, {**DOC, "title": title}, [1, 2, 3])
     assert (found.quarantine, found.review) == (quarantine, review)
@@ -109,4 +137,5 @@ def test_list_numbers_run_from_one_without_gaps():
     assert check_list(SPEC, doc, [1, 2, 3]).quarantine == []
     assert check_list(SPEC, doc, [None, None]).quarantine == []  # a list printed unnumbered
     assert check_list(SPEC, doc, [1, 2, 5]).quarantine == [
-        "list numbers are not 1…3: missing 3–4; beyond 3 rows: 5 (rows lost or misread)"]
+        "list numbers are not 1…3: missing 3–4; beyond 3 rows: 5 (rows lost or misread)"
+    ]

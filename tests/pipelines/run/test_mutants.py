@@ -7,6 +7,7 @@ replaced anywhere in the file, as a damaged download or disk would. Each goes th
 stages a refresh runs (``extract_stage`` in the isolated child with the cross-check on, as
 ``refresh`` does by default, then ``records_stage`` and ``reconcile``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,9 +41,17 @@ def mutants(data: bytes, seed: int, count: int) -> list[bytes]:
 
 
 def true_rows() -> list[tuple]:
-    return [(r["no"], r["project_name"], r["proposer"], r["group"],
-             tuple(p["name"] for p in r["participants"]), tuple(r["target_cities"]))
-            for r in FY2019["rows"]]
+    return [
+        (
+            r["no"],
+            r["project_name"],
+            r["proposer"],
+            r["group"],
+            tuple(p["name"] for p in r["participants"]),
+            tuple(r["target_cities"]),
+        )
+        for r in FY2019["rows"]
+    ]
 
 
 def published_rows(records: dict) -> list[tuple]:
@@ -54,10 +63,17 @@ def published_rows(records: dict) -> list[tuple]:
     for name in ("participants", "partner_cities"):
         for r in sorted(tables[name], key=lambda r: r["seq"]):
             by_project.setdefault(r["project_id"], {}).setdefault(name, []).append(r["name_raw"])
-    return [(p["list_no"], p["project_name"], p["proposer_name_raw"], p["group_name"],
-             tuple(by_project.get(p["project_id"], {}).get("participants", [])),
-             tuple(by_project.get(p["project_id"], {}).get("partner_cities", [])))
-            for p in sorted(tables["projects"], key=lambda p: p["list_no"] or 0)]
+    return [
+        (
+            p["list_no"],
+            p["project_name"],
+            p["proposer_name_raw"],
+            p["group_name"],
+            tuple(by_project.get(p["project_id"], {}).get("participants", [])),
+            tuple(by_project.get(p["project_id"], {}).get("partner_cities", [])),
+        )
+        for p in sorted(tables["projects"], key=lambda p: p["list_no"] or 0)
+    ]
 
 
 def outcome(tmp_path, k: int, pdf: bytes) -> tuple[str, str]:
@@ -67,17 +83,23 @@ def outcome(tmp_path, k: int, pdf: bytes) -> tuple[str, str]:
     path.write_bytes(pdf)
     spec = SourceSpec(f"http://127.0.0.1/mutant{k:02d}.pdf", 2019, 1)
     ctx = new_context(tmp_path / f"data{k:02d}", "test", {"127.0.0.1"}, cross_check=True)
-    fetched = {"status": "downloaded", "path": str(path), "error": None,
-               "sha256": hashlib.sha256(pdf).hexdigest()}
+    fetched = {
+        "status": "downloaded",
+        "path": str(path),
+        "error": None,
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+    }
     extracted = extract_stage(vars(spec), fetched, ctx)
     records = records_stage(vars(spec), fetched, extracted, ctx)
     [verdict] = reconcile([spec], [records], [])
     if verdict.status != "ok":
         return verdict.status, verdict.error
-    source = {"source_id": spec.source_id, "rows_published": records["rows_extracted"],
-              "review_reasons": records["review_reasons"]}
-    disagreements = [{"source_id": spec.source_id, "acknowledged": False}
-                     for _ in extracted["disagreements"]]
+    source = {
+        "source_id": spec.source_id,
+        "rows_published": records["rows_extracted"],
+        "review_reasons": records["review_reasons"],
+    }
+    disagreements = [{"source_id": spec.source_id, "acknowledged": False} for _ in extracted["disagreements"]]
     integrity.flag_for_review([source], disagreements)
     if source["review_needed"]:
         return "review", "; ".join(source["review_reasons"])
@@ -89,8 +111,7 @@ def test_no_mutant_publishes_wrong_rows_unflagged(tmp_path):
     with ThreadPoolExecutor(2) as pool:  # each extraction is a child process of its own
         results = list(pool.map(lambda kp: outcome(tmp_path, *kp), enumerate(pdfs)))
     kinds = Counter(kind for kind, _ in results)
-    print(kinds, *(f"{k}: {kind}: {detail}" for k, (kind, detail) in enumerate(results)),
-          sep="\n")
+    print(kinds, *(f"{k}: {kind}: {detail}" for k, (kind, detail) in enumerate(results)), sep="\n")
     assert kinds["WRONG"] == 0, results
     for kind, detail in results:  # a reason is one line that says something
         if kind in ("failed", "quarantined", "review"):

@@ -1,4 +1,5 @@
 """One URL per list; counts that agree with the press release."""
+
 from __future__ import annotations
 
 from pipelines.run.reconcile import reconcile

@@ -1,6 +1,7 @@
 """The refresh's decisions through the real CLI: one whole version always published, a writer
 on the warehouse refused, a no-op recorded, a list still failing on the same bytes no reason
 to run (real local server, real Prefect runs, real processes and kills)."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,7 @@ FY2023 = {"url": "/content/fy2023_r1_xlsx.pdf", "fiscal_year": 2023, "expected_c
 
 
 def sources(site, tmp_path, *entries) -> Path:
-    return write_sources(tmp_path / "sources.toml",
-                         [{**e, "url": site.url + e["url"]} for e in entries])
+    return write_sources(tmp_path / "sources.toml", [{**e, "url": site.url + e["url"]} for e in entries])
 
 
 def refresh(site, data_dir, tmp_path, *entries):
@@ -49,7 +49,8 @@ def assert_one_whole_version(data_dir) -> dict:
 
 
 def test_a_switch_cut_short_leaves_the_previous_whole_version_and_the_next_run_publishes(
-        site, data_dir, tmp_path, monkeypatch):
+    site, data_dir, tmp_path, monkeypatch
+):
     assert refresh(site, data_dir, tmp_path, FY2019).exit_code == 0
 
     def no_space(step):
@@ -83,10 +84,23 @@ def test_a_refresh_killed_while_publishing_leaves_one_whole_version(site, data_d
     assert refresh(site, data_dir, tmp_path, FY2019).exit_code == 0
     first = (data_dir / "current").resolve().name
     toml = sources(site, tmp_path, FY2019, FY2023)
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh", "--sources",
-                             str(toml), "--data-dir", str(data_dir), "--no-cross-check"],
-                            cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "refresh",
+            "--sources",
+            str(toml),
+            "--data-dir",
+            str(data_dir),
+            "--no-cross-check",
+        ],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 240
     try:  # kill -9 as soon as the new version's folder appears: mid-publish
         while time.monotonic() < deadline and proc.poll() is None:
@@ -115,10 +129,12 @@ time.sleep(300)
 
 
 def test_a_refresh_under_an_analyst_s_read_write_connection_refuses_then_completes(
-        site, data_dir, tmp_path, monkeypatch):
+    site, data_dir, tmp_path, monkeypatch
+):
     assert refresh(site, data_dir, tmp_path, FY2019).exit_code == 0
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir / "warehouse.duckdb")],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(data_dir / "warehouse.duckdb")], stdout=subprocess.PIPE, text=True
+    )
     monkeypatch.setenv("C3P_WRITER_WAIT_S", "1")
     try:
         assert writer.stdout.readline().strip() == "holding"
@@ -141,14 +157,14 @@ def test_a_refresh_under_an_analyst_s_read_write_connection_refuses_then_complet
     con.close()
 
 
-def test_a_writer_arriving_after_the_plan_makes_the_publish_refuse(site, data_dir, tmp_path,
-                                                                  monkeypatch):
+def test_a_writer_arriving_after_the_plan_makes_the_publish_refuse(site, data_dir, tmp_path, monkeypatch):
     """The plan saw no writer; by the publish one holds the file: refused, nothing published."""
     from pipelines.run import refresh as planning
 
     assert refresh(site, data_dir, tmp_path, FY2019).exit_code == 0
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir / "warehouse.duckdb")],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(data_dir / "warehouse.duckdb")], stdout=subprocess.PIPE, text=True
+    )
     monkeypatch.setenv("C3P_WRITER_WAIT_S", "1")
     monkeypatch.setattr(planning.versions, "wait_for_no_writer", lambda *a: None)  # came later
     try:
@@ -174,20 +190,23 @@ def test_a_no_op_is_recorded_in_the_manifest_sources_and_runs(site, data_dir, tm
     assert noop.exit_code == 0 and "nothing changed" in noop.output, noop.output
     [(checked,)] = sql(data_dir, "SELECT checked_at FROM sources")
     assert checked > first_check
-    runs = sql(data_dir, "SELECT status, sources_seen, sources_new, projects FROM runs"
-                         " ORDER BY started_at, run_id")
+    runs = sql(
+        data_dir, "SELECT status, sources_seen, sources_new, projects FROM runs ORDER BY started_at, run_id"
+    )
     assert runs == [("ok", 1, 1, 17), ("unchanged", 1, 0, 17)]
     last = json.loads((data_dir / "raw" / "manifest.jsonl").read_text().splitlines()[-1])
-    assert (last["status"], last["http_status"], last["url"]) == \
-        ("unchanged", 304, site.url + FY2019["url"])
+    assert (last["status"], last["http_status"], last["url"]) == ("unchanged", 304, site.url + FY2019["url"])
     assert_one_whole_version(data_dir)
     con = duckdb.connect()
     try:  # the Parquet says the same as DuckDB
-        runs_parquet = con.execute("SELECT status FROM read_parquet(?) ORDER BY started_at",
-                                   [str(data_dir / "curated/runs/runs.parquet")]).fetchall()
+        runs_parquet = con.execute(
+            "SELECT status FROM read_parquet(?) ORDER BY started_at",
+            [str(data_dir / "curated/runs/runs.parquet")],
+        ).fetchall()
         sources_parquet = con.execute(
             "SELECT fiscal_year, checked_at FROM read_parquet(?, hive_partitioning=true)",
-            [str(data_dir / "curated/sources/**/*.parquet")]).fetchall()
+            [str(data_dir / "curated/sources/**/*.parquet")],
+        ).fetchall()
     finally:
         con.close()
     assert runs_parquet == [("ok",), ("unchanged",)]
@@ -199,10 +218,10 @@ def test_a_no_op_is_recorded_in_the_manifest_sources_and_runs(site, data_dir, tm
     assert len(sql(data_dir, "SELECT * FROM runs")) == 3
 
 
-def test_a_list_still_failing_on_the_same_bytes_keeps_the_no_op_a_no_op(
-        site, site_root, data_dir, tmp_path):
+def test_a_list_still_failing_on_the_same_bytes_keeps_the_no_op_a_no_op(site, site_root, data_dir, tmp_path):
     (site_root / "content" / "not_a_list.pdf").write_bytes(
-        (ROOT / "tests/fixtures/extractors/no_table.pdf").read_bytes())
+        (ROOT / "tests/fixtures/extractors/no_table.pdf").read_bytes()
+    )
     bad = {"url": "/content/not_a_list.pdf", "fiscal_year": 2020}
     first = refresh(site, data_dir, tmp_path, FY2019, bad)
     assert first.exit_code == 1, first.output
@@ -210,13 +229,18 @@ def test_a_list_still_failing_on_the_same_bytes_keeps_the_no_op_a_no_op(
     assert again.exit_code == 1, again.output
     assert "nothing changed" in again.output and "extract: http" not in again.output
     assert "FY2020 round 1: still failed since " in again.output
-    assert sql(data_dir, "SELECT status, sources_failed FROM runs ORDER BY started_at, run_id") \
-        == [("partial", 1), ("unchanged", 1)]
-    assert sql(data_dir, "SELECT fiscal_year, status FROM sources ORDER BY 1") == \
-        [(2019, "ok"), (2020, "failed")]
+    assert sql(data_dir, "SELECT status, sources_failed FROM runs ORDER BY started_at, run_id") == [
+        ("partial", 1),
+        ("unchanged", 1),
+    ]
+    assert sql(data_dir, "SELECT fiscal_year, status FROM sources ORDER BY 1") == [
+        (2019, "ok"),
+        (2020, "failed"),
+    ]
     # new bytes on the server: read again
     (site_root / "content" / "not_a_list.pdf").write_bytes(
-        (site_root / "content" / "fy2023_r1_xlsx.pdf").read_bytes())
+        (site_root / "content" / "fy2023_r1_xlsx.pdf").read_bytes()
+    )
     fixed = refresh(site, data_dir, tmp_path, FY2019, {**bad, "fiscal_year": 2020})
     assert "nothing changed" not in fixed.output
 
@@ -229,8 +253,13 @@ def test_only_the_cli_imports_flows():
     importers = []
     for path in sorted((ROOT / "pipelines").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
             if "flows" in names:
                 importers.append(path.relative_to(ROOT).as_posix())
     assert sorted(set(importers)) == ["pipelines/cli.py"]
@@ -240,23 +269,33 @@ def test_the_scheduled_refresh_runs_its_plan_in_its_own_flow_run(site, data_dir,
     """No flow run nested in another: the scheduled flow's tasks are its own."""
     import flows
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import (FlowRunFilter, FlowRunFilterParentFlowRunId,
-                                                TaskRunFilter, TaskRunFilterFlowRunId)
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterParentFlowRunId,
+        TaskRunFilter,
+        TaskRunFilterFlowRunId,
+    )
     from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
 
     toml = sources(site, tmp_path, FY2019, FY2023)
-    state = flows.scheduled_refresh(data_dir=str(data_dir), sources_file=str(toml),
-                                    discover=False, return_state=True)
+    state = flows.scheduled_refresh(
+        data_dir=str(data_dir), sources_file=str(toml), discover=False, return_state=True
+    )
     summary = state.result()
     assert summary["nothing_changed"] is False and summary["status"] == "ok"
     assert_one_whole_version(data_dir)
     run_id = state.state_details.flow_run_id
     with get_client(sync_client=True) as client:
-        nested = client.read_flow_runs(flow_run_filter=FlowRunFilter(
-            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id])),
-            sort=FlowRunSort.ID_DESC, limit=50)
-        tasks = client.read_task_runs(task_run_filter=TaskRunFilter(
-            flow_run_id=TaskRunFilterFlowRunId(any_=[run_id])), sort=TaskRunSort.ID_DESC, limit=50)
+        nested = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id])),
+            sort=FlowRunSort.ID_DESC,
+            limit=50,
+        )
+        tasks = client.read_task_runs(
+            task_run_filter=TaskRunFilter(flow_run_id=TaskRunFilterFlowRunId(any_=[run_id])),
+            sort=TaskRunSort.ID_DESC,
+            limit=50,
+        )
     assert nested == []
     assert sum(t.name.startswith("fetch") for t in tasks) == 2
     assert sum(t.name.startswith("publish") for t in tasks) == 1

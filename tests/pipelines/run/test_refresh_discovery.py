@@ -2,6 +2,7 @@
 
 The site is tests/fixtures/site (pages in the real shapes, see its make_site.py) served on
 127.0.0.1; requests are not delayed (C3P_CRAWL_DELAY=0)."""
+
 from __future__ import annotations
 
 import json
@@ -30,28 +31,56 @@ def fixture_site(monkeypatch):
 
 
 def test_refresh_publishes_every_list_of_the_site_and_a_second_run_reads_only_recent_months(
-        fixture_site, data_dir):
+    fixture_site, data_dir
+):
     site = fixture_site
     result = CliRunner().invoke(main, ["refresh", "--data-dir", str(data_dir), "--no-cross-check"])
     assert result.exit_code == 0, result.output
     assert "crawl: 182 request(s) of 400 allowed" in result.output
     assert "crawl: 18 adoption release(s) known, 18 new in this run, 0 without a PDF link" in result.output
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    sources = con.execute("SELECT fiscal_year, call_round, origin, status, rows_expected, rows_published"
-                          " FROM sources ORDER BY 1, 2").fetchall()
-    coverage = con.execute("SELECT fiscal_year, call_round, release_date, missing FROM coverage"
-                           " WHERE found_by_crawler ORDER BY 1, 2").fetchall()
-    decoys = con.execute("SELECT count(*) FROM releases WHERE title LIKE '%プラットフォーム%'"
-                         " OR title LIKE '%セミナー%参加者%'").fetchone()[0]
+    sources = con.execute(
+        "SELECT fiscal_year, call_round, origin, status, rows_expected, rows_published"
+        " FROM sources ORDER BY 1, 2"
+    ).fetchall()
+    coverage = con.execute(
+        "SELECT fiscal_year, call_round, release_date, missing FROM coverage"
+        " WHERE found_by_crawler ORDER BY 1, 2"
+    ).fetchall()
+    decoys = con.execute(
+        "SELECT count(*) FROM releases WHERE title LIKE '%プラットフォーム%'"
+        " OR title LIKE '%セミナー%参加者%'"
+    ).fetchone()[0]
     con.close()
-    expected = [(2014, 2, 3), (2015, 1, 9), (2015, 2, 7), (2016, 1, 19), (2017, 1, 13), (2018, 1, 16),
-                (2019, 1, 17), (2019, 2, 3), (2020, 1, 15), (2020, 2, 5), (2021, 2, 2), (2022, 1, 20),
-                (2022, 2, 2), (2023, 1, 21), (2023, 2, 2), (2024, 1, 18), (2024, 2, 4), (2024, 3, 3)]
+    expected = [
+        (2014, 2, 3),
+        (2015, 1, 9),
+        (2015, 2, 7),
+        (2016, 1, 19),
+        (2017, 1, 13),
+        (2018, 1, 16),
+        (2019, 1, 17),
+        (2019, 2, 3),
+        (2020, 1, 15),
+        (2020, 2, 5),
+        (2021, 2, 2),
+        (2022, 1, 20),
+        (2022, 2, 2),
+        (2023, 1, 21),
+        (2023, 2, 2),
+        (2024, 1, 18),
+        (2024, 2, 4),
+        (2024, 3, 3),
+    ]
     assert [(fy, r, n) for fy, r, _, _, _, n in sources] == expected
     assert all(status == "ok" for _, _, _, status, _, _ in sources)
     # the three FY2024 lists come from the registry (their stated count from the crawl when
     # the registry has none), the others were discovered
-    assert {(fy, r) for fy, r, origin, *_ in sources if origin == "registry"} == {(2024, 1), (2024, 2), (2024, 3)}
+    assert {(fy, r) for fy, r, origin, *_ in sources if origin == "registry"} == {
+        (2024, 1),
+        (2024, 2),
+        (2024, 3),
+    }
     assert [row for row in sources if row[:2] == (2024, 3)][0][4] == 3
     assert [(fy, r) for fy, r, _, _ in coverage] == [(fy, r) for fy, r, _ in expected]
     assert all(date is not None and missing is None for _, _, date, missing in coverage)
@@ -76,7 +105,9 @@ def test_refresh_publishes_every_list_of_the_site_and_a_second_run_reads_only_re
     assert "4 request(s), 156 month page(s) and 24 release(s) known"  # the second run in status.output
     line_2023_2 = next(line for line in status.output.splitlines() if line.startswith("2023  2 "))
     assert "2023-10-03" in line_2023_2 and "13/49/20" in line_2023_2 and "complete" in line_2023_2
-    assert "no release found" in next(line for line in status.output.splitlines() if line.startswith("2021  1 "))
+    assert "no release found" in next(
+        line for line in status.output.splitlines() if line.startswith("2021  1 ")
+    )
 
 
 INDEX = """<html><head><meta charset="UTF-8"></head><body><div class="p-press-release-list">
@@ -93,8 +124,7 @@ RELEASE = """<html><head><meta charset="UTF-8"></head><body><div class="p-press-
 <h2>連絡先</h2></div></div></body></html>"""
 
 
-def test_scheduled_flows_refresh_only_when_a_new_list_appears(site, site_root, data_dir,
-                                                            monkeypatch):
+def test_scheduled_flows_refresh_only_when_a_new_list_appears(site, site_root, data_dir, monkeypatch):
     import flows
     from pipelines.sources import registry
 

@@ -1,6 +1,7 @@
 """Every object the task threads share is safe (issue 14 item 5): 12 lists from the samples,
 each at its own URL on a local server, refreshed three times (``--force``) on 4 workers; every
 run publishes exactly the same rows, and every list is read."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,12 +12,11 @@ import pytest
 from tests.conftest import SAMPLES, refresh
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
-TRUE = {"fy2019_r1_xlsx.pdf": (2019, 17), "fy2023_r1_xlsx.pdf": (2023, 21),
-        "fy2023_r1_rl.pdf": (2023, 21)}
+TRUE = {"fy2019_r1_xlsx.pdf": (2019, 17), "fy2023_r1_xlsx.pdf": (2023, 21), "fy2023_r1_rl.pdf": (2023, 21)}
 COPIES = 4  # of each of the three samples: 12 lists
 QUERIES = {
     "sources": "SELECT url, fiscal_year, call_round, status, error, rows_extracted,"
-               " rows_published, sha256 FROM sources ORDER BY url",
+    " rows_published, sha256 FROM sources ORDER BY url",
     "projects": "SELECT * FROM projects ORDER BY ALL",
     "participants": "SELECT * FROM participants ORDER BY ALL",
     "organizations": "SELECT * FROM organizations ORDER BY ALL",
@@ -32,7 +32,8 @@ def published(data_dir) -> dict[str, list[tuple]]:
 
 
 def test_twelve_lists_on_four_workers_publish_the_same_rows_every_run(
-        site, site_root, data_dir, tmp_path, monkeypatch):
+    site, site_root, data_dir, tmp_path, monkeypatch
+):
     monkeypatch.setenv("C3P_WORKERS", "4")
     entries = []
     for n, (name, (year, count)) in enumerate(TRUE.items()):
@@ -40,8 +41,14 @@ def test_twelve_lists_on_four_workers_publish_the_same_rows_every_run(
             target = f"stress/{name[:-4]}_{copy}.pdf"
             (site_root / "stress").mkdir(exist_ok=True)
             shutil.copy(SAMPLES / name, site_root / target)
-            entries.append({"url": f"/{target}", "fiscal_year": year + 10 * n,
-                            "call_round": copy + 1, "expected_count": count})
+            entries.append(
+                {
+                    "url": f"/{target}",
+                    "fiscal_year": year + 10 * n,
+                    "call_round": copy + 1,
+                    "expected_count": count,
+                }
+            )
     results = []
     for _ in range(3):
         result = refresh(site, data_dir, tmp_path, entries, "--no-cross-check", "--force")

@@ -1,4 +1,5 @@
 """--sources files and the built-in registry."""
+
 from __future__ import annotations
 
 import csv
@@ -13,23 +14,34 @@ from tests.conftest import write_sources
 
 
 def test_sources_file_round_trip(tmp_path):
-    path = write_sources(tmp_path / "s.toml", [
-        {"url": "http://127.0.0.1:8000/a.pdf", "fiscal_year": 2023, "call_round": 2,
-         "press_url": "https://www.env.go.jp/press/press_02247.html", "expected_count": 2},
-        {"url": "http://127.0.0.1:8000/b.pdf", "fiscal_year": 2019},
-    ])
+    path = write_sources(
+        tmp_path / "s.toml",
+        [
+            {
+                "url": "http://127.0.0.1:8000/a.pdf",
+                "fiscal_year": 2023,
+                "call_round": 2,
+                "press_url": "https://www.env.go.jp/press/press_02247.html",
+                "expected_count": 2,
+            },
+            {"url": "http://127.0.0.1:8000/b.pdf", "fiscal_year": 2019},
+        ],
+    )
     a, b = load_sources_file(path)
     assert (a.fiscal_year, a.call_round, a.expected_count) == (2023, 2, 2)
     assert (b.call_round, b.expected_count, b.origin) == (1, None, "sources-file")
     assert a.source_id != b.source_id and a.source_id == load_sources_file(path)[0].source_id
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"url": "ftp://x/a.pdf", "fiscal_year": 2023}, "http(s) URL"),
-    ({"url": "http://x/a.pdf", "fiscal_year": "R5"}, "fiscal_year"),
-    ({"url": "http://x/a.pdf", "fiscal_year": 2023, "call_round": 0}, "call_round"),
-    ({"url": "http://x/a.pdf", "fiscal_year": 2023, "colour": "red"}, "unknown keys"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"url": "ftp://x/a.pdf", "fiscal_year": 2023}, "http(s) URL"),
+        ({"url": "http://x/a.pdf", "fiscal_year": "R5"}, "fiscal_year"),
+        ({"url": "http://x/a.pdf", "fiscal_year": 2023, "call_round": 0}, "call_round"),
+        ({"url": "http://x/a.pdf", "fiscal_year": 2023, "colour": "red"}, "unknown keys"),
+    ],
+)
 def test_bad_entries_name_file_and_entry(tmp_path, entry, message):
     path = write_sources(tmp_path / "s.toml", [entry])
     with pytest.raises(SourcesFileError) as err:
@@ -47,10 +59,13 @@ def test_unreadable_sources_file(tmp_path):
 
 
 def test_only_site_host_unless_named_in_sources_file(tmp_path):
-    specs = load_sources_file(write_sources(tmp_path / "s.toml", [
-        {"url": "http://127.0.0.1:9/a.pdf", "fiscal_year": 2023}]))
+    specs = load_sources_file(
+        write_sources(tmp_path / "s.toml", [{"url": "http://127.0.0.1:9/a.pdf", "fiscal_year": 2023}])
+    )
     assert allowed_hosts(specs, "https://www.env.go.jp", from_sources_file=True) == {
-        "www.env.go.jp", "127.0.0.1:9"}
+        "www.env.go.jp",
+        "127.0.0.1:9",
+    }
     assert allowed_hosts(specs, "https://www.env.go.jp", from_sources_file=False) == {"www.env.go.jp"}
 
 
@@ -85,8 +100,9 @@ def test_source_id_follows_the_path_on_the_site_not_the_host_or_port(monkeypatch
     from pipelines.sources.spec import site_path, source_id
 
     # the demo's local server picks a new port every run: the id stays
-    assert source_id("http://127.0.0.1:41234/content/fy2023_r1_xlsx.pdf") == \
-        source_id("http://127.0.0.1:50999/content/fy2023_r1_xlsx.pdf")
+    assert source_id("http://127.0.0.1:41234/content/fy2023_r1_xlsx.pdf") == source_id(
+        "http://127.0.0.1:50999/content/fy2023_r1_xlsx.pdf"
+    )
     # a mirror on C3P_SITE_URL (with a path prefix) gives the ministry's ids
     ministry = source_id("https://www.env.go.jp/content/000212466.pdf")
     monkeypatch.setenv("C3P_SITE_URL", "http://mirror.local:8080/env")
@@ -101,10 +117,13 @@ def test_source_id_follows_the_path_on_the_site_not_the_host_or_port(monkeypatch
 
 
 def test_two_hosts_with_one_path_in_a_sources_file_are_refused(tmp_path):
-    path = write_sources(tmp_path / "s.toml", [
-        {"url": "http://a.example/list.pdf", "fiscal_year": 2023},
-        {"url": "http://b.example/list.pdf", "fiscal_year": 2024},
-    ])
+    path = write_sources(
+        tmp_path / "s.toml",
+        [
+            {"url": "http://a.example/list.pdf", "fiscal_year": 2023},
+            {"url": "http://b.example/list.pdf", "fiscal_year": 2024},
+        ],
+    )
     with pytest.raises(SourcesFileError) as err:
         load_sources_file(path)
     message = str(err.value)

@@ -1,4 +1,5 @@
 """docs/data_dictionary.md is generated from the warehouse's comments and kept current."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,8 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "data_dictionary.md"
 def test_committed_data_dictionary_is_current(tmp_path):
     fresh = data_dictionary.write_data_dictionary(tmp_path / "dd.md").read_text(encoding="utf-8")
     assert DOC.read_text(encoding="utf-8") == fresh, (
-        "docs/data_dictionary.md is stale: run `c3p docs` and commit it")
+        "docs/data_dictionary.md is stale: run `c3p docs` and commit it"
+    )
 
 
 def test_every_table_column_key_and_view_is_documented(tmp_path):
@@ -36,12 +38,14 @@ def test_views_and_their_columns_carry_comments(tmp_path):
     publish.publish(tmp_path, {}, "t")
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     try:
-        views = con.execute("SELECT view_name, comment FROM duckdb_views()"
-                            " WHERE NOT internal AND schema_name = 'main'").fetchall()
+        views = con.execute(
+            "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'"
+        ).fetchall()
         assert len(views) >= 4 and all(c for _, c in views), views
         missing = con.execute(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE comment IS NULL"
-            " AND NOT internal AND schema_name = 'main'").fetchall()
+            " AND NOT internal AND schema_name = 'main'"
+        ).fetchall()
         assert missing == []
     finally:
         con.close()

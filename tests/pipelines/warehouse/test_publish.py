@@ -1,4 +1,5 @@
 """The atomic publish: Parquet + DuckDB written beside the old, swapped in."""
+
 from __future__ import annotations
 
 import json
@@ -35,10 +36,13 @@ def test_every_table_lands_as_hive_parquet_and_duckdb_with_comments(tmp_path):
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     n = con.execute(
         "SELECT count(*) FROM duckdb_columns() WHERE comment IS NULL AND NOT internal"
-        " AND table_name NOT LIKE 'v_%'").fetchone()[0]
+        " AND table_name NOT LIKE 'v_%'"
+    ).fetchone()[0]
     assert n == 0, "every column has a comment"
-    hive = con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning=true)",
-                       [str(tmp_path / "curated/projects/**/*.parquet")]).fetchone()[0]
+    hive = con.execute(
+        "SELECT count(*) FROM read_parquet(?, hive_partitioning=true)",
+        [str(tmp_path / "curated/projects/**/*.parquet")],
+    ).fetchone()[0]
     assert hive == 3
     con.close()
     assert publish.read_table(tmp_path, "projects").num_rows == 3
@@ -103,11 +107,16 @@ def _counts(data_dir: Path) -> dict[str, tuple[int, int]]:
     """Every table's rows as DuckDB and as the Parquet glob analysts use see them."""
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     try:
-        return {name: (con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0],
-                       con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning=true)",
-                                   [str(data_dir / "curated" / name / "**" / "*.parquet")]
-                                   ).fetchone()[0])
-                for name in TABLES}
+        return {
+            name: (
+                con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0],
+                con.execute(
+                    "SELECT count(*) FROM read_parquet(?, hive_partitioning=true)",
+                    [str(data_dir / "curated" / name / "**" / "*.parquet")],
+                ).fetchone()[0],
+            )
+            for name in TABLES
+        }
     finally:
         con.close()
 
@@ -133,7 +142,8 @@ def test_one_pointer_names_a_whole_version_readers_reach_through_stable_paths(tm
 
 @pytest.mark.parametrize("step", ["before-switch", "pointer-made", "switched", "before-cleanup"])
 def test_an_error_inside_the_switch_leaves_one_whole_version_and_the_next_run_completes(
-        tmp_path, monkeypatch, step):
+    tmp_path, monkeypatch, step
+):
     publish.publish(tmp_path, rows(3), "r1")
 
     def fault(at):
@@ -147,8 +157,9 @@ def test_an_error_inside_the_switch_leaves_one_whole_version_and_the_next_run_co
     switched = step in ("switched", "before-cleanup")
     n = 5 if switched else 3
     assert _counts(tmp_path)["projects"] == (n, n) and _counts(tmp_path)["sources"] == (1, 1)
-    assert json.loads((tmp_path / "current" / "version.json").read_text())["run_id"] == \
-        ("r2" if switched else "r1")
+    assert json.loads((tmp_path / "current" / "version.json").read_text())["run_id"] == (
+        "r2" if switched else "r1"
+    )
     monkeypatch.undo()
     publish.publish(tmp_path, rows(4), "r3")
     assert versions.whole_version_problem(tmp_path) is None
@@ -204,8 +215,9 @@ time.sleep(120)
 
 def test_a_writer_holding_the_warehouse_is_waited_for_then_refused_naming_its_pid(tmp_path):
     publish.publish(tmp_path, rows(3), "r1")
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "warehouse.duckdb")],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path / "warehouse.duckdb")], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert writer.stdout.readline().strip() == "holding"
         assert versions.writer_pid(tmp_path / "warehouse.duckdb") == writer.pid
@@ -230,9 +242,16 @@ def test_a_writer_holding_the_warehouse_is_waited_for_then_refused_naming_its_pi
 def test_a_reader_does_not_hold_up_a_publish(tmp_path):
     publish.publish(tmp_path, rows(3), "r1")
     reader = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1],"
-         " read_only=True); print('reading', flush=True); time.sleep(60)",
-         str(tmp_path / "warehouse.duckdb")], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1],"
+            " read_only=True); print('reading', flush=True); time.sleep(60)",
+            str(tmp_path / "warehouse.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert reader.stdout.readline().strip() == "reading"
         assert versions.writer_pid(tmp_path / "warehouse.duckdb") is None
@@ -241,7 +260,6 @@ def test_a_reader_does_not_hold_up_a_publish(tmp_path):
         reader.kill()
         reader.wait()
     assert _counts(tmp_path)["projects"] == (5, 5)
-
 
 
 def test_reader_holding_the_old_warehouse_keeps_a_consistent_view(tmp_path):
@@ -315,19 +333,42 @@ def older_duckdb(tmp_path_factory):
     def install(version: str) -> Path:
         if version not in installed:
             target = tmp_path_factory.mktemp(f"duckdb-{version}")
-            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                            "--disable-pip-version-check", "--target", str(target),
-                            f"duckdb=={version}"], check=True, timeout=600)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    "--disable-pip-version-check",
+                    "--target",
+                    str(target),
+                    f"duckdb=={version}",
+                ],
+                check=True,
+                timeout=600,
+            )
             installed[version] = target
         return installed[version]
+
     return install
 
 
 def _rich_rows() -> dict[str, list[dict]]:
     data = rows(3)
-    data["organizations"] = [{"org_id": "org_a", "name": "北九州市", "first_fiscal_year": 2023,
-                              "last_fiscal_year": 2023, "project_count": 1, "projects_as_proposer": 1,
-                              "projects_as_participant": 0, "aliases": ["北九州市", "北九州市役所"]}]
+    data["organizations"] = [
+        {
+            "org_id": "org_a",
+            "name": "北九州市",
+            "first_fiscal_year": 2023,
+            "last_fiscal_year": 2023,
+            "project_count": 1,
+            "projects_as_proposer": 1,
+            "projects_as_participant": 0,
+            "aliases": ["北九州市", "北九州市役所"],
+        }
+    ]
     return data
 
 
@@ -335,22 +376,31 @@ def _rich_rows() -> dict[str, list[dict]]:
 def test_an_older_duckdb_opens_the_published_warehouse(tmp_path, older_duckdb, version):
     publish.publish(tmp_path, _rich_rows(), "r1")
     path = tmp_path / "warehouse.duckdb"
-    out = subprocess.run([sys.executable, "-c", READ_EVERYTHING, str(path)], capture_output=True,
-                         text=True, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(older_duckdb(version))})
+    out = subprocess.run(
+        [sys.executable, "-c", READ_EVERYTHING, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(older_duckdb(version))},
+    )
     assert out.returncode == 0, out.stderr
     old = json.loads(out.stdout)
     assert old["version"] == version
     con = duckdb.connect(str(path), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
+        ]
         assert set(TABLES) < set(names) and any(n.startswith("v_") for n in names)
-        assert old["counts"] == {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]
-                                 for n in names}
-        assert old["comments"] == con.execute(
-            "SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL AND NOT internal"
-        ).fetchone()[0] > 0
+        assert old["counts"] == {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+        assert (
+            old["comments"]
+            == con.execute(
+                "SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL AND NOT internal"
+            ).fetchone()[0]
+            > 0
+        )
     finally:
         con.close()
     assert old["counts"]["projects"] == 3
@@ -376,17 +426,25 @@ def test_arrow_tables_are_built_exactly_as_from_python_rows():
         assert built.schema.equals(spec.arrow_schema), name
         assert built.equals(pa.Table.from_pylist(given, schema=spec.arrow_schema)), name
     assert publish.arrow_table(TABLES["sources"], data["sources"]).column(
-        "crosscheck_agreement").to_pylist() == [0.1 + 0.2]
+        "crosscheck_agreement"
+    ).to_pylist() == [0.1 + 0.2]
 
 
 def test_publishing_does_not_import_pandas(tmp_path):
     """Issue 15: the writer builds Arrow tables without pyarrow's pandas checks."""
-    script = ("import sys\nfrom pipelines.warehouse import publish\nfrom tests.conftest import rows\n"
-              "publish.publish(sys.argv[1], rows(3), 'r1')\n"
-              "publish.publish(sys.argv[1], rows(5), 'r2')\n"
-              "print('pandas' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
-                         text=True, cwd=Path(__file__).parents[3], timeout=120)
+    script = (
+        "import sys\nfrom pipelines.warehouse import publish\nfrom tests.conftest import rows\n"
+        "publish.publish(sys.argv[1], rows(3), 'r1')\n"
+        "publish.publish(sys.argv[1], rows(5), 'r2')\n"
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[3],
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
     assert count(tmp_path) == 5

@@ -1,5 +1,6 @@
 """`c3p query`, `c3p tables`, `c3p describe` through click's runner: where SQL comes from,
 the layouts an analyst reads, the formats other tools read, and the sandbox."""
+
 from __future__ import annotations
 
 import csv
@@ -30,9 +31,18 @@ def warehouse(tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("query") / "data"
     data = rows(45)
     data["projects"][0]["summary"] = ""  # '' beside the NULL summaries of the others
-    data["organizations"] = [{"org_id": "org_a", "name": "北九州市", "first_fiscal_year": 2023,
-                              "last_fiscal_year": 2023, "project_count": 1, "projects_as_proposer": 1,
-                              "projects_as_participant": 0, "aliases": ["北九州市", "北九州市役所"]}]
+    data["organizations"] = [
+        {
+            "org_id": "org_a",
+            "name": "北九州市",
+            "first_fiscal_year": 2023,
+            "last_fiscal_year": 2023,
+            "project_count": 1,
+            "projects_as_proposer": 1,
+            "projects_as_participant": 0,
+            "aliases": ["北九州市", "北九州市役所"],
+        }
+    ]
     publish.publish(data_dir, data, "r1")
     return data_dir
 
@@ -45,8 +55,7 @@ def query(warehouse, *args, input=None):
 
 
 def test_sql_starting_with_a_comment_runs(warehouse):
-    result = query(warehouse, "-- projects of FY2023\nSELECT count(*) AS n FROM projects",
-                   "--format", "csv")
+    result = query(warehouse, "-- projects of FY2023\nSELECT count(*) AS n FROM projects", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["n", "45"]
 
@@ -59,8 +68,10 @@ def test_sql_from_stdin(warehouse):
 
 def test_sql_from_a_file_runs_every_statement_and_shows_the_last(warehouse, tmp_path):
     sql = tmp_path / "q.sql"
-    sql.write_text("-- two statements\nCREATE TEMP TABLE t AS SELECT 7 AS x;\n"
-                   "SELECT x * 6 AS y FROM t;\n", encoding="utf-8")
+    sql.write_text(
+        "-- two statements\nCREATE TEMP TABLE t AS SELECT 7 AS x;\nSELECT x * 6 AS y FROM t;\n",
+        encoding="utf-8",
+    )
     result = query(warehouse, "-f", sql, "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["y", "42"]
@@ -73,8 +84,7 @@ def test_named_question_from_the_projects_own_list(warehouse):
     assert len(listed.output.splitlines()) == len(questions(QUERIES.read_text(encoding="utf-8")))
     result = query(warehouse, "--name", "projects-per-year", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == [
-        {"fiscal_year": 2023, "projects": 45, "lists": 1, "countries": 0}]
+    assert json.loads(result.output) == [{"fiscal_year": 2023, "projects": 45, "lists": 1, "countries": 0}]
 
 
 @pytest.mark.parametrize("name", sorted(questions(QUERIES.read_text(encoding="utf-8"))))
@@ -84,12 +94,15 @@ def test_every_named_question_of_docs_queries_runs(warehouse, name):
     assert isinstance(json.loads(result.output), list)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--name", "no-such-question"], "no question named 'no-such-question'"),
-    ([""], "no SQL to run"),
-    (["-- only a comment"], "no SQL to run"),
-    ([], "no SQL given"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--name", "no-such-question"], "no question named 'no-such-question'"),
+        ([""], "no SQL to run"),
+        (["-- only a comment"], "no SQL to run"),
+        ([], "no SQL given"),
+    ],
+)
 def test_nothing_to_run_is_a_one_line_usage_error(warehouse, args, message):
     result = query(warehouse, *args)
     assert result.exit_code == 2 and message in result.output, result.output
@@ -140,19 +153,27 @@ def test_line_mode_shows_every_column_of_a_wide_row(warehouse):
 
 
 def test_markdown(warehouse):
-    result = query(warehouse, "SELECT project_id, 'a|b' AS pipe, ['x', 'y'] AS l FROM projects"
-                   " ORDER BY 1 LIMIT 2", "--format", "markdown")
+    result = query(
+        warehouse,
+        "SELECT project_id, 'a|b' AS pipe, ['x', 'y'] AS l FROM projects ORDER BY 1 LIMIT 2",
+        "--format",
+        "markdown",
+    )
     assert result.output.splitlines() == [
-        "| project_id | pipe | l |", "|---|---|---|",
-        "| 2023-1-01 | a\\|b | [x, y] |", "| 2023-1-02 | a\\|b | [x, y] |"]
+        "| project_id | pipe | l |",
+        "|---|---|---|",
+        "| 2023-1-01 | a\\|b | [x, y] |",
+        "| 2023-1-02 | a\\|b | [x, y] |",
+    ]
 
 
 # ---------------------------------------------------------------- formats for other tools
 
 
 def test_csv_is_duckdbs_own(warehouse):
-    result = query(warehouse, "SELECT aliases, true AS flag, {'k': 1} AS s FROM organizations",
-                   "--format", "csv")
+    result = query(
+        warehouse, "SELECT aliases, true AS flag, {'k': 1} AS s FROM organizations", "--format", "csv"
+    )
     assert result.output.splitlines() == ["aliases,flag,s", "\"[北九州市, 北九州市役所]\",true,{'k': 1}"]
     assert "['" not in result.output and "True" not in result.output  # not Python's repr
 
@@ -167,10 +188,13 @@ def test_excel_csv_starts_with_a_byte_order_mark(warehouse, tmp_path):
 
 
 def test_json_keeps_numbers_as_numbers(warehouse):
-    result = query(warehouse, "SELECT 1.5::DECIMAL(4, 2) AS d, 3::HUGEINT AS h, 2.25 AS f,"
-                   " [1, 2] AS l, DATE '2024-04-01' AS day", "--format", "json")
-    assert json.loads(result.output) == [
-        {"d": 1.5, "h": 3, "f": 2.25, "l": [1, 2], "day": "2024-04-01"}]
+    result = query(
+        warehouse,
+        "SELECT 1.5::DECIMAL(4, 2) AS d, 3::HUGEINT AS h, 2.25 AS f, [1, 2] AS l, DATE '2024-04-01' AS day",
+        "--format",
+        "json",
+    )
+    assert json.loads(result.output) == [{"d": 1.5, "h": 3, "f": 2.25, "l": [1, 2], "day": "2024-04-01"}]
 
 
 def test_output_into_a_missing_folder_is_refused(warehouse, tmp_path):
@@ -211,21 +235,24 @@ def test_describe_an_unknown_table(warehouse):
 # ---------------------------------------------------------------- the sandbox
 
 
-@pytest.mark.parametrize("escape", [
-    "COPY projects TO '{tmp}/stolen.csv'",
-    "COPY projects TO '{data}/curated/projects/fiscal_year=2023/part-0.parquet' (FORMAT parquet)",
-    "EXPORT DATABASE '{tmp}/export'",
-    "ATTACH '{tmp}/other.duckdb' AS other (READ_WRITE)",
-    "ATTACH '{data}/warehouse.duckdb' AS again (READ_WRITE)",
-    "SELECT * FROM read_csv('/etc/passwd')",
-    "SELECT * FROM read_parquet('{data}/curated/projects/**/*.parquet')",
-    "SELECT * FROM 'http://127.0.0.1:9/x.csv'",
-    "INSTALL spatial",
-    "LOAD spatial",
-    "SET enable_external_access = true",
-    "SET autoinstall_known_extensions = true",
-    "RESET lock_configuration",
-])
+@pytest.mark.parametrize(
+    "escape",
+    [
+        "COPY projects TO '{tmp}/stolen.csv'",
+        "COPY projects TO '{data}/curated/projects/fiscal_year=2023/part-0.parquet' (FORMAT parquet)",
+        "EXPORT DATABASE '{tmp}/export'",
+        "ATTACH '{tmp}/other.duckdb' AS other (READ_WRITE)",
+        "ATTACH '{data}/warehouse.duckdb' AS again (READ_WRITE)",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_parquet('{data}/curated/projects/**/*.parquet')",
+        "SELECT * FROM 'http://127.0.0.1:9/x.csv'",
+        "INSTALL spatial",
+        "LOAD spatial",
+        "SET enable_external_access = true",
+        "SET autoinstall_known_extensions = true",
+        "RESET lock_configuration",
+    ],
+)
 def test_query_cannot_reach_beyond_the_warehouse(warehouse, tmp_path, escape):
     parquet = warehouse / "curated/projects/fiscal_year=2023/part-0.parquet"
     before = parquet.read_bytes()
@@ -239,14 +266,23 @@ def test_query_cannot_reach_beyond_the_warehouse(warehouse, tmp_path, escape):
 
 
 def test_the_sandbox_still_reads_tables_views_and_catalogue(warehouse):
-    result = query(warehouse, "SELECT (SELECT count(*) FROM v_projects) AS v,"
-                   " (SELECT count(*) FROM duckdb_tables()) > 0 AS catalogue", "--format", "csv")
+    result = query(
+        warehouse,
+        "SELECT (SELECT count(*) FROM v_projects) AS v,"
+        " (SELECT count(*) FROM duckdb_tables()) > 0 AS catalogue",
+        "--format",
+        "csv",
+    )
     assert result.output.splitlines() == ["v,catalogue", "45,true"]
 
 
 def test_field_codes_of_a_list_without_fields_is_null_as_documented(warehouse):
-    result = query(warehouse, "SELECT count(*) FILTER (WHERE field_codes IS NULL) AS nulls,"
-                   " count(*) AS n FROM v_projects", "--format", "csv")
+    result = query(
+        warehouse,
+        "SELECT count(*) FILTER (WHERE field_codes IS NULL) AS nulls, count(*) AS n FROM v_projects",
+        "--format",
+        "csv",
+    )
     assert result.output.splitlines() == ["nulls,n", "45,45"]
     described = invoke("describe", "v_projects", "--data-dir", warehouse, "--format", "json")
     comment = {r["column"]: r["comment"] for r in json.loads(described.output)}["field_codes"]
@@ -266,14 +302,23 @@ def test_xlsx_keeps_numbers_dates_and_nulls_for_excel(warehouse, tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "result.xlsx"
-    result = query(warehouse, "SELECT list_no, project_id, 1.5::DECIMAL(4, 2) AS d, true AS b,"
-                   " DATE '2024-04-01' AS day, ['x', 'y'] AS l, NULL AS n FROM projects"
-                   " ORDER BY list_no LIMIT 2", "--format", "xlsx", "--output", out)
+    result = query(
+        warehouse,
+        "SELECT list_no, project_id, 1.5::DECIMAL(4, 2) AS d, true AS b,"
+        " DATE '2024-04-01' AS day, ['x', 'y'] AS l, NULL AS n FROM projects"
+        " ORDER BY list_no LIMIT 2",
+        "--format",
+        "xlsx",
+        "--output",
+        out,
+    )
     assert result.exit_code == 0, result.output
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
-    assert rows == [("list_no", "project_id", "d", "b", "day", "l", "n"),
-                    (1, "2023-1-01", 1.5, True, datetime(2024, 4, 1), "[x, y]", None),
-                    (2, "2023-1-02", 1.5, True, datetime(2024, 4, 1), "[x, y]", None)]
+    assert rows == [
+        ("list_no", "project_id", "d", "b", "day", "l", "n"),
+        (1, "2023-1-01", 1.5, True, datetime(2024, 4, 1), "[x, y]", None),
+        (2, "2023-1-02", 1.5, True, datetime(2024, 4, 1), "[x, y]", None),
+    ]
 
 
 def test_xlsx_needs_an_output_file(warehouse):

@@ -1,4 +1,5 @@
 """Records of one list: ids, tables, organisations across lists."""
+
 from __future__ import annotations
 
 import copy
@@ -7,8 +8,13 @@ import pytest
 
 from extractors import extract_document
 from normalizers.text import drop_cjk_spaces
-from pipelines.warehouse.records import (ListError, SchemaMismatch, build_records,
-                                        merge_organizations, with_activity)
+from pipelines.warehouse.records import (
+    ListError,
+    SchemaMismatch,
+    build_records,
+    merge_organizations,
+    with_activity,
+)
 from tests.conftest import COUNTRY, sample_pdf, truth
 
 
@@ -24,8 +30,13 @@ def test_project_ids_are_year_round_and_list_number(fy2023):
 
 
 def test_same_list_gives_the_same_records_every_time(fy2023):
-    again = build_records(extract_document(sample_pdf("fy2023_r1_xlsx.pdf")), fiscal_year=2023,
-                          call_round=1, source_id="src_a", sha256="f" * 64)
+    again = build_records(
+        extract_document(sample_pdf("fy2023_r1_xlsx.pdf")),
+        fiscal_year=2023,
+        call_round=1,
+        source_id="src_a",
+        sha256="f" * 64,
+    )
     assert again.tables == fy2023.tables and again.organizations == fy2023.organizations
 
 
@@ -34,20 +45,27 @@ def test_same_list_gives_the_same_records_every_time(fy2023):
 NO_TRACE = {("fy2023_r1_rl.pdf", 10): ("Solution Alliance", "Solution　Alliance")}
 
 
-SAMPLES = [("fy2023_r1_xlsx.pdf", "fy2023_r1", 2023), ("fy2023_r1_rl.pdf", "fy2023_r1", 2023),
-           ("fy2019_r1_xlsx.pdf", "fy2019_r1", 2019)]
+SAMPLES = [
+    ("fy2023_r1_xlsx.pdf", "fy2023_r1", 2023),
+    ("fy2023_r1_rl.pdf", "fy2023_r1", 2023),
+    ("fy2019_r1_xlsx.pdf", "fy2019_r1", 2019),
+]
 
 
 def _of(records, table, pid, *columns):
-    return [tuple(r[c] for c in columns) if len(columns) > 1 else r[columns[0]]
-            for r in records.tables[table] if r["project_id"] == pid]
+    return [
+        tuple(r[c] for c in columns) if len(columns) > 1 else r[columns[0]]
+        for r in records.tables[table]
+        if r["project_id"] == pid
+    ]
 
 
 @pytest.mark.parametrize("pdf, truth_name, year", SAMPLES)
 def test_entities_from_the_pdf_follow_the_truth(pdf, truth_name, year):
     """From the PDF through extraction and normalisation: every entity of every row."""
-    records = build_records(extract_document(sample_pdf(pdf)), fiscal_year=year, call_round=1,
-                            source_id="src_a", sha256="f" * 64)
+    records = build_records(
+        extract_document(sample_pdf(pdf)), fiscal_year=year, call_round=1, source_id="src_a", sha256="f" * 64
+    )
     rows = truth(truth_name)["rows"]
     assert len(records.tables["projects"]) == len(rows)
     for row, project in zip(rows, records.tables["projects"]):
@@ -61,8 +79,7 @@ def test_entities_from_the_pdf_follow_the_truth(pdf, truth_name, year):
             got = [(n.replace(*NO_TRACE[pdf, row["no"]]), r) for n, r in got]
         want = [(p["name"], p["role"]) for p in row["participants"]]
         # printed text, compared with white space between Japanese characters insignificant
-        assert [(drop_cjk_spaces(n), r) for n, r in got] == \
-               [(drop_cjk_spaces(n), r) for n, r in want], pid
+        assert [(drop_cjk_spaces(n), r) for n, r in got] == [(drop_cjk_spaces(n), r) for n, r in want], pid
         cities = _of(records, "domestic_cities", pid, "name", "lg_code")
         assert [c for c, _ in cities] == row["domestic_cities"], pid
         assert all(code and len(code) == 6 for _, code in cities), pid
@@ -76,12 +93,16 @@ def test_entities_from_the_pdf_follow_the_truth(pdf, truth_name, year):
 
 def test_every_alias_is_kept_across_lists(fy2023):
     doc2019 = extract_document(sample_pdf("fy2019_r1_xlsx.pdf"))
-    fy2019 = build_records(doc2019, fiscal_year=2019, call_round=1, source_id="src_b",
-                           sha256="e" * 64)
+    fy2019 = build_records(doc2019, fiscal_year=2019, call_round=1, source_id="src_b", sha256="e" * 64)
     both = {t: fy2023.tables[t] + fy2019.tables[t] for t in ("projects", "participants")}
-    merged = {o["org_id"]: o for o in with_activity(
-        merge_organizations([fy2023.organizations, fy2019.organizations]),
-        both["projects"], both["participants"])}
+    merged = {
+        o["org_id"]: o
+        for o in with_activity(
+            merge_organizations([fy2023.organizations, fy2019.organizations]),
+            both["projects"],
+            both["participants"],
+        )
+    }
     koei = [o for o in merged.values() if o["name"] == "日本工営株式会社"]
     assert len(koei) == 1
     assert {"日本工営株式会社", "日本工営(株)"} <= set(koei[0]["aliases"])
@@ -118,8 +139,12 @@ def _one_row_document(co_applicants):
     from extractors.model import Document, Row, Table
 
     header = ["番号", "提案者", "共同応募者", "事業名"]
-    lines = [CellLines(["1"], []), CellLines(["株式会社テスト総研"], []), co_applicants,
-             CellLines(["テスト事業"], [])]
+    lines = [
+        CellLines(["1"], []),
+        CellLines(["株式会社テスト総研"], []),
+        co_applicants,
+        CellLines(["テスト事業"], []),
+    ]
     row = Row([default_text(c) for c in lines], [3], None, [], lines)
     return Document("x.pdf", 3, [Table(header, [3], [row])])
 
@@ -129,8 +154,9 @@ def test_a_doubtful_line_end_is_published_and_listed_for_review():
 
     # the first line fits the cell exactly, and neither line is a known name: one name or two?
     cell = CellLines(["株式会社ミナミ", "北辰テクノ"], ["unsure"])
-    recs = build_records(_one_row_document(cell), fiscal_year=2030, call_round=1,
-                         source_id="src_x", sha256="0" * 64)
+    recs = build_records(
+        _one_row_document(cell), fiscal_year=2030, call_round=1, source_id="src_x", sha256="0" * 64
+    )
     assert [p["name_raw"] for p in recs.tables["participants"]] == ["株式会社ミナミ北辰テクノ"]
     [note] = recs.tables["review"]
     assert note["project_id"] == "2030-1-01" and note["source_id"] == "src_x" and note["page"] == 3
@@ -145,9 +171,13 @@ def test_sure_line_ends_are_not_listed_for_review():
     from extractors.cell_text import CellLines
 
     cell = CellLines(["株式会社ミナミ", "化成", "北辰テクノ株式会社"], ["wrapped", "broken"])
-    recs = build_records(_one_row_document(cell), fiscal_year=2030, call_round=1,
-                         source_id="src_x", sha256="0" * 64)
-    assert [p["name_raw"] for p in recs.tables["participants"]] == ["株式会社ミナミ化成", "北辰テクノ株式会社"]
+    recs = build_records(
+        _one_row_document(cell), fiscal_year=2030, call_round=1, source_id="src_x", sha256="0" * 64
+    )
+    assert [p["name_raw"] for p in recs.tables["participants"]] == [
+        "株式会社ミナミ化成",
+        "北辰テクノ株式会社",
+    ]
     assert recs.tables["review"] == []
 
 
@@ -165,5 +195,8 @@ def test_a_column_added_to_the_schema_but_not_built_is_refused(monkeypatch, tabl
     doc = extract_document(sample_pdf("fy2023_r1_xlsx.pdf"))
     with pytest.raises(SchemaMismatch, match=rf"{table}: rows built without column\(s\) \['new_column'\]"):
         records = build_records(doc, fiscal_year=2023, call_round=1, source_id="s", sha256="f" * 64)
-        with_activity(merge_organizations([records.organizations]), records.tables["projects"],
-                      records.tables["participants"])
+        with_activity(
+            merge_organizations([records.organizations]),
+            records.tables["projects"],
+            records.tables["participants"],
+        )
