@@ -75,7 +75,7 @@ def publish_task(specs: list, fetched: list, extracted: list, records: list, ctx
     return result
 
 
-@flow(name="c3p-refresh", task_runner=ThreadPoolTaskRunner(max_workers=2))
+@flow(name="c3p-refresh", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]  # Prefect: TaskRunner[Never]
 def refresh_flow(specs: list[dict], ctx: dict) -> dict:
     """Fetch every list; extract and normalise those that changed; publish atomically.
 
@@ -97,15 +97,15 @@ def _refresh(specs: list[dict], ctx: dict) -> dict:
     run = stages.RunContext(**ctx)
     for i, spec in enumerate(specs):
         if not stages.may_reuse(spec, run):
-            extracted[i] = extract_task.submit(spec, fetched[i], ctx, n)
-            records[i] = records_task.submit(spec, fetched[i], extracted[i], ctx, n)
+            extracted[i] = extract_task.submit(spec, fetched[i], ctx, n)  # type: ignore[call-overload]  # a future for a value: Prefect resolves it
+            records[i] = records_task.submit(spec, fetched[i], extracted[i], ctx, n)  # type: ignore[call-overload]
     for i, spec in enumerate(specs):  # published before: the fetch decides, no task when kept
         if i in extracted:
             continue
         reused = stages.reused_stages(spec, fetched[i].result(), run)
         if reused is None:
-            extracted[i] = extract_task.submit(spec, fetched[i], ctx, n)
-            records[i] = records_task.submit(spec, fetched[i], extracted[i], ctx, n)
+            extracted[i] = extract_task.submit(spec, fetched[i], ctx, n)  # type: ignore[call-overload]  # a future for a value: Prefect resolves it
+            records[i] = records_task.submit(spec, fetched[i], extracted[i], ctx, n)  # type: ignore[call-overload]
         else:
             extracted[i], records[i] = reused
             progress.step("extract", spec["url"] + " (unchanged: rows kept)", n)
@@ -129,7 +129,9 @@ def run_plan(plan: Plan) -> RefreshOutcome:
     ctx = plan.context()
     prefect_server.wait_until_ready()
     try:
-        flow_run = refresh_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
+        flow_run = refresh_flow.with_options(
+            task_runner=ThreadPoolTaskRunner(max_workers=settings.workers())  # type: ignore[arg-type]
+        )
         summary = flow_run([s.to_dict() for s in plan.specs], asdict(ctx))
     finally:
         stages.close_run_client(ctx.run_id)

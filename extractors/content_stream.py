@@ -231,8 +231,8 @@ class FastContentParser:
 def fast_content() -> Iterator[None]:
     """Within this block pdfminer's interpreter reads content streams with
     FastContentParser (the interpreter looks the class up at each execute)."""
-    pdfinterp.PDFContentParser = FastContentParser
+    pdfinterp.PDFContentParser = FastContentParser  # type: ignore[misc,assignment]  # pdfminer patched on purpose
     try:
         yield
     finally:
-        pdfinterp.PDFContentParser = _ORIGINAL
+        pdfinterp.PDFContentParser = _ORIGINAL  # type: ignore[misc]

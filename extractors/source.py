@@ -102,8 +102,8 @@ def _keep_codes(font: PDFCIDFont) -> None:
             return chr(code)
         return to_unichr(cid)
 
-    font.decode = decode_keeping
-    font.to_unichr = to_unichr_keeping
+    font.decode = decode_keeping  # type: ignore[method-assign,assignment]  # this font only
+    font.to_unichr = to_unichr_keeping  # type: ignore[method-assign]
 
 
 @contextmanager
@@ -198,12 +198,12 @@ def _quiet_pdfminer() -> Iterator[None]:
     # the real logger, even if another thread's block has the stand-in installed
     saved = [(m, m.log._log if isinstance(m.log, _NoDebug) else m.log) for m in _HOT_MODULES]
     for m, log in saved:
-        m.log = _NoDebug(log)
+        m.log = _NoDebug(log)  # type: ignore[attr-defined]  # pdfminer modules' loggers
     try:
         yield
     finally:
         for m, log in saved:
-            m.log = log
+            m.log = log  # type: ignore[attr-defined]
 
 
 def page_layout(path: Path, page: pdfplumber.page.Page) -> LTPage:

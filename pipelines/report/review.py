@@ -53,7 +53,7 @@ class Context:
 
     def table_exists(self, name: str) -> bool:
         return bool(
-            self.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[
+            self.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[  # type: ignore[index]
                 0
             ]
         )

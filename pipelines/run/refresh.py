@@ -244,7 +244,7 @@ def _published_state(data_dir: Path) -> tuple[str, str | None, list[dict], int] 
         )
         columns = [d[0] for d in cur.description]
         rows = [dict(zip(columns, r)) for r in cur.fetchall()]
-        projects = con.execute("SELECT count(*) FROM projects").fetchone()[0]
+        projects = con.execute("SELECT count(*) FROM projects").fetchone()[0]  # type: ignore[index]  # count(*) gives a row
     except duckdb.Error:
         return None
     finally:

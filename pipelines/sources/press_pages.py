@@ -303,6 +303,8 @@ def read_release(html: str, url: str) -> ReleasePage:
             _links_of(material),
         )
     root = tree.css_first("#main") or tree.css_first("main") or tree.body or tree.root
+    if root is None:  # an empty document
+        return ReleasePage(url, "old", None, None, "", [])
     headings = [clean(h.text()) for h in root.css("h1, h2")]
     title = next((h for h in headings if parse_title(h) is not None), None)
     if title is None:

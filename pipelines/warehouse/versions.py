@@ -264,9 +264,9 @@ def whole_version_problem(data_dir: Path) -> str | None:
         return f"{version / WAREHOUSE}: {str(exc).splitlines()[0]}"
     try:
         for table, expected in sorted(manifest["tables"].items()):
-            in_duckdb = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            in_duckdb = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]  # count(*) gives a row
             glob = str(version / CURATED / table / "**" / "*.parquet")
-            in_parquet = con.execute("SELECT count(*) FROM read_parquet(?)", [glob]).fetchone()[0]
+            in_parquet = con.execute("SELECT count(*) FROM read_parquet(?)", [glob]).fetchone()[0]  # type: ignore[index]  # count(*) gives a row
             if not in_duckdb == in_parquet == expected:
                 return (
                     f"table {table}: version.json says {expected} rows, DuckDB has"
@@ -332,7 +332,8 @@ def record_check(data_dir: Path, run_id: str, checked_at: dict[str, str], run: d
                     " (FORMAT parquet, COMPRESSION zstd)"
                 )
         counts = {
-            name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in manifest["tables"]
+            name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # type: ignore[index]
+            for name in manifest["tables"]
         }
         con.execute("CHECKPOINT")
     finally:
