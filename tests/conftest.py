@@ -210,3 +210,17 @@ def with_page_content_damaged(pdf: bytes, page_no: int) -> bytes:
     start = re.search(rb"(?<![0-9])%d 0 obj" % ref.objid, pdf).end()
     data = pdf.index(b"stream", start) + len(b"stream\n") + 40
     return pdf[:data] + bytes(b ^ 0x5A for b in pdf[data : data + 8]) + pdf[data + 8 :]
+
+
+def versions_left(data_dir) -> tuple[list[str], list[str]]:
+    """(the version folders left in DATA_DIR/.versions, sorted; the ones a publish keeps,
+    sorted: the published one and the one its switch replaced)."""
+    import os
+    from pathlib import Path
+
+    data_dir = Path(data_dir)
+    left = sorted(p.name for p in (data_dir / ".versions").iterdir())
+    kept = {os.path.basename(os.readlink(data_dir / "current"))}
+    if (data_dir / ".previous").is_symlink():
+        kept.add(os.path.basename(os.readlink(data_dir / ".previous")))
+    return left, sorted(kept)

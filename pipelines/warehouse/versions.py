@@ -187,6 +187,7 @@ def switch(data_dir: Path, run_id: str, wait_s: float) -> None:
     data_dir = Path(data_dir)
     with no_writer(data_dir, wait_s):
         fault_point("before-switch")
+        replaced = current_version(data_dir)
         tmp = data_dir / f".{CURRENT}.tmp"
         tmp.unlink(missing_ok=True)
         os.symlink(Path(VERSIONS) / run_id, tmp)
@@ -195,8 +196,17 @@ def switch(data_dir: Path, run_id: str, wait_s: float) -> None:
         _fsync_dir(data_dir)
         fault_point("switched")
         _stable_links(data_dir)
+        if replaced is not None and replaced.name != run_id:
+            _remember_previous(data_dir, replaced.name)
     fault_point("before-cleanup")
     clean(data_dir)
+
+
+def _remember_previous(data_dir: Path, name: str) -> None:
+    tmp = data_dir / f"{PREVIOUS}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(Path(VERSIONS) / name, tmp)
+    os.replace(tmp, data_dir / PREVIOUS)
 
 
 def _stable_links(data_dir: Path) -> None:
@@ -221,17 +231,36 @@ def _stable_links(data_dir: Path) -> None:
     _fsync_dir(data_dir)
 
 
+PREVIOUS = ".previous"  # DATA_DIR/.previous -> .versions/<run> the switch replaced
+
+
+def previous_version(data_dir: Path) -> Path | None:
+    """The version the last switch replaced, while it is whole: kept until the next switch,
+    because a reader may have resolved ``warehouse.duckdb`` or ``curated/`` through
+    ``current`` just before the switch and open the files a moment later (DuckDB follows
+    the links before it opens)."""
+    link = Path(data_dir) / PREVIOUS
+    if not link.is_symlink():
+        return None
+    version = Path(data_dir) / os.readlink(link)
+    return version if (version / VERSION_FILE).is_file() else None
+
+
 def clean(data_dir: Path) -> None:
-    """Remove every version but the published one, and the litter of killed runs (half-made
-    links, unfinished versions). Nothing published is touched."""
+    """Remove every version but the published one and the one before it (see
+    ``previous_version``), and the litter of killed runs (half-made links, unfinished
+    versions). Nothing published is touched."""
     data_dir = Path(data_dir)
     for name in (CURRENT, *STABLE_LINKS):
         (data_dir / f".{name}.{'tmp' if name == CURRENT else 'link'}").unlink(missing_ok=True)
+    (data_dir / f"{PREVIOUS}.tmp").unlink(missing_ok=True)
     live = current_version(data_dir)
+    previous = previous_version(data_dir) if live is not None else None
+    keep = {v.name for v in (live, previous) if v is not None}
     versions = data_dir / VERSIONS
     if versions.exists():
         for version in versions.iterdir():
-            if live is None or version.name != live.name:
+            if version.name not in keep:
                 if version.is_dir() and not version.is_symlink():
                     shutil.rmtree(version, ignore_errors=True)
                 else:
