@@ -23,6 +23,9 @@ paragraph) with the doubts it could not settle. Evidence, strongest first:
    joins; a line that is no name on its own, ending an item, joins the one before.
 Decisions taken on the grammar alone, or against the geometry, are doubts: `Reading.doubts`
 and the warehouse's ``review`` table.
+
+Why one module of ~700 lines: issue 9 asks for one place that decides every line end and
+item boundary, for every kind of cell; its rules read each other's evidence.
 """
 
 from __future__ import annotations

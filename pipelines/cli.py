@@ -1,4 +1,9 @@
-"""The ``c3p`` command line (see the README and the contract for every command)."""
+"""The ``c3p`` command line (see the README and the contract for every command).
+
+Why one module of ~800 lines: fifteen thin commands, each parsing its options, calling the
+library and turning its errors into one line; most of the length is the help text the
+README's command table is generated from (``scripts/readme_commands.py``).
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,10 @@ flow, ``flows.run_plan``; the scheduled flows in ``flows.py`` run it inside thei
 
 Deciding needs no Prefect and no pyarrow, so a no-op refresh stays fast. This module never
 imports ``flows``: only the CLI does.
+
+Why one module of ~430 lines: the lock, the sources, the conditional checks and the
+record of a no-op are one decision taken under one lock; splitting it would pass the lock
+and the half-made decision between modules.
 """
 
 from __future__ import annotations

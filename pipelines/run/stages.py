@@ -2,6 +2,10 @@
 
 Every stage takes and returns small JSON-able dicts (paths and ids, not tables): the
 documents and records of a run live as files in ``DATA_DIR/.work/<run_id>/``.
+
+Why one module of ~430 lines: each stage (fetch, extract, records, publish) is a short
+function whose failure handling must stay beside it, and the publish stage joins what the
+others produced; the work itself lives in ``download/``, ``extractors``, ``warehouse/``.
 """
 
 from __future__ import annotations
