@@ -203,6 +203,10 @@ def switch(data_dir: Path, run_id: str, wait_s: float) -> None:
 
 
 def _remember_previous(data_dir: Path, name: str) -> None:
+    """Name the replaced version in ``.previous``. A dead writer's WAL in it goes (no writer
+    holds the file: checked under the same lock); its changes were never published."""
+    for wal in (data_dir / VERSIONS / name).glob("*.wal"):
+        wal.unlink(missing_ok=True)
     tmp = data_dir / f"{PREVIOUS}.tmp"
     tmp.unlink(missing_ok=True)
     os.symlink(Path(VERSIONS) / name, tmp)
