@@ -70,17 +70,15 @@ class PublishedLists:
             if owner is not None:
                 owner.tables["projects"].append(p)
                 list_of_project[p["project_id"]] = owner
-        for name in PROJECT_TABLES:
-            table = read_table(self.data_dir, name)  # None: published before the table existed
-            for r in table.to_pylist() if table is not None else []:
+        for name in PROJECT_TABLES:  # none: published before the table existed
+            for r in _rows(self.data_dir, name):
                 owner = list_of_project.get(r["project_id"])
                 if owner is not None:
                     owner.tables[name].append(r)
         for d in _rows(self.data_dir, "crosscheck_disagreements"):
             if d["source_id"] in lists:
                 lists[d["source_id"]].disagreements.append(d)
-        applied = read_table(self.data_dir, "corrections_applied")  # None: published before it
-        for c in applied.to_pylist() if applied is not None else []:
+        for c in _rows(self.data_dir, "corrections_applied"):  # none: published before it
             if c["source_id"] in lists:
                 lists[c["source_id"]].tables["corrections_applied"].append(c)
         orgs = {o["org_id"]: o for o in _rows(self.data_dir, "organizations")}
