@@ -1,74 +1,97 @@
 """Prefect flows: what runs when, with which retries. The stages stay plain functions.
 
 ``refresh_flow`` runs one task per stage per source (fetch → extract → records) and
-one publish task, on a plan ``pipelines/run/refresh.planned`` made. Task results are small
-dicts of paths and ids. Only the CLI imports this module.
+one publish task, on a plan ``pipelines/run/refresh.planned`` made. Tasks pass the typed
+hand-offs of ``pipelines/run/handoffs.py`` (paths and counts, not tables); the flow's
+parameters and its result are plain data. Only the CLI imports this module.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from typing import Any, Callable, TypeVar
 
 from prefect import flow, task
+from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import interrupts, prefect_server, progress, settings
+from pipelines.download.fetch import FetchResult, now_utc
 from pipelines.run import stages
+from pipelines.run.handoffs import (
+    ExtractResult,
+    Extracted,
+    Failed,
+    Recorded,
+    RecordsResult,
+    RunContext,
+)
 from pipelines.run.refresh import Plan, RefreshOutcome, RunRefused, planned
 from pipelines.warehouse import remote
+from pipelines.sources.spec import SourceSpec
 from pipelines.warehouse.versions import WarehouseBusy
 
+R = TypeVar("R")
 
-def _as_failure(stage: str, run, *args) -> dict:
+
+def _as_failure(stage: str, run: Callable[..., R], spec: SourceSpec, *args) -> R | Failed | FetchResult:
     """A stage's result; whatever it raises (a bug, a full disk) becomes that list's failure,
     so that one bad input never stops the other lists."""
     try:
         if interrupts.requested():  # the command is stopping: start nothing new
             raise RuntimeError("interrupted before this stage started")
-        return run(*args)
+        return run(spec, *args)
     except Exception as exc:  # noqa: BLE001 - recorded as this source's failure
         reason = f"unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
         if stage != "fetch":
-            return {"ok": False, "error": reason, "stage": stage}
-        from pipelines.download.fetch import FetchResult, now_utc
-
-        return asdict(FetchResult(args[0]["url"], "failed", now_utc(), error=reason))
+            return Failed(stage, reason)
+        return FetchResult(spec.url, "failed", now_utc(), error=reason)
 
 
 # No Prefect retries: fetch() itself retries transient faults (connection errors, timeouts,
 # 5xx and 429) with backoff inside the download's deadline, and returns a failure, never raises.
 @task(name="fetch")
-def fetch_task(spec: dict, ctx: dict, total: int) -> dict:
-    result = _as_failure("fetch", stages.fetch_stage, spec, stages.RunContext(**ctx))
-    progress.step("download", spec["url"] + (" (failed)" if result["status"] == "failed" else ""), total)
+def fetch_task(spec: SourceSpec, ctx: RunContext, total: int) -> FetchResult:
+    result = _as_failure("fetch", stages.fetch_stage, spec, ctx)
+    assert isinstance(result, FetchResult)
+    progress.step("download", spec.url + ("" if result.ok else " (failed)"), total)
     return result
 
 
 @task(name="extract")
-def extract_task(spec: dict, fetched: dict, ctx: dict, total: int) -> dict:
-    result = _as_failure("extract", stages.extract_stage, spec, fetched, stages.RunContext(**ctx))
+def extract_task(spec: SourceSpec, fetched: FetchResult, ctx: RunContext, total: int) -> Extracted | Failed:
+    result = _as_failure("extract", stages.extract_stage, spec, fetched, ctx)
+    assert isinstance(result, (Extracted, Failed))
     progress.step("extract", _item(spec, result, "extract"), total)
     return result
 
 
 @task(name="records")
-def records_task(spec: dict, fetched: dict, extracted: dict, ctx: dict, total: int) -> dict:
-    result = _as_failure("records", stages.records_stage, spec, fetched, extracted, stages.RunContext(**ctx))
+def records_task(
+    spec: SourceSpec, fetched: FetchResult, extracted: Extracted | Failed, ctx: RunContext, total: int
+) -> Recorded | Failed:
+    result = _as_failure("records", stages.records_stage, spec, fetched, extracted, ctx)
+    assert isinstance(result, (Recorded, Failed))
     progress.step("normalise", _item(spec, result, "records"), total)
     return result
 
 
-def _item(spec: dict, result: dict, stage: str) -> str | None:
+def _item(spec: SourceSpec, result: Extracted | Recorded | Failed, stage: str) -> str | None:
     """What a stage's progress says of a list: None when an earlier stage failed it."""
-    if result["ok"]:
-        return spec["url"]
-    return f"{spec['url']} (failed)" if result["stage"] == stage else None
+    if not isinstance(result, Failed):
+        return spec.url
+    return f"{spec.url} (failed)" if result.stage == stage else None
 
 
 @task(name="publish")
-def publish_task(specs: list, fetched: list, extracted: list, records: list, ctx: dict) -> dict:
+def publish_task(
+    specs: list[SourceSpec],
+    fetched: list[FetchResult],
+    extracted: list[ExtractResult],
+    records: list[RecordsResult],
+    ctx: RunContext,
+) -> dict:
     try:
-        result = stages.assemble_and_publish(specs, fetched, extracted, records, stages.RunContext(**ctx))
+        result = stages.assemble_and_publish(specs, fetched, extracted, records, ctx)
     except WarehouseBusy as exc:  # an analyst's read-write connection: nothing published
         return {"status": "refused", "error": str(exc)}
     progress.step("publish", "warehouse", 1)
@@ -82,34 +105,34 @@ def refresh_flow(specs: list[dict], ctx: dict) -> dict:
     A list whose bytes are those its published rows were read from, by this pipeline version,
     is not read again: its rows are kept as published (``pipelines/run/carry_over.py``). Lists run
     side by side on ``C3P_WORKERS`` threads, two by default (extraction runs in a child process
-    per PDF).
+    per PDF). The parameters are plain data (Prefect stores them with the flow run): they
+    become the stages' types here, once.
     """
     interrupts.reinstall_sigterm()  # the flow engine took SIGTERM: it must act at once
-    return _refresh(specs, ctx)
+    return _refresh([SourceSpec(**s) for s in specs], RunContext.from_dict(ctx))
 
 
-def _refresh(specs: list[dict], ctx: dict) -> dict:
+def _refresh(specs: list[SourceSpec], ctx: RunContext) -> dict:
     """The refresh's tasks, inside whichever flow runs them."""
     n = len(specs)
     fetched = [fetch_task.submit(spec, ctx, n) for spec in specs]
-    extracted: dict[int, object] = {}
-    records: dict[int, object] = {}
-    run = stages.RunContext(**ctx)
+    extracted: dict[int, Any] = {}  # a task's future, or the stage's result made in the flow
+    records: dict[int, Any] = {}
     for i, spec in enumerate(specs):
-        if not stages.may_reuse(spec, run):
+        if not stages.may_reuse(spec, ctx):
             extracted[i] = extract_task.submit(spec, fetched[i], ctx, n)  # type: ignore[call-overload]  # a future for a value: Prefect resolves it
             records[i] = records_task.submit(spec, fetched[i], extracted[i], ctx, n)  # type: ignore[call-overload]
     for i, spec in enumerate(specs):  # published before: the fetch decides, no task when kept
         if i in extracted:
             continue
-        reused = stages.reused_stages(spec, fetched[i].result(), run)
-        if reused is None:
+        kept = stages.reused(spec, fetched[i].result(), ctx)
+        if kept is None:
             extracted[i] = extract_task.submit(spec, fetched[i], ctx, n)  # type: ignore[call-overload]  # a future for a value: Prefect resolves it
             records[i] = records_task.submit(spec, fetched[i], extracted[i], ctx, n)  # type: ignore[call-overload]
         else:
-            extracted[i], records[i] = reused
-            progress.step("extract", spec["url"] + " (unchanged: rows kept)", n)
-            progress.step("normalise", spec["url"] + " (unchanged: rows kept)", n)
+            extracted[i] = records[i] = kept
+            progress.step("extract", spec.url + " (unchanged: rows kept)", n)
+            progress.step("normalise", spec.url + " (unchanged: rows kept)", n)
     return publish_task(
         specs,
         [f.result() for f in fetched],
@@ -121,7 +144,7 @@ def _refresh(specs: list[dict], ctx: dict) -> dict:
 
 def _value(result):
     """A task's result, or a stage's result computed in the flow."""
-    return result.result() if hasattr(result, "result") else result
+    return result.result() if isinstance(result, PrefectFuture) else result
 
 
 def run_plan(plan: Plan) -> RefreshOutcome:
@@ -132,7 +155,7 @@ def run_plan(plan: Plan) -> RefreshOutcome:
         flow_run = refresh_flow.with_options(
             task_runner=ThreadPoolTaskRunner(max_workers=settings.workers())  # type: ignore[arg-type]
         )
-        summary = flow_run([s.to_dict() for s in plan.specs], asdict(ctx))
+        summary = flow_run([s.to_dict() for s in plan.specs], ctx.to_dict())
     finally:
         stages.close_run_client(ctx.run_id)
     return RefreshOutcome(summary, notes=plan.notes)
@@ -142,7 +165,7 @@ def _in_this_flow(plan: Plan) -> dict:
     """Execute a plan's tasks inside the scheduled flow that made it (no flow run nested)."""
     ctx = plan.context()
     try:
-        summary = _refresh([s.to_dict() for s in plan.specs], asdict(ctx))
+        summary = _refresh(plan.specs, ctx)
     finally:
         stages.close_run_client(ctx.run_id)
     if summary.get("status") == "refused":  # the scheduled run fails, visibly

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.run.handoffs import Failed, Recorded, RecordsResult
 from pipelines.sources.spec import SourceSpec
 
 
@@ -15,7 +16,9 @@ class Verdict:
     owns_list: bool  # this URL supplies its list (its good rows, or the previous ones, publish)
 
 
-def reconcile(specs: list[SourceSpec], records: list[dict], previous_sources: list[dict]) -> list[Verdict]:
+def reconcile(
+    specs: list[SourceSpec], records: list[RecordsResult], previous_sources: list[dict]
+) -> list[Verdict]:
     """A verdict per source, in the order given.
 
     A list already published from a URL keeps that URL; otherwise the first claim wins and
@@ -44,8 +47,8 @@ def reconcile(specs: list[SourceSpec], records: list[dict], previous_sources: li
                 ),
                 owns_list=False,
             )
-        elif not r["ok"]:
-            verdicts[i] = Verdict("failed", f"{r['stage']}: {r['error']}", owns_list=True)
+        elif isinstance(r, Failed):
+            verdicts[i] = Verdict("failed", f"{r.stage}: {r.error}", owns_list=True)
         elif reasons := _quarantine_reasons(spec, r):
             verdicts[i] = Verdict("quarantined", "; ".join(reasons), owns_list=True)
         else:
@@ -53,13 +56,16 @@ def reconcile(specs: list[SourceSpec], records: list[dict], previous_sources: li
     return [verdicts[i] for i in range(len(specs))]
 
 
-def _quarantine_reasons(spec: SourceSpec, records: dict) -> list[str]:
+def _quarantine_reasons(spec: SourceSpec, records: RecordsResult) -> list[str]:
     """Why a list read without error may not publish: what the list promises about itself
-    (``integrity.check_list``) and the count stated in the press release."""
-    reasons = list(records.get("quarantine", []))
-    if spec.expected_count is not None and records["rows_extracted"] != spec.expected_count:
+    (``integrity.check_list``; rows kept as published kept theirs) and the count stated in
+    the press release."""
+    if isinstance(records, Failed):
+        return []
+    reasons = list(records.quarantine) if isinstance(records, Recorded) else []
+    if spec.expected_count is not None and records.rows_extracted != spec.expected_count:
         reasons.append(
-            f"rows extracted ({records['rows_extracted']}) differ from the count"
+            f"rows extracted ({records.rows_extracted}) differ from the count"
             f" stated in the press release ({spec.expected_count})"
         )
     return reasons

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import httpx
 from filelock import FileLock, Timeout
@@ -33,6 +33,9 @@ from pipelines.download.raw_store import ManifestEntry, RawStore
 from pipelines.settings import PIPELINE_VERSION
 from pipelines.sources.spec import SourceSpec, allowed_hosts, load_sources_file
 from pipelines.warehouse import remote, versions
+
+if TYPE_CHECKING:
+    from pipelines.run.handoffs import RunContext
 
 WAREHOUSE = versions.WAREHOUSE
 
@@ -316,7 +319,7 @@ class Plan:
     decisions_sha256: str
     notes: list[str] = field(default_factory=list)
 
-    def context(self):
+    def context(self) -> RunContext:
         from pipelines.run.stages import new_context, previous_sources, reusable_lists
 
         ctx = new_context(self.data_dir, self.command, self.hosts, self.cross_check)

@@ -1,7 +1,7 @@
 """The refresh's stages as plain functions; ``flows.py`` wires them as Prefect tasks.
 
-Every stage takes and returns small JSON-able dicts (paths and ids, not tables): the
-documents and records of a run live as files in ``DATA_DIR/.work/<run_id>/``.
+Every stage takes and returns the typed hand-offs of ``handoffs.py`` (paths and counts, not
+tables): the documents and records of a run live as files in ``DATA_DIR/.work/<run_id>/``.
 
 Why one module of ~430 lines: each stage (fetch, extract, records, publish) is a short
 function whose failure handling must stay beside it, and the publish stage joins what the
@@ -15,7 +15,6 @@ import secrets
 import shutil
 import threading
 from typing import TYPE_CHECKING
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,11 +25,20 @@ from pipelines.decisions import files as decision_files
 from pipelines.warehouse import publish as publishing
 from pipelines.warehouse.coverage import release_rows
 from pipelines.run.carry_over import PublishedList, PublishedLists
-from pipelines.download.fetch import fetch, make_client
+from pipelines.download.fetch import FetchResult, fetch, make_client
+from pipelines.run.handoffs import (
+    ExtractResult,
+    Extracted,
+    Failed,
+    Recorded,
+    RecordsResult,
+    Reusable,
+    Reused,
+    RunContext,
+)
 from pipelines.run import integrity
 from pipelines.run.isolation import TimeLimitExceeded, extract_with_time_limit
-from pipelines.download.raw_store import RawStore
-from pipelines.run.reconcile import reconcile
+from pipelines.run.reconcile import Verdict, reconcile
 from pipelines.warehouse.records import (
     ListError,
     build_records,
@@ -44,35 +52,6 @@ from normalizers.orgs import near_matches
 
 if TYPE_CHECKING:
     import httpx
-
-
-@dataclass
-class RunContext:
-    data_dir: str
-    run_id: str
-    started_at: str
-    command: str
-    allowed_hosts: list[str]
-    cross_check: bool = False
-    keep_other_lists: bool = False  # refresh --only: lists not in the run stay as published
-    force: bool = False  # refresh --force: unconditional GETs (no validators sent)
-    decisions_dir: str = ""  # the analyst's decision files (default: the data directory)
-    corrections_file: str = ""
-    # source_id -> what it published, for lists whose rows may be kept when their bytes match
-    reusable: dict[str, dict] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # what discovery found or skipped
-
-    @property
-    def work_dir(self) -> Path:
-        return Path(self.data_dir) / ".work" / self.run_id
-
-    @property
-    def raw(self) -> RawStore:
-        return RawStore(Path(self.data_dir) / "raw")
-
-    @property
-    def decisions(self) -> decision_files.Location:
-        return decision_files.locate(self.data_dir, self.decisions_dir or None, self.corrections_file or None)
 
 
 def new_context(
@@ -96,13 +75,15 @@ def rows_version(decisions_sha256: str = "") -> str:
     return f"{PIPELINE_VERSION} decisions {decisions_sha256[:10]}" if decisions_sha256 else PIPELINE_VERSION
 
 
-def reusable_lists(previous: list[dict], cross_check: bool, decisions_sha256: str = "") -> dict[str, dict]:
+def reusable_lists(
+    previous: list[dict], cross_check: bool, decisions_sha256: str = ""
+) -> dict[str, Reusable]:
     """Sources whose published rows a run keeps, without reading the PDF again, when the
     bytes fetched now are the bytes they were read from: published ok by this pipeline
     version and these decision files, with the same cross-check setting."""
     made_by = rows_version(decisions_sha256)
     return {
-        p["source_id"]: {"sha256": p["published_sha256"], "rows_extracted": p["rows_extracted"]}
+        p["source_id"]: Reusable(p["published_sha256"], p["rows_extracted"])
         for p in previous
         if p["status"] == "ok"
         and p["published_sha256"]
@@ -111,27 +92,23 @@ def reusable_lists(previous: list[dict], cross_check: bool, decisions_sha256: st
     }
 
 
-def may_reuse(spec: dict, ctx: RunContext) -> bool:
+def may_reuse(spec: SourceSpec, ctx: RunContext) -> bool:
     """Whether the list's published rows may be kept (then its fetch decides)."""
-    return SourceSpec(**spec).source_id in ctx.reusable
+    return spec.source_id in ctx.reusable
 
 
-def reused_stages(spec: dict, fetched: dict, ctx: RunContext) -> tuple[dict, dict] | None:
-    """The extract and records results of a list whose fetched bytes are those its published
-    rows were read from (None when they are not: the list is read again)."""
-    published = ctx.reusable.get(SourceSpec(**spec).source_id)
-    if published is None or fetched["status"] == "failed" or fetched["sha256"] != published["sha256"]:
+def reused(spec: SourceSpec, fetched: FetchResult, ctx: RunContext) -> Reused | None:
+    """What the extract and records stages give for a list whose fetched bytes are those its
+    published rows were read from (None when they are not: the list is read again)."""
+    published = ctx.reusable.get(spec.source_id)
+    if published is None or not fetched.ok or fetched.sha256 != published.sha256:
         return None
-    return (
-        {"ok": True, "reused": True},
-        {"ok": True, "reused": True, "rows_extracted": published["rows_extracted"], "warnings": []},
-    )
+    return Reused(published.rows_extracted)
 
 
-def fetch_stage(spec: dict, ctx: RunContext) -> dict:
+def fetch_stage(spec: SourceSpec, ctx: RunContext) -> FetchResult:
     """Download one list (conditional GET); a failure is a result, never an exception."""
-    result = fetch(spec["url"], ctx.raw, run_client(ctx.run_id), set(ctx.allowed_hosts), force=ctx.force)
-    return asdict(result)
+    return fetch(spec.url, ctx.raw, run_client(ctx.run_id), set(ctx.allowed_hosts), force=ctx.force)
 
 
 _CLIENTS: dict[str, httpx.Client] = {}  # run_id -> the run's HTTP client
@@ -155,46 +132,31 @@ def close_run_client(run_id: str) -> None:
         client.close()
 
 
-def extract_stage(spec: dict, fetched: dict, ctx: RunContext) -> dict:
+def extract_stage(spec: SourceSpec, fetched: FetchResult, ctx: RunContext) -> Extracted | Failed:
     """Extract the tables of a fetched PDF to ``<work>/<source_id>.document.json``."""
-    source = SourceSpec(**spec)
-    if fetched["status"] == "failed":
-        return {"ok": False, "error": fetched["error"], "stage": "fetch"}
-    return _extract_file(fetched["path"], source.source_id, ctx)
-
-
-def _extract_file(pdf_path: str, name: str, ctx: RunContext) -> dict:
+    if not fetched.ok or fetched.path is None:
+        return Failed("fetch", fetched.error or "nothing was downloaded")
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
     try:
-        document = extract_with_time_limit(pdf_path, cross_check=ctx.cross_check)
+        document = extract_with_time_limit(fetched.path, cross_check=ctx.cross_check)
     except ExtractionError as exc:
-        return {"ok": False, "error": exc.reason, "stage": "extract"}
+        return Failed("extract", exc.reason)
     except TimeLimitExceeded as exc:
-        return {"ok": False, "error": str(exc), "stage": "extract"}
-    out = ctx.work_dir / f"{name}.document.json"
+        return Failed("extract", str(exc))
+    out = ctx.work_dir / f"{spec.source_id}.document.json"
     out.write_text(json.dumps(document, ensure_ascii=False))
-    check = document.get("crosscheck") or {}
-    return {
-        "ok": True,
-        "document": str(out),
-        "pages": document["pages"],
-        "crosscheck_agreement": check.get("agreement"),
-        "disagreements": check.get("disagreements", []),
-    }
+    return Extracted(str(out), document["pages"], (document.get("crosscheck") or {}).get("agreement"))
 
 
-def records_stage(spec: dict, fetched: dict, extracted: dict, ctx: RunContext) -> dict:
+def records_stage(
+    spec: SourceSpec, fetched: FetchResult, extracted: Extracted | Failed, ctx: RunContext
+) -> Recorded | Failed:
     """Normalise the list's rows into the contract's records, written to a JSON file."""
-    source = SourceSpec(**spec)
-    if not extracted["ok"]:
-        return {"ok": False, "error": extracted["error"], "stage": extracted["stage"]}
-    return _records_from_document(source, extracted["document"], fetched["sha256"], source.source_id, ctx)
-
-
-def _records_from_document(
-    source: SourceSpec, document_path: str, sha256: str, name: str, ctx: RunContext
-) -> dict:
-    data = json.loads(Path(document_path).read_text())
+    if isinstance(extracted, Failed):
+        return extracted
+    source = spec
+    sha256 = fetched.sha256 or ""
+    data = json.loads(Path(extracted.document).read_text())  # the document is read once, here
     doc = document_from_dict(data)
     try:
         recs = build_records(
@@ -206,7 +168,7 @@ def _records_from_document(
             decisions=decision_files.load(ctx.decisions),
         )
     except ListError as exc:
-        return {"ok": False, "error": str(exc), "stage": "records"}
+        return Failed("records", str(exc))
     found = integrity.check_list(source, data, [p["list_no"] for p in recs.tables["projects"]])
     # the cross-check's cells as published, made while the document is at hand (it is read
     # once: the publish reads only this file)
@@ -214,22 +176,21 @@ def _records_from_document(
         _disagreement_row(source, data["tables"], d)
         for d in (data.get("crosscheck") or {}).get("disagreements", [])
     ]
-    out = ctx.work_dir / f"{name}.records.json"
+    out = ctx.work_dir / f"{source.source_id}.records.json"
     out.write_text(
         json.dumps(
             {"tables": recs.tables, "organizations": recs.organizations, "disagreements": disagreements},
             ensure_ascii=False,
         )
     )
-    return {
-        "ok": True,
-        "records": str(out),
-        "rows_extracted": recs.rows_extracted,
-        "warnings": recs.warnings,
-        "quarantine": found.quarantine,
-        "review_reasons": found.review,
-        "errors": [f"{source.source_id}: {p}" for p in doc.problems],
-    }
+    return Recorded(
+        str(out),
+        recs.rows_extracted,
+        warnings=list(recs.warnings),
+        quarantine=list(found.quarantine),
+        review_reasons=list(found.review),
+        errors=[f"{source.source_id}: {p}" for p in doc.problems],
+    )
 
 
 def previous_sources(data_dir: Path) -> list[dict]:
@@ -238,12 +199,15 @@ def previous_sources(data_dir: Path) -> list[dict]:
 
 
 def assemble_and_publish(
-    specs: list[dict], fetched: list[dict], extracted: list[dict], records: list[dict], ctx: RunContext
+    sources: list[SourceSpec],
+    fetched: list[FetchResult],
+    extracted: list[ExtractResult],
+    records: list[RecordsResult],
+    ctx: RunContext,
 ) -> dict:
     """Reconcile the lists and publish atomically: the rows of every list read in this run,
     plus, as published before (``carry_over``), those of unchanged lists, the previous good
     version of lists that failed, and under ``--only`` the lists not in the run."""
-    sources = [SourceSpec(**s) for s in specs]
     published = PublishedLists(Path(ctx.data_dir))
     decided = decision_files.load(ctx.decisions)
     verdicts = reconcile(sources, records, published.sources())
@@ -270,16 +234,18 @@ def assemble_and_publish(
         org_parts.append(kept.organizations)
         disagreements.extend(kept.disagreements)
 
-    reused: set[str] = set()
+    reused_ids: set[str] = set()
     for spec, f, e, r, verdict in zip(sources, fetched, extracted, records, verdicts):
-        kept, made_by, previous = None, None, None
-        if verdict.status == "ok" and r.get("reused"):  # unchanged: its rows as published
+        kept, made_by = None, None
+        # what the list's PDF gave: this run's reading, or the one its kept rows came from
+        pages, agreement = (e.pages, e.crosscheck_agreement) if isinstance(e, Extracted) else (None, None)
+        if verdict.status == "ok" and isinstance(r, Reused):  # unchanged: its rows as published
             kept = published.of_source(spec.source_id)
             assert kept is not None  # "reused" is said only of a list published before
-            previous = kept.source
-            reused.add(spec.source_id)
-        elif verdict.status == "ok":
-            data = json.loads(Path(r["records"]).read_text())
+            pages, agreement = kept.source["pages"], kept.source["crosscheck_agreement"]
+            reused_ids.add(spec.source_id)
+        elif verdict.status == "ok" and isinstance(r, Recorded):
+            data = json.loads(Path(r.records).read_text())
             kept = PublishedList({}, data["tables"], data["organizations"], data["disagreements"])
             made_by = rows_version(decided.fingerprint)
         elif verdict.owns_list:  # its previous good version, if any, stays published
@@ -287,10 +253,10 @@ def assemble_and_publish(
         if kept is not None:
             add(kept)
             made_by = made_by or kept.source["pipeline_version"]
-        warnings.extend(r.get("warnings", []))
-        errors.extend(r.get("errors", []))
+        if isinstance(r, Recorded):
+            warnings.extend(r.warnings)
+            errors.extend(r.errors)
         pub_rows = kept.tables["projects"] if kept is not None else []
-        from_run = previous or e
         source_rows.append(
             {
                 "source_id": spec.source_id,
@@ -299,19 +265,19 @@ def assemble_and_publish(
                 "url": spec.url,
                 "press_url": spec.press_url,
                 "origin": spec.origin,
-                "sha256": f.get("sha256"),
-                "bytes": f.get("bytes"),
-                "fetched_at": datetime.fromisoformat(f["fetched_at"]),
-                "fetch_status": f["status"],
-                "checked_at": datetime.fromisoformat(f["fetched_at"]),
-                "pages": from_run.get("pages"),
+                "sha256": f.sha256,
+                "bytes": f.bytes,
+                "fetched_at": datetime.fromisoformat(f.fetched_at),
+                "fetch_status": f.status,
+                "checked_at": datetime.fromisoformat(f.fetched_at),
+                "pages": pages,
                 "status": verdict.status,
                 "error": verdict.error,
-                "rows_extracted": r.get("rows_extracted"),
+                "rows_extracted": None if isinstance(r, Failed) else r.rows_extracted,
                 "rows_expected": spec.expected_count,
                 "rows_published": len(pub_rows),
                 "published_sha256": pub_rows[0]["source_sha256"] if pub_rows else None,
-                "crosscheck_agreement": from_run.get("crosscheck_agreement"),
+                "crosscheck_agreement": agreement,
                 "review_reasons": _review_reasons(verdict, r, kept),
                 "pipeline_version": made_by if pub_rows else None,
             }
@@ -369,11 +335,11 @@ def assemble_and_publish(
                     for d in disagreements  # not yet acknowledged
                     if d["source_id"] == s["source_id"] and not d["acknowledged"]
                 ),
-                "reused": s["source_id"] in reused,
+                "reused": s["source_id"] in reused_ids,
             }
             for s in source_rows
         ],
-        "reused": len(reused),
+        "reused": len(reused_ids),
         "projects": len(tables["projects"]),
         "participants": len(tables["participants"]),
         "organizations": len(organizations),
@@ -385,11 +351,11 @@ def assemble_and_publish(
     }
 
 
-def _review_reasons(verdict, records: dict, kept: PublishedList | None) -> list[str]:
+def _review_reasons(verdict: Verdict, records: RecordsResult, kept: PublishedList | None) -> list[str]:
     """Why a person should check the published rows: this run's findings when its rows are
     published, else those recorded with the rows kept (read by an earlier run)."""
-    if verdict.status == "ok" and not records.get("reused"):
-        return list(records.get("review_reasons", []))
+    if verdict.status == "ok" and isinstance(records, Recorded):
+        return list(records.review_reasons)
     return list(kept.source.get("review_reasons") or []) if kept is not None else []
 
 

@@ -57,7 +57,7 @@ def test_an_unexpected_exception_in_a_stage_fails_that_source_only(site, data_di
     real = stages.records_stage
 
     def records_stage(spec, fetched, extracted, ctx):  # fault injection: a bug for one list
-        if spec["fiscal_year"] == 2023:
+        if spec.fiscal_year == 2023:
             raise KeyError("a bug")
         return real(spec, fetched, extracted, ctx)
 

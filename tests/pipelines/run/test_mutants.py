@@ -11,13 +11,17 @@ stages a refresh runs (``extract_stage`` in the isolated child with the cross-ch
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 
+from pipelines.download.fetch import FetchResult, now_utc
 from pipelines.run import integrity
+from pipelines.run.handoffs import Recorded
 from pipelines.run.reconcile import reconcile
 from pipelines.run.stages import extract_stage, new_context, records_stage
 from pipelines.sources.spec import SourceSpec
@@ -54,11 +58,8 @@ def true_rows() -> list[tuple]:
     ]
 
 
-def published_rows(records: dict) -> list[tuple]:
-    import json
-    from pathlib import Path
-
-    tables = json.loads(Path(records["records"]).read_text(encoding="utf-8"))["tables"]
+def published_rows(records: Recorded) -> list[tuple]:
+    tables = json.loads(Path(records.records).read_text(encoding="utf-8"))["tables"]
     by_project: dict[str, dict[str, list]] = {}
     for name in ("participants", "partner_cities"):
         for r in sorted(tables[name], key=lambda r: r["seq"]):
@@ -83,23 +84,23 @@ def outcome(tmp_path, k: int, pdf: bytes) -> tuple[str, str]:
     path.write_bytes(pdf)
     spec = SourceSpec(f"http://127.0.0.1/mutant{k:02d}.pdf", 2019, 1)
     ctx = new_context(tmp_path / f"data{k:02d}", "test", {"127.0.0.1"}, cross_check=True)
-    fetched = {
-        "status": "downloaded",
-        "path": str(path),
-        "error": None,
-        "sha256": hashlib.sha256(pdf).hexdigest(),
-    }
-    extracted = extract_stage(vars(spec), fetched, ctx)
-    records = records_stage(vars(spec), fetched, extracted, ctx)
+    fetched = FetchResult(
+        spec.url, "downloaded", now_utc(), sha256=hashlib.sha256(pdf).hexdigest(), path=str(path)
+    )
+    extracted = extract_stage(spec, fetched, ctx)
+    records = records_stage(spec, fetched, extracted, ctx)
     [verdict] = reconcile([spec], [records], [])
     if verdict.status != "ok":
         return verdict.status, verdict.error
+    assert isinstance(records, Recorded)
     source = {
         "source_id": spec.source_id,
-        "rows_published": records["rows_extracted"],
-        "review_reasons": records["review_reasons"],
+        "rows_published": records.rows_extracted,
+        "review_reasons": records.review_reasons,
     }
-    disagreements = [{"source_id": spec.source_id, "acknowledged": False} for _ in extracted["disagreements"]]
+    # the cross-check's disagreements as the publish reads them: from the records file
+    found = json.loads(Path(records.records).read_text(encoding="utf-8"))["disagreements"]
+    disagreements = [{"source_id": spec.source_id, "acknowledged": False} for _ in found]
     integrity.flag_for_review([source], disagreements)
     if source["review_needed"]:
         return "review", "; ".join(source["review_reasons"])

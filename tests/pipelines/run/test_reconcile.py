@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pipelines.run.handoffs import Failed, Recorded
 from pipelines.run.reconcile import reconcile
 from pipelines.sources.spec import SourceSpec
 
-OK = {"ok": True, "rows_extracted": 21}
-FAILED = {"ok": False, "stage": "fetch", "error": "HTTP 404"}
+OK = Recorded("data/.work/run/src.records.json", 21)
+FAILED = Failed("fetch", "HTTP 404")
 
 
 def spec(url, expected=None, year=2023):
