@@ -370,6 +370,10 @@ def extract(pdf, fmt, cross_check):
 
     if not pdf.exists():
         _fail(f"{pdf}: no such file")
+    try:  # the child's limits: a bad setting is refused here, in one line
+        settings.extract_limits(cross_check)
+    except ValueError as exc:
+        _fail(str(exc))
     try:
         data = extract_with_time_limit(str(pdf), cross_check=cross_check)
     except ExtractionError as exc:

@@ -71,24 +71,35 @@ class ExtractLimits:
 def extract_limits(cross_check: bool) -> ExtractLimits:
     """Time and memory allowed to read one PDF (``C3P_EXTRACT_TIME_LIMIT_S``,
     ``C3P_EXTRACT_TIME_PER_PAGE_S``, ``C3P_EXTRACT_MEMORY_MB``; 0 MiB: no memory cap)."""
-    per_page = float(os.environ.get("C3P_EXTRACT_TIME_PER_PAGE_S", EXTRACT_TIME_PER_PAGE_S))
+    per_page = _positive_float("C3P_EXTRACT_TIME_PER_PAGE_S", EXTRACT_TIME_PER_PAGE_S)
     return ExtractLimits(
-        float(os.environ.get("C3P_EXTRACT_TIME_LIMIT_S", EXTRACT_TIME_LIMIT_S)),
+        _positive_float("C3P_EXTRACT_TIME_LIMIT_S", EXTRACT_TIME_LIMIT_S),
         per_page * (2 if cross_check else 1),
-        int(os.environ.get("C3P_EXTRACT_MEMORY_MB", EXTRACT_MEMORY_MB)),
+        int(
+            _number(
+                "C3P_EXTRACT_MEMORY_MB", EXTRACT_MEMORY_MB, "a whole number of MiB, 0 or more", whole=True
+            )
+        ),
     )
 
 
 def _positive_float(name: str, default: float) -> float:
+    return _number(name, default, "a positive number of seconds", positive=True)
+
+
+def _number(
+    name: str, default: float, expected: str, *, positive: bool = False, whole: bool = False
+) -> float:
+    """A number from the environment, or a one-line error naming the variable and its value."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        number = float(value)
+        number = int(value) if whole else float(value)
     except ValueError:
-        number = -1.0
-    if not number > 0:
-        raise ValueError(f"{name}={value!r}: expected a positive number of seconds")
+        number = -1
+    if not (number > 0 if positive else number >= 0):
+        raise ValueError(f"{name}={value!r}: expected {expected}")
     return number
 
 

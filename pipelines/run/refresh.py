@@ -352,7 +352,7 @@ def planned(
     Refuses (``RunRefused``, exit 2) on bad decision files, unknown ``--only`` lists, no
     sources, another refresh, or a process that keeps the warehouse open read-write."""
     try:  # settings read by the run's threads: refused now, not halfway
-        settings.workers(), settings.download_deadline_s()
+        settings.workers(), settings.download_deadline_s(), settings.extract_limits(cross_check)
     except ValueError as exc:
         raise RunRefused(str(exc)) from None
     data_dir = Path(data_dir)

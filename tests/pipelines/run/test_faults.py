@@ -246,7 +246,15 @@ def test_a_broken_xref_is_reported_as_such_not_as_no_text_layer(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name, value", [("C3P_WORKERS", "0"), ("C3P_WORKERS", "many"), ("C3P_DOWNLOAD_DEADLINE_S", "-1")]
+    "name, value",
+    [
+        ("C3P_WORKERS", "0"),
+        ("C3P_WORKERS", "many"),
+        ("C3P_DOWNLOAD_DEADLINE_S", "-1"),
+        ("C3P_EXTRACT_TIME_LIMIT_S", "abc"),
+        ("C3P_EXTRACT_TIME_PER_PAGE_S", "0"),
+        ("C3P_EXTRACT_MEMORY_MB", "-5"),
+    ],
 )
 def test_a_bad_setting_is_refused_before_the_run(data_dir, tmp_path, monkeypatch, name, value):
     monkeypatch.setenv(name, value)
@@ -256,3 +264,16 @@ def test_a_bad_setting_is_refused_before_the_run(data_dir, tmp_path, monkeypatch
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {name}={value!r}: expected")
     assert not data_dir.exists()
+
+
+@pytest.mark.parametrize(
+    "name, value", [("C3P_EXTRACT_TIME_LIMIT_S", "abc"), ("C3P_EXTRACT_MEMORY_MB", "1.5")]
+)
+def test_a_bad_extraction_limit_is_refused_by_extract_in_one_line(tmp_path, monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["extract", str(sample_pdf("fy2019_r1_xlsx.pdf"))])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"error: {name}={value!r}: expected "
+        + ("a whole number of MiB, 0 or more" if "MB" in name else "a positive number of seconds")
+    ]
