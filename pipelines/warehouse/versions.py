@@ -188,11 +188,7 @@ def switch(data_dir: Path, run_id: str, wait_s: float) -> None:
     with no_writer(data_dir, wait_s):
         fault_point("before-switch")
         replaced = current_version(data_dir)
-        tmp = data_dir / f".{CURRENT}.tmp"
-        tmp.unlink(missing_ok=True)
-        os.symlink(Path(VERSIONS) / run_id, tmp)
-        fault_point("pointer-made")
-        os.replace(tmp, data_dir / CURRENT)
+        _replace_link(data_dir / CURRENT, Path(VERSIONS) / run_id, f".{CURRENT}.tmp", made="pointer-made")
         _fsync_dir(data_dir)
         fault_point("switched")
         _stable_links(data_dir)
@@ -207,10 +203,19 @@ def _remember_previous(data_dir: Path, name: str) -> None:
     holds the file: checked under the same lock); its changes were never published."""
     for wal in (data_dir / VERSIONS / name).glob("*.wal"):
         wal.unlink(missing_ok=True)
-    tmp = data_dir / f"{PREVIOUS}.tmp"
+    _replace_link(data_dir / PREVIOUS, Path(VERSIONS) / name, f"{PREVIOUS}.tmp")
+
+
+def _replace_link(link: Path, target: Path | str, tmp_name: str, made: str | None = None) -> None:
+    """Point ``link`` at ``target`` in one rename: a reader finds the old link or the new one,
+    never none. The new link is made beside it as ``tmp_name`` first (``made``: the fault
+    point the tests stop at between the two steps)."""
+    tmp = link.parent / tmp_name
     tmp.unlink(missing_ok=True)
-    os.symlink(Path(VERSIONS) / name, tmp)
-    os.replace(tmp, data_dir / PREVIOUS)
+    os.symlink(target, tmp)
+    if made is not None:
+        fault_point(made)
+    os.replace(tmp, link)
 
 
 def _stable_links(data_dir: Path) -> None:
@@ -221,14 +226,11 @@ def _stable_links(data_dir: Path) -> None:
         path = data_dir / name
         if path.is_symlink() and os.readlink(path) == target:
             continue
-        tmp = data_dir / f".{name}.link"
-        tmp.unlink(missing_ok=True)
-        os.symlink(target, tmp)
         if path.is_dir() and not path.is_symlink():  # a folder cannot be renamed over
             aside = data_dir / VERSIONS / f".old-{name}"
             shutil.rmtree(aside, ignore_errors=True)
             os.rename(path, aside)
-        os.replace(tmp, path)
+        _replace_link(path, target, f".{name}.link")
     # A plain warehouse.duckdb (older layout) kept its WAL beside it; the file it belonged to
     # is gone, and no writer holds it (checked): it must not meet the new file.
     (data_dir / f"{WAREHOUSE}.wal").unlink(missing_ok=True)
