@@ -29,27 +29,21 @@ GOOD = {"url": "/content/fy2019_r1_xlsx.pdf", "fiscal_year": 2019, "expected_cou
 HUNG = {"url": "/content/loop.pdf", "fiscal_year": 2024}
 
 
-def start(site, data_dir: Path, tmp_path: Path) -> subprocess.Popen:
-    sources = write_sources(tmp_path / "hung.toml", [{**e, "url": site.url + e["url"]} for e in (GOOD, HUNG)])
+def refresh_command(site, data_dir: Path, tmp_path: Path, entries: list[dict]) -> tuple[list[str], dict]:
+    """``c3p refresh`` of these lists as a process of its own: the command and its
+    environment (its own temporary Prefect server)."""
+    sources = write_sources(tmp_path / "sources.toml", [{**e, "url": site.url + e["url"]} for e in entries])
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), C3P_DOWNLOAD_DEADLINE_S="60")
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    command = [sys.executable, "-m", "pipelines.cli", "refresh", "--sources", str(sources)]
+    return command + ["--data-dir", str(data_dir), "--no-cross-check"], env
+
+
+def start(site, data_dir: Path, tmp_path: Path) -> subprocess.Popen:
+    command, env = refresh_command(site, data_dir, tmp_path, [GOOD, HUNG])
+    env["C3P_DOWNLOAD_DEADLINE_S"] = "60"
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "refresh",
-            "--sources",
-            str(sources),
-            "--data-dir",
-            str(data_dir),
-            "--no-cross-check",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
 
 
@@ -158,27 +152,8 @@ def test_serve_stops_within_seconds_on_sigterm(tmp_path):
 
 
 def test_a_successful_run_ends_quietly(site, data_dir, tmp_path):
-    sources = write_sources(tmp_path / "good.toml", [{**GOOD, "url": site.url + GOOD["url"]}])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "refresh",
-            "--sources",
-            str(sources),
-            "--data-dir",
-            str(data_dir),
-            "--no-cross-check",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    command, env = refresh_command(site, data_dir, tmp_path, [GOOD])
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     for noise in ("Traceback", "Error flushing events", "Error logging to API", "CancelledError"):
         assert noise not in done.stdout + done.stderr
