@@ -45,7 +45,7 @@ def timed_import(module: str) -> float:
 
 def server_ready(prefect_home: str | None = None) -> float:
     sys.path.insert(0, str(ROOT))
-    from pipelines.prefect_server import server_command
+    from pipelines.server_process import server_command
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

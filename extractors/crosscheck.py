@@ -8,41 +8,11 @@ the samples it finds the same grids four times faster (see docs/benchmarks.md).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ExtractionError
-from .model import Document
+from .model import CrossCheck, Document
 from .text_compare import lenient_key
-
-
-@dataclass
-class CrossCheck:
-    agreement: float  # share of our cells camelot reads the same (lenient), 0..1
-    disagreements: list[tuple[int, int, int, str, str]] = field(default_factory=list)
-    # (table index, row index, column index, ours, camelot's)
-
-    def to_dict(self) -> dict:
-        """Tables, rows and columns numbered from 1, as in the warehouse's
-        ``crosscheck_disagreements`` (rows: the table's rows, header and group rows not counted)."""
-        return {
-            "agreement": round(self.agreement, 4),
-            "disagreements": [
-                {"table_no": t + 1, "row_no": r + 1, "column_no": c + 1, "ours": o, "camelot": k}
-                for t, r, c, o, k in self.disagreements
-            ],
-        }
-
-
-def crosscheck_from_dict(data: dict) -> CrossCheck:
-    """Inverse of ``CrossCheck.to_dict``."""
-    return CrossCheck(
-        data["agreement"],
-        [
-            (d["table_no"] - 1, d["row_no"] - 1, d["column_no"] - 1, d["ours"], d["camelot"])
-            for d in data["disagreements"]
-        ],
-    )
 
 
 def camelot_tables(path: str | Path) -> list[list[list[str]]]:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .cell_text import CellLines
-
-if TYPE_CHECKING:  # crosscheck imports this module
-    from .crosscheck import CrossCheck
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, per page
 
@@ -31,6 +27,35 @@ class Table:
     header: list[str]
     pages: list[int]
     rows: list[Row]
+
+
+@dataclass
+class CrossCheck:
+    agreement: float  # share of our cells camelot reads the same (lenient), 0..1
+    disagreements: list[tuple[int, int, int, str, str]] = field(default_factory=list)
+    # (table index, row index, column index, ours, camelot's)
+
+    def to_dict(self) -> dict:
+        """Tables, rows and columns numbered from 1, as in the warehouse's
+        ``crosscheck_disagreements`` (rows: the table's rows, header and group rows not counted)."""
+        return {
+            "agreement": round(self.agreement, 4),
+            "disagreements": [
+                {"table_no": t + 1, "row_no": r + 1, "column_no": c + 1, "ours": o, "camelot": k}
+                for t, r, c, o, k in self.disagreements
+            ],
+        }
+
+
+def crosscheck_from_dict(data: dict) -> CrossCheck:
+    """Inverse of ``CrossCheck.to_dict``."""
+    return CrossCheck(
+        data["agreement"],
+        [
+            (d["table_no"] - 1, d["row_no"] - 1, d["column_no"] - 1, d["ours"], d["camelot"])
+            for d in data["disagreements"]
+        ],
+    )
 
 
 @dataclass
@@ -100,4 +125,5 @@ def document_from_dict(data: dict) -> Document:
         problems=list(data.get("problems", [])),
         repairs=list(data.get("repairs", [])),
         title=data.get("title"),
+        crosscheck=crosscheck_from_dict(data["crosscheck"]) if data.get("crosscheck") else None,
     )

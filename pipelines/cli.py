@@ -384,13 +384,12 @@ def extract(pdf, fmt, cross_check):
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
         from extractors import to_csv
-        from extractors.crosscheck import crosscheck_from_dict, verdict_lines
+        from extractors.crosscheck import verdict_lines
         from extractors.model import document_from_dict
 
         doc = document_from_dict(data)
         click.echo(to_csv(doc), nl=False)
-        if data.get("crosscheck") is not None:  # the CSV is the tables: the verdict to stderr
-            doc.crosscheck = crosscheck_from_dict(data["crosscheck"])
+        if doc.crosscheck is not None:  # the CSV is the tables: the verdict to stderr
             for line in verdict_lines(doc):
                 click.echo(line, err=True)
 

@@ -10,19 +10,17 @@ lets its start overlap with the rest of the command's start-up. When a server is
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 
-from pipelines import interrupts, progress
+from pipelines import interrupts, progress, standing_server
+from pipelines.server_process import free_port, server_command
 
 STARTING = "starting a temporary Prefect server (10-30 s; set PREFECT_API_URL to use a running one)"
 
@@ -85,47 +83,6 @@ def _server_configured() -> bool:
     return False
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_command(port: int) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of a Prefect API server on 127.0.0.1:``port``
-    (no UI, no telemetry; services as in Prefect's own ephemeral server)."""
-    spec = importlib.util.find_spec("prefect")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("Prefect is not installed: pip install -e . installs it")
-    app_dir = str(Path(spec.origin).parent.parent)
-    env = {
-        **os.environ,
-        "PREFECT_UI_ENABLED": "0",
-        "PREFECT__SERVER_EPHEMERAL": "1",
-        "PREFECT__SERVER_FINAL": "1",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
-    env.pop("PREFECT_API_URL", None)
-    argv = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--app-dir",
-        app_dir,
-        "--factory",
-        "prefect.server.api.server:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "error",
-        "--lifespan",
-        "on",
-    ]
-    return argv, env
-
-
 _started: TemporaryServer | None = None
 
 
@@ -169,13 +126,11 @@ def start_temporary_server() -> TemporaryServer | None:
     """
     if _server_configured():
         return None
-    from pipelines import standing_server
-
     standing = standing_server.running_url()  # `c3p server start` left one running
     if standing:
         os.environ["PREFECT_API_URL"] = standing
         return None
-    port = _free_port()
+    port = free_port()
     argv, env = server_command(port)
     # Its own session: a Ctrl-C at the terminal reaches us, not it, and it is stopped in order;
     # a parent-death signal: even `kill -9` of the command does not orphan it.

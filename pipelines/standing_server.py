@@ -18,6 +18,8 @@ from pathlib import Path
 
 import httpx
 
+from pipelines.server_process import free_port, server_command
+
 
 def prefect_home() -> Path:
     return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
@@ -70,9 +72,7 @@ def start(timeout: float = 120.0) -> tuple[dict, bool]:
     state = status()
     if state:
         return state, False
-    from pipelines.prefect_server import _free_port, server_command
-
-    port = _free_port()
+    port = free_port()
     argv, env = server_command(port)
     home = prefect_home()
     home.mkdir(parents=True, exist_ok=True)
