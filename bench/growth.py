@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/growth.py [--baseline-root DIR] [--sizes 2,8,24,54] [--write-docs]
 
-A synthetic archive of N lists is made of the shipped sample PDFs at distinct URLs, fiscal
-years and rounds (each copy made distinct by a trailing PDF comment, so the raw store holds
-N files), served by ``pipelines.demo.local_server.LocalSite`` on 127.0.0.1 and refreshed through a
+A synthetic archive of N lists is rendered from the truth lists by reportlab
+(``bench/layouts``, the fuzz benchmark's canvas producer; needs ``pip install -e ".[fuzz]"``
+and Debian's ``fonts-noto-cjk`` / ``fonts-ipaexfont``) at distinct URLs, fiscal years and
+rounds, each titled with its own year, served by ``pipelines.demo.local_server.LocalSite`` on 127.0.0.1 and refreshed through a
 ``--sources`` file, each command in its own subprocess as a user runs it. Measured per
 command: wall time, CPU seconds (user + system of the whole process tree: the command, the
 temporary Prefect server, the extraction fork server and its children), peak RSS (the largest
@@ -33,6 +34,7 @@ server) are counted too.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -41,7 +43,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import resources
 from pathlib import Path
 
 from benchmarks_doc import replace_section
@@ -49,7 +50,8 @@ from benchmarks_doc import replace_section
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Growth with the archive"
-SAMPLES = ("fy2023_r1_xlsx.pdf", "fy2019_r1_xlsx.pdf", "fy2023_r1_rl.pdf")
+TRUTH_DIR = ROOT / "tests" / "fixtures" / "truth"
+LISTS = ("fy2023_r1", "fy2019_r1")  # the truth lists the archive's PDFs print
 
 WRAPPER = r"""
 import ctypes, json, os, resource, subprocess, sys, time
@@ -98,21 +100,26 @@ def dir_size_mb(path: Path) -> float:
 
 
 class Archive:
-    """Copies of the samples at distinct URLs / years / rounds under one site folder."""
+    """N adoption lists at distinct URLs, years and rounds under one site folder: the truth
+    lists printed by reportlab (``bench/layouts``, four layouts in turn), each titled with its
+    own fiscal year (a list whose title names another year is quarantined,
+    ``pipelines/run/integrity.py``, so copies of one PDF cannot stand for other years)."""
 
     def __init__(self, site_dir: Path, count: int):
+        import layouts
+
         self.content = site_dir / "content"
         self.content.mkdir(parents=True)
-        samples = resources.files("pipelines.demo") / "samples"
-        bodies = [samples.joinpath(name).read_bytes() for name in SAMPLES]
+        truths = {name: layouts.load_truth(TRUTH_DIR, name) for name in LISTS}
         self.lists = []
         for i in range(count):
             year, rnd = 2013 + i // 3, 1 + i % 3
             name = f"fy{year}_r{rnd}.pdf"
-            # a trailing comment makes the copy distinct; the PDF still ends in %%EOF
-            (self.content / name).write_bytes(
-                bodies[i % len(bodies)] + f"\n% c3p bench copy {i}\n%%EOF\n".encode()
-            )
+            truth = LISTS[i % len(LISTS)]
+            listing = layouts.listing_of(truths[truth], truth)
+            title = f"{year}年度" + listing.title.split("年度", 1)[1]
+            layout = layouts.make_layout(layouts.layout_id("rl_canvas", truth, i % 4))
+            layouts.render(layout, dataclasses.replace(listing, title=title), self.content / name, site_dir / "work")
             self.lists.append((name, year, rnd))
 
     def sources(self, url: str, lists, path: Path) -> Path:
@@ -220,8 +227,9 @@ def markdown(results: dict, sizes: list[int], cross_check: bool, command: str) -
         f"Command: `{command}`  ",
         f"Date: {dt.date.today().isoformat()}, {os.cpu_count()} cores (shared with other jobs:"
         f" the load average during each command is in its row), Python {sys.version.split()[0]},"
-        f" cross-check {'on' if cross_check else 'off'}. Synthetic archives: the three sample"
-        " PDFs at distinct URLs, years and rounds over local HTTP (`bench/growth.py`)."
+        f" cross-check {'on' if cross_check else 'off'}. Synthetic archives: the two truth"
+        " lists printed by reportlab in four layouts, at distinct URLs, years and rounds, each"
+        " titled with its year, over local HTTP (`bench/growth.py`)."
         + (" Paired runs: each scenario ran with every code one after the other." if len(labels) > 1 else ""),
         "",
         "| scenario | code | wall s | CPU s | peak RSS MB | data dir MB | lists re-used | load |",
