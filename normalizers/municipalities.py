@@ -99,18 +99,17 @@ def government_prefix(text: str) -> tuple[Municipality, str] | None:
 _SEP = re.compile(r"[\n、，,・/／]+")
 
 
-def split_domestic(cell) -> list[str]:
-    """Split a 国内都市 cell into government names as printed.
+def split_domestic(text: str) -> list[str]:
+    """Split the text of a 国内都市 cell into government names as printed. Its line ends
+    are decided before (``line_ends.read_cell``): a line break left in ``text`` is one the
+    author made, or the cell's reading kept.
 
     Separators: line breaks, 、，,・/ and white space. A part with no separator that holds
     several governments (「東京都さいたま市」: the space was lost in the PDF) is cut where
     SudachiPy's place-name tokens (mode C) line up with reference names; 「神奈川県横浜市」
     (prefecture + one of its own municipalities) stays one."""
-    from .line_ends import CITIES, Reading, read_cell
-
-    reading = cell if isinstance(cell, Reading) else read_cell(cell, CITIES, known=is_known)
     out: list[str] = []
-    for part in _SEP.split(reading.text.strip()):
+    for part in _SEP.split(text.strip()):
         for piece in re.split(r"\s+", part.strip()):
             if piece:
                 out.extend(_cut(piece))
@@ -140,10 +139,11 @@ def is_known(name: str) -> bool:
     return lookup(name) is not None
 
 
-def resolve_domestic(cell) -> tuple[list[DomesticCity], list[str]]:
-    """DomesticCity rows for a 国内都市 cell, plus warnings for names not resolved."""
+def resolve_domestic(text: str | None) -> tuple[list[DomesticCity], list[str]]:
+    """DomesticCity rows for the text of a 国内都市 cell (its line ends decided), plus
+    warnings for names not resolved."""
     cities, warnings = [], []
-    for i, raw in enumerate(split_domestic(cell if cell is not None else ""), start=1):
+    for i, raw in enumerate(split_domestic(text or ""), start=1):
         m = lookup(raw)
         if m is None:
             warnings.append(f"domestic city {raw!r}: no unique 団体コード")

@@ -129,7 +129,7 @@ def normalise_row(
 
     country_code, country_name, w = resolve_country(g("country"))
     warnings += w
-    domestic, w = resolve_domestic(r("domestic_city"))
+    domestic, w = resolve_domestic(g("domestic_city"))
     warnings += w
     partners, w = resolve_partners(r("partner_city"), country_code, places)
     warnings += w
