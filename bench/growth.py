@@ -119,7 +119,9 @@ class Archive:
             listing = layouts.listing_of(truths[truth], truth)
             title = f"{year}年度" + listing.title.split("年度", 1)[1]
             layout = layouts.make_layout(layouts.layout_id("rl_canvas", truth, i % 4))
-            layouts.render(layout, dataclasses.replace(listing, title=title), self.content / name, site_dir / "work")
+            layouts.render(
+                layout, dataclasses.replace(listing, title=title), self.content / name, site_dir / "work"
+            )
             self.lists.append((name, year, rnd))
 
     def sources(self, url: str, lists, path: Path) -> Path:

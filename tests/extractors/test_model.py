@@ -17,4 +17,6 @@ def test_a_document_read_back_from_its_json_is_the_same_document_cross_check_inc
     again = document_from_dict(written)
     assert again.to_dict() == written
     assert again.crosscheck_agreement == round(doc.crosscheck.agreement, 4)
-    assert [[r.cells for r in t.rows] for t in again.tables] == [[r.cells for r in t.rows] for t in doc.tables]
+    assert [[r.cells for r in t.rows] for t in again.tables] == [
+        [r.cells for r in t.rows] for t in doc.tables
+    ]
