@@ -509,6 +509,15 @@ def _decide(
         return True, True, "a role label's one name, wrapped"
     if kind == PARTICIPANTS and (_LABEL_END.search(sa) or starts_with_label(sb)):
         return False, True, "role label"
+    if (
+        names
+        and sb[0] == "・"
+        and end != BROKEN
+        and known is not None
+        and any(known(j) for j in _joins(item, b_raw))
+    ):
+        # the line was full and a known name runs on across it (「株式会社グリーン」/「・パシフィック」)
+        return True, True, "「・」 starts the line inside a known name"
     if names and sb[0] == "・" and not whole_name(item):
         # 「・」 may not start a line (JIS X 4051): a bullet, or the middle dot of a name
         if item_marked and any(known_prefix(j) for j in _joins(item, b_raw)):

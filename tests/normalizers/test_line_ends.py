@@ -1,0 +1,46 @@
+"""normalizers.line_ends: rules decided on the evidence of the cell or its row."""
+
+from __future__ import annotations
+
+from normalizers.line_ends import (
+    BROKEN,
+    PROSE,
+    SENTENCE_AT_FULL_LINE,
+    WRAPPED,
+    FIELDS,
+    PrintedCell,
+    printed_words,
+    read_cell,
+)
+
+
+def _prose(*lines_and_ends: str) -> PrintedCell:
+    return PrintedCell(tuple(lines_and_ends[::2]), tuple(lines_and_ends[1::2]))
+
+
+def test_a_sentence_at_a_full_line_follows_the_cells_author_and_is_a_doubt():
+    # the author ends the other sentence with a paragraph, none inside a line: a break
+    paragraphs = _prose("第一の文である。", WRAPPED, "第二の文を書", WRAPPED, "く。", BROKEN, "第三の文。")
+    reading = read_cell(paragraphs, PROSE)
+    assert reading.items == ["第一の文である。", "第二の文を書く。", "第三の文。"]
+    [doubt] = reading.doubts
+    assert doubt.end == 0 and not doubt.joined and doubt.reason.startswith(SENTENCE_AT_FULL_LINE)
+    assert reading.alternative == ["第一の文である。第二の文を書く。", "第三の文。"]
+    # a sentence ends inside a line as often as with a paragraph: a wrap, still a doubt
+    inline = _prose("第一の文である。", WRAPPED, "第二の文。第三の", WRAPPED, "文。", BROKEN, "第四の文。")
+    reading = read_cell(inline, PROSE)
+    assert reading.items == ["第一の文である。第二の文。第三の文。", "第四の文。"]
+    assert [d.joined for d in reading.doubts] == [True]
+
+
+def test_a_latin_word_cut_by_a_wrap_joins_without_a_space():
+    cell = PrintedCell(("制度構築支援", "Nature-based-soluti", "on"), (BROKEN, WRAPPED))
+    assert read_cell(cell, FIELDS).items == ["制度構築支援", "Nature-based-solution"]
+    name = PrintedCell(("レンカ区のRac", "e to Zero参加"), (WRAPPED,))
+    assert read_cell(name, PROSE).text == "レンカ区のRac e to Zero参加"  # nothing says 「Race」
+    words = printed_words([name, "区のRace to Zero参加を支援"])
+    assert "race" in words and "rac" not in words  # a word at a line's edge may be a piece
+    assert read_cell(name, PROSE, words=words).text == "レンカ区のRace to Zero参加"
+    # two words on their own keep their space, even if together they spell a third
+    both = PrintedCell(("the next to", "day"), (WRAPPED,))
+    assert read_cell(both, PROSE, words=frozenset({"today", "to", "day"})).text == "the next to day"
