@@ -514,9 +514,11 @@ def _decide(
         and sb[0] == "・"
         and end != BROKEN
         and known is not None
+        and sb.lstrip("・ \u3000")
         and any(known(j) for j in _joins(item, b_raw))
     ):
-        # the line was full and a known name runs on across it (「株式会社グリーン」/「・パシフィック」)
+        # the line was full and a known name runs on across it (「株式会社グリーン」/「・パシフィック」;
+        # a 「・」 alone on the line adds nothing to the name)
         return True, True, "「・」 starts the line inside a known name"
     if names and sb[0] == "・" and not whole_name(item):
         # 「・」 may not start a line (JIS X 4051): a bullet, or the middle dot of a name
