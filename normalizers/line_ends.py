@@ -16,7 +16,7 @@ paragraph) with the doubts it could not settle. Evidence, strongest first:
 3. knowledge: joining two lines into a name known for the kind (organisations known to the
    programme, data/known_organizations.csv, and municipalities; the gazetteer; the field
    taxonomy) joins them — with a space or without, whichever is known; two known names stay
-   apart;
+   apart, unless the line was full and the gazetteer or the taxonomy knows them joined;
 4. geometry and the grammar of names: a ``broken`` end breaks; a ``wrapped`` end joins unless
    both sides read as whole names (a legal form, a government, an organisation-type ending)
    and the second starts like one; an ``unsure`` end breaks between two whole names, else
@@ -580,6 +580,10 @@ def _decide(
             return False, True, "each line has its own legal form: two names"
     # 3. knowledge
     if known is not None:
+        if kind in (PLACES, FIELDS) and end == WRAPPED and any(known(j) for j in _joins(item, b_item)):
+            # the gazetteer and the taxonomy list whole names: a full line that runs on into
+            # one (「リアウ州」/「ローカン」/「ウル県」) joins, though its two parts are names too
+            return True, True, "joined, a known name (the line was full)"
         if known(item) and (known(sb) or known(b_item) or (after is None and whole_name(sb))):
             if kind == CITIES and end != BROKEN:
                 return True, True, SPACE_WRAP  # the cell's names are split at spaces, too

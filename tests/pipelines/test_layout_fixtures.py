@@ -61,7 +61,8 @@ CLASS_FIXTURES = [
     "canvas_field_word_cut_mid_word",
     "platypus_latin_word_cut_in_a_project_name",  # 6
     "canvas_sentence_paragraphs_at_a_full_line",  # 7
-    "calc_known_name_with_a_middle_dot_wrapped",  # 4
+    "calc_known_name_with_a_middle_dot_wrapped",
+    "platypus_province_and_regency_wrapped",  # 4
 ]
 
 
