@@ -208,7 +208,7 @@ _WORD_END = re.compile(r"[A-Za-z]+$")
 def printed_words(cells) -> frozenset[str]:
     """The Latin words printed whole in these cells (anything `printed` takes), casefolded: a
     word inside a line, touching neither of its ends (where a wrap may have cut one)."""
-    out = set()
+    out: set[str] = set()
     for cell in cells:
         for line in printed(cell).lines:
             line = line.strip(" \u3000")
