@@ -22,7 +22,9 @@ paragraph) with the doubts it could not settle. Evidence, strongest first:
    and the second starts like one; an ``unsure`` end breaks between two whole names, else
    joins; a line that is no name on its own, ending an item, joins the one before. In prose,
    a sentence that ends at a full line is undecidable by geometry: it breaks where the cell's
-   author ends more sentences with a paragraph than inside one, else joins — a doubt.
+   author ends more sentences with a paragraph than inside one, else joins — a doubt; a
+   heading that fills its line ends there if the next line runs on (a body), not if that one
+   ends short (the heading's rest) — a doubt too, unless the end cuts a word.
 Decisions taken on the grammar alone, or against the geometry, are doubts: `Reading.doubts`
 and the warehouse's ``review`` table.
 
@@ -478,11 +480,13 @@ def _decide(
     item_marked: bool,
     b_item: str,
     sentence_paragraphs: bool = False,
+    b_end: str | None = None,
 ) -> tuple[bool, bool, str]:
     """(join, sure, reason) for the end of line a (item = the item it ends so far), b the next
     line, after the one after b (None at the cell's end), b_item the item b would begin (b
     with the lines the geometry says it wrapped onto); ``sentence_paragraphs``: the cell's
-    author ends more sentences with a paragraph than inside one (`_sentence_paragraphs`)."""
+    author ends more sentences with a paragraph than inside one (`_sentence_paragraphs`);
+    ``b_end`` the verdict on b's own end (None: b is the cell's last line)."""
     if not a.strip() or not b.strip():
         return False, True, "blank line"
     names = kind in (PARTICIPANTS, NAME)
@@ -617,8 +621,13 @@ def _decide(
             return True, True, "geometry: unsure; the line end cuts a word or a clause"
         return True, False, "geometry: unsure, the next glyph fitted; joined as a wrap"
     if kind == PROSE and end == WRAPPED and _HEADING.match(clean(item)) and clean(item) == clean(a):
-        # a heading that fills its line exactly: wrapped, or ended by its author there
-        return True, False, "a heading (「活動1：…」) fills its line; its end may be the author's"
+        # a heading that fills its line exactly: wrapped, or ended by its author there. A
+        # heading is short: what is left of it ends the next line short; a body runs on
+        if continues_clause(sa, sb):
+            return True, True, "a heading (「活動1：…」) fills its line; the line end cuts a word or a clause"
+        if b_end == WRAPPED:
+            return False, False, "a heading (「活動1：…」) fills its line, the next line runs on: a body"
+        return True, False, "a heading (「活動1：…」) fills its line, the next ends short: its rest"
     if kind == PROSE or kind == NAME:
         return end != BROKEN, True, f"geometry: {end}"
     whole_item = whole_name(item) if names else (known is not None and known(item))
@@ -736,6 +745,7 @@ def read_cell(cell, kind: str, known: Known | None = None, words: frozenset[str]
             marked[-1],
             _run_from(pc, i + 1, known),
             paragraphs,
+            pc.ends[i + 1] if i + 1 < len(pc.ends) else None,
         )
         if join and reason == SPACE_WRAP:
             items[-1] = items[-1].rstrip(" \u3000") + "\u3000" + b.lstrip(" \u3000")

@@ -44,3 +44,22 @@ def test_a_latin_word_cut_by_a_wrap_joins_without_a_space():
     # two words on their own keep their space, even if together they spell a third
     both = PrintedCell(("the next to", "day"), (WRAPPED,))
     assert read_cell(both, PROSE, words=frozenset({"today", "to", "day"})).text == "the next to day"
+
+
+def test_a_heading_that_fills_its_line_ends_where_a_body_runs_on():
+    body = _prose(
+        "活動1：連携プロジェクト創出検討", WRAPPED, "候補工業団地における排水・排", WRAPPED, "熱の調査を実施"
+    )
+    reading = read_cell(body, PROSE)
+    assert reading.items == ["活動1：連携プロジェクト創出検討", "候補工業団地における排水・排熱の調査を実施"]
+    assert [d.joined for d in reading.doubts] == [False]
+    # the rest of the heading ends its line short: one heading
+    rest = _prose("活動1：産業間連携プロジェクト創出", WRAPPED, "検討", BROKEN, "候補工業団地の調査を実施")
+    assert read_cell(rest, PROSE).items == [
+        "活動1：産業間連携プロジェクト創出検討",
+        "候補工業団地の調査を実施",
+    ]
+    # a line end inside a word is a wrap, whatever follows
+    cut = _prose("活動1：脱炭素化に向け", WRAPPED, "た産業間連携プロジェクト創", WRAPPED, "出検討")
+    reading = read_cell(cut, PROSE)
+    assert reading.items == ["活動1：脱炭素化に向けた産業間連携プロジェクト創出検討"]

@@ -63,6 +63,7 @@ CLASS_FIXTURES = [
     "canvas_sentence_paragraphs_at_a_full_line",  # 7
     "calc_known_name_with_a_middle_dot_wrapped",
     "platypus_province_and_regency_wrapped",  # 4
+    "platypus_heading_fills_its_line",  # 7
 ]
 
 
