@@ -620,7 +620,7 @@ def _decide(
         if continues_clause(sa, sb):
             return True, True, "geometry: unsure; the line end cuts a word or a clause"
         return True, False, "geometry: unsure, the next glyph fitted; joined as a wrap"
-    if kind == PROSE and end == WRAPPED and _HEADING.match(clean(item)) and clean(item) == clean(a):
+    if kind == PROSE and end == WRAPPED and _heading_so_far(item):
         # a heading that fills its line exactly: wrapped, or ended by its author there. A
         # heading is short: what is left of it ends the next line short; a body runs on
         if continues_clause(sa, sb):
@@ -653,6 +653,17 @@ def _decide(
 
 
 _HEADING = re.compile(r"^[^。、，：:（(「\s]{1,12}[0-9０-９]*[：:]")  # 「活動1：」 「背景：」
+
+
+def _heading_so_far(item: str) -> bool:
+    """Whether an item read so far is a heading (「活動1：…」) and nothing else: after its label
+    a phrase with no comma or sentence end (a sentence after a label, 「目的：本事業は、…」, is
+    a body)."""
+    t = clean(item)
+    m = _HEADING.match(t)
+    return bool(m) and not any(ch in "、，。．" for ch in t[m.end() :])
+
+
 _DEPENDENT = ("助詞", "助動詞", "接尾辞", "補助記号")
 
 

@@ -63,3 +63,26 @@ def test_a_heading_that_fills_its_line_ends_where_a_body_runs_on():
     cut = _prose("活動1：脱炭素化に向け", WRAPPED, "た産業間連携プロジェクト創", WRAPPED, "出検討")
     reading = read_cell(cut, PROSE)
     assert reading.items == ["活動1：脱炭素化に向けた産業間連携プロジェクト創出検討"]
+
+
+def test_a_sentence_after_a_label_is_no_heading():
+    # 「目的：」 then a sentence with a comma: its full lines are wraps, not a heading's end
+    body = _prose(
+        "目的：本事業は、両都市の連携により", WRAPPED, "脱炭素技術の導入を図るものであ", WRAPPED, "る"
+    )
+    reading = read_cell(body, PROSE)
+    assert reading.items == ["目的：本事業は、両都市の連携により脱炭素技術の導入を図るものである"]
+    # a heading over two lines, the second full, the body running on below
+    two = _prose(
+        "活動1：脱炭素化に向け",
+        WRAPPED,
+        "た産業間連携プロジェクト創出検討",
+        WRAPPED,
+        "候補工業団地における排",
+        WRAPPED,
+        "水の調査",
+    )
+    assert read_cell(two, PROSE).items == [
+        "活動1：脱炭素化に向けた産業間連携プロジェクト創出検討",
+        "候補工業団地における排水の調査",
+    ]
