@@ -661,7 +661,7 @@ def _heading_so_far(item: str) -> bool:
     a body)."""
     t = clean(item)
     m = _HEADING.match(t)
-    return bool(m) and not any(ch in "、，。．" for ch in t[m.end() :])
+    return m is not None and not any(ch in "、，。．" for ch in t[m.end() :])
 
 
 _DEPENDENT = ("助詞", "助動詞", "接尾辞", "補助記号")
