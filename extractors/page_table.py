@@ -252,7 +252,9 @@ def find_tables(page: int, glyphs: list[Glyph], hs: list[Ruling], vs: list[Rulin
         buckets: list[list[list[Glyph]]] = [[[] for _ in range(len(xs) - 1)] for _ in bands]
         band_tops = [a for a, _ in bands]
         for g in glyphs:
-            my, mx = g.mid_y, g.mid_x
+            # white space has no ink: it belongs to the cell it starts in, the line it ends
+            # (Chromium hangs a wrapped line's trailing U+3000 past the cell's right rule)
+            my, mx = g.mid_y, (g.x0 if g.text.isspace() else g.mid_x)
             if not (top <= my <= bottom and left <= mx <= right):
                 continue
             bi = bisect_right(band_tops, my) - 1

@@ -16,11 +16,15 @@ paragraph) with the doubts it could not settle. Evidence, strongest first:
 3. knowledge: joining two lines into a name known for the kind (organisations known to the
    programme, data/known_organizations.csv, and municipalities; the gazetteer; the field
    taxonomy) joins them — with a space or without, whichever is known; two known names stay
-   apart;
+   apart, unless the line was full and the gazetteer or the taxonomy knows them joined;
 4. geometry and the grammar of names: a ``broken`` end breaks; a ``wrapped`` end joins unless
    both sides read as whole names (a legal form, a government, an organisation-type ending)
    and the second starts like one; an ``unsure`` end breaks between two whole names, else
-   joins; a line that is no name on its own, ending an item, joins the one before.
+   joins; a line that is no name on its own, ending an item, joins the one before. In prose,
+   a sentence that ends at a full line is undecidable by geometry: it breaks where the cell's
+   author ends more sentences with a paragraph than inside one, else joins — a doubt; a
+   heading that fills its line ends there if the next line runs on (a body), not if that one
+   ends short (the heading's rest) — a doubt too, unless the end cuts a word.
 Decisions taken on the grammar alone, or against the geometry, are doubts: `Reading.doubts`
 and the warehouse's ``review`` table.
 
@@ -56,6 +60,8 @@ LINE_START_FORBIDDEN = set(
 )
 _OPENING_END = set("（([「『【〔〈《、，,・")
 SENTENCE_END = set("。．.！？!?")
+_JAPANESE_SENTENCE_END = set("。．")
+SENTENCE_AT_FULL_LINE = "a sentence ends at a full line: the author's break or a wrap"
 _MARKER = re.compile(
     r"^(?:[・●○◎■□◆◇▪▫•‣※＊*]|[\u2460-\u2473\u2776-\u2793]|[(（]?[0-9０-９]{1,2}[)）]|[0-9０-９]{1,2}[.．](?!\d))"
 )
@@ -161,11 +167,13 @@ _ACRONYM_START = re.compile(r"[A-Z]{1,4}(?=$|[^\x00-\x7f]|[)）])")
 _FUNCTION_WORDS = {"and", "of", "for", "the", "de", "du", "la", "le", "in", "on", "at", "to", "y", "et"}
 
 
-def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
+def _join_text(item: str, b: str, kind: str, known: Known | None, words: frozenset[str] = frozenset()) -> str:
     """The text of item and b read as one. For names: a known organisation's spelling (or
     its beginning) wins, spaces as it spells them (U+3000 included: a wrap at a space leaves
-    no trace of which); else a Latin word cut in two (the next line going on in lower case)
-    joins without a space; else the grammatical join."""
+    no trace of which); else a Latin word cut in two joins without a space — a word the row
+    prints whole elsewhere or the reference data spell (`_cuts_a_word`), the two pieces not
+    both words; or, outside prose, the next line going on in lower case; else the
+    grammatical join."""
     options = _joins(item, b)
     names = kind in (PARTICIPANTS, NAME)
     if names:
@@ -179,6 +187,8 @@ def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
         if hit is not None:
             return hit
     a, c = item.rstrip(" "), b.lstrip(" ")
+    if _cuts_a_word(a, c, words):
+        return a + c
     end, start = _ACRONYM_END.search(a), _ACRONYM_START.match(c)
     if end and start and len(end.group(1) + start.group(0)) <= 5:
         return a + c  # an abbreviation in Japanese text cut in two (「（EE」/「C）」, 「GH」/「G」)
@@ -191,6 +201,46 @@ def _join_text(item: str, b: str, kind: str, known: Known | None) -> str:
         if hit is not None:
             return hit
     return options[0]
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_WORD_END = re.compile(r"[A-Za-z]+$")
+
+
+def printed_words(cells) -> frozenset[str]:
+    """The Latin words printed whole in these cells (anything `printed` takes), casefolded: a
+    word inside a line, touching neither of its ends (where a wrap may have cut one)."""
+    out: set[str] = set()
+    for cell in cells:
+        for line in printed(cell).lines:
+            line = line.strip(" \u3000")
+            out.update(
+                m.group().casefold()
+                for m in _LATIN_WORD.finditer(line)
+                if m.start() > 0 and m.end() < len(line)
+            )
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _reference_words() -> frozenset[str]:
+    """The Latin words of the reference data: organisations known to the programme and the
+    field taxonomy's labels, casefolded."""
+    names = [r["name"] for r in read_csv("known_organizations.csv")]
+    names += [r["label"] for r in read_csv("field_taxonomy.csv")]
+    return frozenset(m.group().casefold() for n in names for m in _LATIN_WORD.finditer(n))
+
+
+def _cuts_a_word(a: str, b: str, words: frozenset[str]) -> bool:
+    """Whether the end of a and the start of b are the two pieces of one Latin word cut by a
+    wrap: together a word (printed whole in the row, ``words``, or spelled by the reference
+    data), and not both words on their own (「soluti」/「on」, 「Rac」/「e」; not 「to」/「day」)."""
+    head, tail = _WORD_END.search(a), _LATIN_WORD.match(b)
+    if head is None or tail is None:
+        return False
+    vocabulary = words | _reference_words()
+    x, y = head.group().casefold(), tail.group().casefold()
+    return x + y in vocabulary and not (x in vocabulary and y in vocabulary)
 
 
 def _known_spacing(a: str, b: str) -> str | None:
@@ -430,11 +480,13 @@ def _decide(
     item_marked: bool,
     b_item: str,
     sentence_paragraphs: bool = False,
+    b_end: str | None = None,
 ) -> tuple[bool, bool, str]:
     """(join, sure, reason) for the end of line a (item = the item it ends so far), b the next
     line, after the one after b (None at the cell's end), b_item the item b would begin (b
     with the lines the geometry says it wrapped onto); ``sentence_paragraphs``: the cell's
-    author ends a paragraph after every sentence (`_sentence_paragraphs`)."""
+    author ends more sentences with a paragraph than inside one (`_sentence_paragraphs`);
+    ``b_end`` the verdict on b's own end (None: b is the cell's last line)."""
     if not a.strip() or not b.strip():
         return False, True, "blank line"
     names = kind in (PARTICIPANTS, NAME)
@@ -461,6 +513,17 @@ def _decide(
         return True, True, "a role label's one name, wrapped"
     if kind == PARTICIPANTS and (_LABEL_END.search(sa) or starts_with_label(sb)):
         return False, True, "role label"
+    if (
+        names
+        and sb[0] == "・"
+        and end != BROKEN
+        and known is not None
+        and sb.lstrip("・ \u3000")
+        and any(known(j) for j in _joins(item, b_raw))
+    ):
+        # the line was full and a known name runs on across it (「株式会社グリーン」/「・パシフィック」;
+        # a 「・」 alone on the line adds nothing to the name)
+        return True, True, "「・」 starts the line inside a known name"
     if names and sb[0] == "・" and not whole_name(item):
         # 「・」 may not start a line (JIS X 4051): a bullet, or the middle dot of a name
         if item_marked and any(known_prefix(j) for j in _joins(item, b_raw)):
@@ -521,6 +584,10 @@ def _decide(
             return False, True, "each line has its own legal form: two names"
     # 3. knowledge
     if known is not None:
+        if kind in (PLACES, FIELDS) and end == WRAPPED and any(known(j) for j in _joins(item, b_item)):
+            # the gazetteer and the taxonomy list whole names: a full line that runs on into
+            # one (「リアウ州」/「ローカン」/「ウル県」) joins, though its two parts are names too
+            return True, True, "joined, a known name (the line was full)"
         if known(item) and (known(sb) or known(b_item) or (after is None and whole_name(sb))):
             if kind == CITIES and end != BROKEN:
                 return True, True, SPACE_WRAP  # the cell's names are split at spaces, too
@@ -537,17 +604,13 @@ def _decide(
     # 4. geometry, with the grammar of names for lists
     if kind == PROSE and end != WRAPPED and sa[-1] in SENTENCE_END:
         return False, True, "a sentence ends where the line ended short"
-    if kind == PROSE and sentence_paragraphs and sa[-1] in SENTENCE_END:
-        # as likely the author's break as a wrap: the line was full, and the author broke
-        # after another sentence of the cell (no sentence ends inside a line)
-        return (
-            True,
-            False,
-            (
-                "a sentence ends at a full line, and the author ends a paragraph "
-                "after another sentence of the cell"
-            ),
-        )
+    if kind == PROSE and sa[-1] in _JAPANESE_SENTENCE_END:
+        # the line was full and a sentence ends with it: the author's break and a wrap print
+        # alike. The cell's author decides: a break where they end more sentences with a
+        # paragraph than inside one (`_sentence_paragraphs`), else a wrap; a doubt either way
+        if sentence_paragraphs:
+            return False, False, SENTENCE_AT_FULL_LINE + "; its author ends most sentences with a paragraph"
+        return True, False, SENTENCE_AT_FULL_LINE + "; its author ends most sentences inside a paragraph"
     if kind == PROSE and end == UNSURE and not (is_latin(sa[-1]) or is_latin(sb[0]) or _katakana(sb[0])):
         # between Japanese glyphs the next one fitted, but not by a glyph's width more: an
         # author's break only where the text shows one (a heading, a label after it); else a
@@ -557,9 +620,14 @@ def _decide(
         if continues_clause(sa, sb):
             return True, True, "geometry: unsure; the line end cuts a word or a clause"
         return True, False, "geometry: unsure, the next glyph fitted; joined as a wrap"
-    if kind == PROSE and end == WRAPPED and _HEADING.match(clean(item)) and clean(item) == clean(a):
-        # a heading that fills its line exactly: wrapped, or ended by its author there
-        return True, False, "a heading (「活動1：…」) fills its line; its end may be the author's"
+    if kind == PROSE and end == WRAPPED and _heading_so_far(item):
+        # a heading that fills its line exactly: wrapped, or ended by its author there. A
+        # heading is short: what is left of it ends the next line short; a body runs on
+        if continues_clause(sa, sb):
+            return True, True, "a heading (「活動1：…」) fills its line; the line end cuts a word or a clause"
+        if b_end == WRAPPED:
+            return False, False, "a heading (「活動1：…」) fills its line, the next line runs on: a body"
+        return True, False, "a heading (「活動1：…」) fills its line, the next ends short: its rest"
     if kind == PROSE or kind == NAME:
         return end != BROKEN, True, f"geometry: {end}"
     whole_item = whole_name(item) if names else (known is not None and known(item))
@@ -585,6 +653,17 @@ def _decide(
 
 
 _HEADING = re.compile(r"^[^。、，：:（(「\s]{1,12}[0-9０-９]*[：:]")  # 「活動1：」 「背景：」
+
+
+def _heading_so_far(item: str) -> bool:
+    """Whether an item read so far is a heading (「活動1：…」) and nothing else: after its label
+    a phrase with no comma or sentence end (a sentence after a label, 「目的：本事業は、…」, is
+    a body)."""
+    t = clean(item)
+    m = _HEADING.match(t)
+    return m is not None and not any(ch in "、，。．" for ch in t[m.end() :])
+
+
 _DEPENDENT = ("助詞", "助動詞", "接尾辞", "補助記号")
 
 
@@ -634,21 +713,26 @@ def _katakana(ch: str) -> bool:
 
 
 def _sentence_paragraphs(pc: PrintedCell) -> bool:
-    """Whether the author of a prose cell ends a paragraph after every sentence: no sentence
-    ends inside a printed line, and one that ends a line short (``broken``) is followed by
-    more text — so a sentence that ends exactly at a full line may have ended one too."""
+    """Whether the author of a prose cell ends more of its sentences with a paragraph than
+    inside one, as far as the print shows: sentences ending a line short (``broken``) with more
+    text after, against sentences ending inside a printed line. (A sentence ending at a full
+    line shows neither: it is the one being decided.)"""
     lines = [l.strip(" \u3000") for l in pc.lines]
-    if any(ch in "。．" for l in lines for ch in l[:-1]):
-        return False
-    return any(end == BROKEN and a[-1:] in "。．" and b for end, a, b in zip(pc.ends, lines, lines[1:]))
+    inside = sum(ch in _JAPANESE_SENTENCE_END for l in lines for ch in l[:-1])
+    ended = sum(
+        end == BROKEN and a[-1:] in _JAPANESE_SENTENCE_END and bool(b)
+        for end, a, b in zip(pc.ends, lines, lines[1:])
+    )
+    return ended > inside
 
 
-def read_cell(cell, kind: str, known: Known | None = None) -> Reading:
+def read_cell(cell, kind: str, known: Known | None = None, words: frozenset[str] = frozenset()) -> Reading:
     """Decide every line end of a cell (extractor lines with verdicts, or plain text).
 
     ``kind``: participants, name (one organisation: the proposer), places, cities, fields or
     prose; ``known(text)`` says whether a text is a known name of the kind (participants and
-    names default to `known_organization`)."""
+    names default to `known_organization`); ``words``: the Latin words the row prints whole
+    (`printed_words`), which tell a word cut by a wrap."""
     pc = printed(cell)
     if not pc.lines:
         return Reading([])
@@ -672,11 +756,12 @@ def read_cell(cell, kind: str, known: Known | None = None) -> Reading:
             marked[-1],
             _run_from(pc, i + 1, known),
             paragraphs,
+            pc.ends[i + 1] if i + 1 < len(pc.ends) else None,
         )
         if join and reason == SPACE_WRAP:
             items[-1] = items[-1].rstrip(" \u3000") + "\u3000" + b.lstrip(" \u3000")
         elif join:
-            items[-1] = _join_text(items[-1], b, kind, known)
+            items[-1] = _join_text(items[-1], b, kind, known, words)
         else:
             items.append(b.strip(" ") if kind != PROSE else b)
             marked.append(starts_with_marker(b))

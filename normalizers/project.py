@@ -48,9 +48,10 @@ def read_cells(
         "target_fields": lambda t: fields_module.is_known(t, field_labels),
     }
     out = {}
+    words = line_ends.printed_words(fields.values())
     for k, v in fields.items():
         kind, known = KINDS.get(str(k), (line_ends.PROSE, None))
-        out[k] = line_ends.read_cell(v, kind, known=extra.get(str(k), known))
+        out[k] = line_ends.read_cell(v, kind, known=extra.get(str(k), known), words=words)
     return out
 
 
@@ -174,6 +175,7 @@ def decided_cells(header: list[str], cells: list, canonical: list | None = None)
     kind its header maps to (``canonical``: the fields already mapped; an unknown header's
     cells as prose)."""
     out = []
+    words = line_ends.printed_words(cells)
     for i, (h, cell) in enumerate(zip(header, cells)):
         try:
             field_name = (
@@ -186,5 +188,5 @@ def decided_cells(header: list[str], cells: list, canonical: list | None = None)
         except headers.UnknownHeader:
             field_name = ""
         kind, known = KINDS.get(field_name, (line_ends.PROSE, None))
-        out.append(line_ends.read_cell(cell, kind, known=known).text)
+        out.append(line_ends.read_cell(cell, kind, known=known, words=words).text)
     return out

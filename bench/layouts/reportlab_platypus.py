@@ -4,6 +4,11 @@
 then draws no rule under the first fragment). Paragraphs wrap Japanese text per character
 (``wordWrap='CJK'``); platypus hangs a character that may not start a line (ー, 、) past the
 right edge, so the cell padding (an em and a little, both sides) keeps it inside the rules.
+
+Platypus reads a Paragraph's text as markup and collapses its white space: a U+3000 would be
+printed as an ASCII space, or as nothing where it wraps (「東京都」, an empty line,
+「さいたま市」). `markup` gives it as a character reference, which platypus keeps and prints, so
+the text printed is the truth's.
 """
 
 from __future__ import annotations
@@ -12,6 +17,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .reportlab_common import register_font
+
+
+def markup(text: str) -> str:
+    """Paragraph markup that prints ``text`` as it is: XML-escaped, each U+3000 as a character
+    reference (platypus collapses a literal one with the white space around it)."""
+    return escape(text).replace("\u3000", "&#x3000;")
 
 
 def render(layout, listing, out_pdf: Path, work: Path) -> None:
@@ -31,7 +42,7 @@ def render(layout, listing, out_pdf: Path, work: Path) -> None:
         """One Paragraph per line of the author's (a ``<br/>`` after a line that ends in a
         hanging ー makes platypus print an empty line), a Spacer for an empty line."""
         return [
-            Paragraph(escape(line), style) if line else Spacer(1, style.leading) for line in text.split("\n")
+            Paragraph(markup(line), style) if line else Spacer(1, style.leading) for line in text.split("\n")
         ]
 
     data = [[para(c, head) for c in listing.columns]]
@@ -57,7 +68,7 @@ def render(layout, listing, out_pdf: Path, work: Path) -> None:
         style=TableStyle(style),
         hAlign="LEFT",
     )
-    story = [Paragraph(escape(listing.title), title), table]
+    story = [Paragraph(markup(listing.title), title), table]
     if listing.footnote:
         story += [Spacer(1, layout.size * 0.6), *para(listing.footnote)]
     m = layout.margin
