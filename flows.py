@@ -8,6 +8,7 @@ parameters and its result are plain data. Only the CLI imports this module.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, TypeVar
 
 from prefect import flow, task
@@ -33,34 +34,33 @@ from pipelines.warehouse.versions import WarehouseBusy
 R = TypeVar("R")
 
 
-def _as_failure(stage: str, run: Callable[..., R], spec: SourceSpec, *args) -> R | Failed | FetchResult:
-    """A stage's result; whatever it raises (a bug, a full disk) becomes that list's failure,
-    so that one bad input never stops the other lists."""
+def _as_failure(failure: Callable[[str], R], run: Callable[..., R], *args) -> R:
+    """A stage's result; whatever it raises (a bug, a full disk) becomes that list's failure
+    (``failure(reason)``: the stage's own kind of failed result), so that one bad input never
+    stops the other lists."""
     try:
         if interrupts.requested():  # the command is stopping: start nothing new
             raise RuntimeError("interrupted before this stage started")
-        return run(spec, *args)
+        return run(*args)
     except Exception as exc:  # noqa: BLE001 - recorded as this source's failure
-        reason = f"unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
-        if stage != "fetch":
-            return Failed(stage, reason)
-        return FetchResult(spec.url, "failed", now_utc(), error=reason)
+        return failure(f"unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}")
 
 
 # No Prefect retries: fetch() itself retries transient faults (connection errors, timeouts,
 # 5xx and 429) with backoff inside the download's deadline, and returns a failure, never raises.
 @task(name="fetch")
 def fetch_task(spec: SourceSpec, ctx: RunContext, total: int) -> FetchResult:
-    result = _as_failure("fetch", stages.fetch_stage, spec, ctx)
-    assert isinstance(result, FetchResult)
+    def failed(reason: str) -> FetchResult:
+        return FetchResult(spec.url, "failed", now_utc(), error=reason)
+
+    result = _as_failure(failed, stages.fetch_stage, spec, ctx)
     progress.step("download", spec.url + ("" if result.ok else " (failed)"), total)
     return result
 
 
 @task(name="extract")
 def extract_task(spec: SourceSpec, fetched: FetchResult, ctx: RunContext, total: int) -> Extracted | Failed:
-    result = _as_failure("extract", stages.extract_stage, spec, fetched, ctx)
-    assert isinstance(result, (Extracted, Failed))
+    result = _as_failure(partial(Failed, "extract"), stages.extract_stage, spec, fetched, ctx)
     progress.step("extract", _item(spec, result, "extract"), total)
     return result
 
@@ -69,8 +69,7 @@ def extract_task(spec: SourceSpec, fetched: FetchResult, ctx: RunContext, total:
 def records_task(
     spec: SourceSpec, fetched: FetchResult, extracted: Extracted | Failed, ctx: RunContext, total: int
 ) -> Recorded | Failed:
-    result = _as_failure("records", stages.records_stage, spec, fetched, extracted, ctx)
-    assert isinstance(result, (Recorded, Failed))
+    result = _as_failure(partial(Failed, "records"), stages.records_stage, spec, fetched, extracted, ctx)
     progress.step("normalise", _item(spec, result, "records"), total)
     return result
 

@@ -238,9 +238,10 @@ def _cuts_a_word(a: str, b: str, words: frozenset[str]) -> bool:
     head, tail = _WORD_END.search(a), _LATIN_WORD.match(b)
     if head is None or tail is None:
         return False
-    vocabulary = words | _reference_words()
+    reference = _reference_words()
     x, y = head.group().casefold(), tail.group().casefold()
-    return x + y in vocabulary and not (x in vocabulary and y in vocabulary)
+    is_word = lambda w: w in words or w in reference  # noqa: E731 - no union built per line end
+    return is_word(x + y) and not (is_word(x) and is_word(y))
 
 
 def _known_spacing(a: str, b: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.run.handoffs import Failed, Recorded, RecordsResult
+from pipelines.run.handoffs import Failed, Recorded, RecordsResult, Reused
 from pipelines.sources.spec import SourceSpec
 
 
@@ -56,12 +56,10 @@ def reconcile(
     return [verdicts[i] for i in range(len(specs))]
 
 
-def _quarantine_reasons(spec: SourceSpec, records: RecordsResult) -> list[str]:
+def _quarantine_reasons(spec: SourceSpec, records: Recorded | Reused) -> list[str]:
     """Why a list read without error may not publish: what the list promises about itself
     (``integrity.check_list``; rows kept as published kept theirs) and the count stated in
     the press release."""
-    if isinstance(records, Failed):
-        return []
     reasons = list(records.quarantine) if isinstance(records, Recorded) else []
     if spec.expected_count is not None and records.rows_extracted != spec.expected_count:
         reasons.append(

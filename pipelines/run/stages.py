@@ -154,29 +154,27 @@ def records_stage(
     """Normalise the list's rows into the contract's records, written to a JSON file."""
     if isinstance(extracted, Failed):
         return extracted
-    source = spec
-    sha256 = fetched.sha256 or ""
     data = json.loads(Path(extracted.document).read_text())  # the document is read once, here
     doc = document_from_dict(data)
     try:
         recs = build_records(
             doc,
-            fiscal_year=source.fiscal_year,
-            call_round=source.call_round,
-            source_id=source.source_id,
-            sha256=sha256,
+            fiscal_year=spec.fiscal_year,
+            call_round=spec.call_round,
+            source_id=spec.source_id,
+            sha256=fetched.sha256 or "",
             decisions=decision_files.load(ctx.decisions),
         )
     except ListError as exc:
         return Failed("records", str(exc))
-    found = integrity.check_list(source, data, [p["list_no"] for p in recs.tables["projects"]])
+    found = integrity.check_list(spec, data, [p["list_no"] for p in recs.tables["projects"]])
     # the cross-check's cells as published, made while the document is at hand (it is read
     # once: the publish reads only this file)
     disagreements = [
-        _disagreement_row(source, data["tables"], d)
+        _disagreement_row(spec, data["tables"], d)
         for d in (data.get("crosscheck") or {}).get("disagreements", [])
     ]
-    out = ctx.work_dir / f"{source.source_id}.records.json"
+    out = ctx.work_dir / f"{spec.source_id}.records.json"
     out.write_text(
         json.dumps(
             {"tables": recs.tables, "organizations": recs.organizations, "disagreements": disagreements},
@@ -189,7 +187,7 @@ def records_stage(
         warnings=list(recs.warnings),
         quarantine=list(found.quarantine),
         review_reasons=list(found.review),
-        errors=[f"{source.source_id}: {p}" for p in doc.problems],
+        errors=[f"{spec.source_id}: {p}" for p in doc.problems],
     )
 
 
