@@ -272,6 +272,7 @@ def score_pdf(pdf: str, truth: dict) -> dict:
         "projects": len(truth["rows"]),
         "participants_exact": 0,
         "unflagged_wrong": None,
+        "cells_unflagged": None,
         "error": None,
         "classes": {},
         "misses": [],
@@ -282,6 +283,7 @@ def score_pdf(pdf: str, truth: dict) -> dict:
         if out["classes"][cls] <= 10:  # examples: the first ten of each class
             out["misses"].append({"class": cls, "no": no, "column": where, "want": want, "got": got})
 
+    wrong_cells: list[tuple[int, str]] = []  # (list number, column) of every strict miss
     t = time.perf_counter()
     try:
         doc = extract_document(pdf, workers=1)
@@ -320,6 +322,7 @@ def score_pdf(pdf: str, truth: dict) -> dict:
             else:
                 nxt = truth_rows[i + 1]["cells"][c] if i + 1 < len(truth_rows) else None
                 split = len(set(got_row.pages)) > 1
+                wrong_cells.append((want_row["no"], c))
                 miss(
                     classify_cell(strict_key(want), strict_key(got), nxt, split), want_row["no"], c, want, got
                 )
@@ -347,6 +350,9 @@ def score_pdf(pdf: str, truth: dict) -> dict:
         for cls in classify_participants([n for n, _ in want], [n for n, _ in got], row_found):
             miss(cls, want_row["no"], "participants", [n for n, _ in want], [n for n, _ in got])
     out["unflagged_wrong"] = unflagged if flagged is not None else None
+    if "review" in records.tables:
+        noted = {(r.get("project_id"), r.get("column_name")) for r in records.tables["review"]}
+        out["cells_unflagged"] = sum((project_id(fy, rnd, no), c) not in noted for no, c in wrong_cells)
     out["seconds"] = round(time.perf_counter() - t, 2)
     return out
 
@@ -511,6 +517,13 @@ def acceptance(results: list[dict]) -> str:
     pt = sum(r.get("projects", 0) for r in results) or 1
     unflagged = [r.get("unflagged_wrong") for r in results]
     unfl = None if all(u is None for u in unflagged) else sum(u or 0 for u in unflagged)
+    wrong = sum(r.get("cells_total", 0) - r.get("cells_strict", 0) for r in results if not r.get("error"))
+    cells_unfl = [r.get("cells_unflagged") for r in results]
+    cells_note = (
+        ""
+        if all(u is None for u in cells_unfl)
+        else f" Cells read wrong: {wrong}, of which not flagged in `review`: {sum(u or 0 for u in cells_unfl)}."
+    )
     checks = [
         (f"every row found in every layout: {rows_ok}/{len(results)}", rows_ok == len(results)),
         (
@@ -524,7 +537,9 @@ def acceptance(results: list[dict]) -> str:
             unfl == 0,
         ),
     ]
-    return "Issue 9 acceptance: " + "; ".join(f"{t} {'✓' if ok else '✗'}" for t, ok in checks) + "."
+    return (
+        "Issue 9 acceptance: " + "; ".join(f"{t} {'✓' if ok else '✗'}" for t, ok in checks) + "." + cells_note
+    )
 
 
 def report(results: list[dict], scored_with: str, render_failures: dict[str, str]) -> str:

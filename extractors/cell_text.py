@@ -19,7 +19,7 @@ warehouse with what it knows of names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .text_layer import Glyph, TextLine
 
@@ -34,6 +34,7 @@ _SPACES = (" ", "\u3000")
 # engines keep a right inset a little larger than the left one we can measure.
 FIT_TOLERANCE = 0.15
 BLANK_GAP = 1.6  # a gap of this many line pitches between two lines is a blank line
+ROOM_SLACK = 0.3  # share of a pitch by which the room a cell left at a page break may miss a line
 
 
 @dataclass(slots=True)
@@ -44,18 +45,34 @@ class PlacedLine:
     inner_right: float
     piece: int  # lines of one cell on different pages have different pieces
     pitch: float
+    # the row's piece on this page: the middle of its lowest and of its highest printed line
+    # in any cell (how far down the cell could have printed; where its lines start)
+    foot: float | None = None
+    head: float | None = None
 
 
 @dataclass(slots=True)
 class CellLines:
     """A cell as printed: its lines (a blank line is ``""``) and the verdict on each end
-    (``ends[i]`` is the end of ``lines[i]``; one fewer than lines)."""
+    (``ends[i]`` is the end of ``lines[i]``; one fewer than lines). ``page_breaks``: the ends
+    where the cell goes on on the next page, each with the room the cell left there, in
+    whole lines (`room_left`)."""
 
     lines: list[str]
     ends: list[str]
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (end, room in lines)
 
     def to_dict(self) -> dict:
-        return {"lines": self.lines, "ends": self.ends}
+        d: dict = {"lines": self.lines, "ends": self.ends}
+        if self.page_breaks:
+            d["page_breaks"] = [{"end": end, "room": room} for end, room in self.page_breaks]
+        return d
+
+
+def cell_lines_from_dict(data: dict) -> CellLines:
+    """Inverse of `CellLines.to_dict`."""
+    breaks = [(int(b["end"]), int(b["room"])) for b in data.get("page_breaks", [])]
+    return CellLines(list(data["lines"]), list(data["ends"]), breaks)
 
 
 def is_latin(ch: str) -> bool:
@@ -169,6 +186,20 @@ def verdict(a: PlacedLine, b: PlacedLine) -> str:
     return BROKEN
 
 
+def room_left(a: PlacedLine, b: PlacedLine, spaces: int = 0) -> int:
+    """Whole lines a cell left empty at a page break inside its row, line ``a`` the last of
+    the cell on one page and ``b`` the first on the next: the lines it could have printed
+    under ``a`` (another cell of the row went on lower on that page) and those it left empty
+    above ``b`` (under the highest line of the row on the next page). A cell that goes on
+    past a page break fills the room it has — unless a blank line came there, or the producer
+    kept lines together (orphan and widow control, a paragraph not split): the print does not
+    tell which."""
+    if a.foot is None or b.head is None or a.pitch <= 0 or b.pitch <= 0:
+        return 0
+    room = (a.foot - a.line.mid_y) / a.pitch - spaces + (b.line.mid_y - b.head) / b.pitch
+    return max(round(room), 1) if room > 1 - ROOM_SLACK else 0
+
+
 def cell_lines(lines: list[PlacedLine], blank_lines: bool = True) -> CellLines:
     """The printed lines of a cell and the verdict on every line end. A line that holds
     only white space (a full-width space the producer wrapped onto a line of its own) is no
@@ -189,6 +220,7 @@ def cell_lines(lines: list[PlacedLine], blank_lines: bool = True) -> CellLines:
     lines = kept
     texts: list[str] = []
     ends: list[str] = []
+    page_breaks: list[tuple[int, int]] = []
     for i, a in enumerate(lines):
         texts.append(line_text(a.line).strip(" "))
         if i + 1 == len(lines):
@@ -199,12 +231,14 @@ def cell_lines(lines: list[PlacedLine], blank_lines: bool = True) -> CellLines:
             gap = b.line.mid_y - a.line.mid_y - spaces[i] * a.pitch
             if gap > BLANK_GAP * a.pitch:
                 blanks = max(round(gap / a.pitch) - 1, 1)
+        if a.piece != b.piece:
+            page_breaks.append((len(ends), room_left(a, b, spaces[i])))
         if blanks:
             texts += [""] * blanks
             ends += [BROKEN] * (blanks + 1)
         else:
             ends.append(verdict(a, b))
-    return CellLines(texts, ends)
+    return CellLines(texts, ends, page_breaks)
 
 
 def join_pair(a: str, b: str) -> str:

@@ -27,8 +27,11 @@ class _RowBuilder:
 
 
 def _placed(pt: PageTable, row: PageRow, piece: int) -> list[list[PlacedLine]]:
+    printed = [[l for l in cell if l.text.strip()] for cell in row.cells]
+    foot = max((c[-1].mid_y for c in printed if c), default=None)
+    head = min((c[0].mid_y for c in printed if c), default=None)
     return [
-        [PlacedLine(l, pt.inner_right(j, row.span), piece, pt.pitch) for l in cell]
+        [PlacedLine(l, pt.inner_right(j, row.span), piece, pt.pitch, foot, head) for l in cell]
         for j, cell in enumerate(row.cells)
     ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cell_text import CellLines
+from .cell_text import CellLines, cell_lines_from_dict
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, per page
 
@@ -115,7 +115,7 @@ def document_from_dict(data: dict) -> Document:
                         cells=r["cells"],
                         pages=r["pages"],
                         section=r.get("section"),
-                        lines=[CellLines(list(c["lines"]), list(c["ends"])) for c in r.get("lines", [])],
+                        lines=[cell_lines_from_dict(c) for c in r.get("lines", [])],
                     )
                     for r in t["rows"]
                 ],

@@ -24,7 +24,10 @@ paragraph) with the doubts it could not settle. Evidence, strongest first:
    a sentence that ends at a full line is undecidable by geometry: it breaks where the cell's
    author ends more sentences with a paragraph than inside one, else joins — a doubt; a
    heading that fills its line ends there if the next line runs on (a body), not if that one
-   ends short (the heading's rest) — a doubt too, unless the end cuts a word.
+   ends short (the heading's rest) — a doubt too, unless the end cuts a word. Where two
+   items or paragraphs part at a page break and the cell left room there (the extractor's
+   ``page_breaks``), a blank line of the author's may be lost, or the producer kept lines
+   together: read without one, a doubt (`BLANK_AT_PAGE_BREAK`).
 Decisions taken on the grammar alone, or against the geometry, are doubts: `Reading.doubts`
 and the warehouse's ``review`` table.
 
@@ -62,6 +65,10 @@ _OPENING_END = set("（([「『【〔〈《、，,・")
 SENTENCE_END = set("。．.！？!?")
 _JAPANESE_SENTENCE_END = set("。．")
 SENTENCE_AT_FULL_LINE = "a sentence ends at a full line: the author's break or a wrap"
+BLANK_AT_PAGE_BREAK = (
+    "the row goes on on the next page and the cell left room for a line there: a blank line"
+    " of the author's, lost at the break, or lines the producer kept together"
+)
 _MARKER = re.compile(
     r"^(?:[・●○◎■□◆◇▪▫•‣※＊*]|[\u2460-\u2473\u2776-\u2793]|[(（]?[0-9０-９]{1,2}[)）]|[0-9０-９]{1,2}[.．](?!\d))"
 )
@@ -98,10 +105,12 @@ _ORG_ENDING = re.compile(
 
 @dataclass(frozen=True)
 class PrintedCell:
-    """A cell as printed: its lines and the verdict on each line end (one fewer)."""
+    """A cell as printed: its lines and the verdict on each line end (one fewer); the ends
+    at a page break inside the row, with the room in lines the cell left there."""
 
     lines: tuple[str, ...]
     ends: tuple[str, ...]
+    page_breaks: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,7 @@ class Doubt:
     end: int  # index of the line whose end it is
     joined: bool  # what was chosen
     reason: str
+    blank_line: bool = False  # the doubt is a blank line possibly lost there, not the join
 
 
 @dataclass
@@ -135,8 +145,9 @@ def printed(cell) -> PrintedCell:
         lines = tuple(cell.replace("\r\n", "\n").split("\n"))
         return PrintedCell(lines, (BROKEN,) * (len(lines) - 1))
     if isinstance(cell, dict):
-        return PrintedCell(tuple(cell["lines"]), tuple(cell["ends"]))
-    return PrintedCell(tuple(cell.lines), tuple(cell.ends))
+        breaks = tuple((int(b["end"]), int(b["room"])) for b in cell.get("page_breaks", ()))
+        return PrintedCell(tuple(cell["lines"]), tuple(cell["ends"]), breaks)
+    return PrintedCell(tuple(cell.lines), tuple(cell.ends), tuple(getattr(cell, "page_breaks", ())))
 
 
 def join_pair(a: str, b: str) -> str:
@@ -742,6 +753,7 @@ def read_cell(cell, kind: str, known: Known | None = None, words: frozenset[str]
     items = [pc.lines[0]]
     marked = [starts_with_marker(pc.lines[0])]
     paragraphs = kind == PROSE and _sentence_paragraphs(pc)
+    rooms = dict(pc.page_breaks)
     joined_at: list[tuple[int, bool, bool]] = []  # (end, joined, sure)
     doubts: list[Doubt] = []
     for i, (end, b) in enumerate(zip(pc.ends, pc.lines[1:])):
@@ -769,15 +781,20 @@ def read_cell(cell, kind: str, known: Known | None = None, words: frozenset[str]
         joined_at.append((i, join, sure))
         if not sure:
             doubts.append(Doubt(i, join, reason))
+        elif not join and rooms.get(i, 0) and pc.lines[i].strip() and b.strip():
+            # a page break where the cell left room: the print cannot say whether a blank line
+            # was there (`extractors.cell_text.room_left`); read without one, a doubt
+            doubts.append(Doubt(i, join, BLANK_AT_PAGE_BREAK, blank_line=True))
     reading = Reading([x.strip(" ") if kind != PROSE else x.rstrip(" ") for x in items], doubts)
     if doubts:
-        flipped = {d.end for d in doubts}
+        flipped = {d.end for d in doubts if not d.blank_line}
+        blanks = {d.end for d in doubts if d.blank_line}
         alt = [pc.lines[0]]
         for i, join, _sure in joined_at:
             b = pc.lines[i + 1]
             if join != (i in flipped):
                 alt[-1] = join_pair(alt[-1], b)
             else:
-                alt.append(b)
+                alt += ["", b] if i in blanks else [b]
         reading.alternative = [x.strip(" ") for x in alt]
     return reading

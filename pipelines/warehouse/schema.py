@@ -468,7 +468,8 @@ REVIEW = _table(
                 "alternative",
                 S,
                 "The reading with every doubted line end decided the other"
-                " way (null when the doubt is about a name, not a line end).",
+                " way, and a blank line where one may be lost at a page break inside the row"
+                " (null when the doubt is about a name, not a line end).",
             ),
             Column("reason", S, "Why the evidence disagreed.", False),
         ),

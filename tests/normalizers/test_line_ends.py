@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from normalizers.line_ends import (
+    BLANK_AT_PAGE_BREAK,
     BROKEN,
+    PARTICIPANTS,
     PROSE,
     SENTENCE_AT_FULL_LINE,
     WRAPPED,
@@ -86,3 +88,22 @@ def test_a_sentence_after_a_label_is_no_heading():
         "活動1：脱炭素化に向けた産業間連携プロジェクト創出検討",
         "候補工業団地における排水の調査",
     ]
+
+
+def test_room_left_at_a_page_break_is_a_doubt_of_a_blank_line_never_decided():
+    names = ("共同応募者：札幌市", "協力事業者・団体：", "北海道大学")
+    # the cell stopped a line short on its page before 「協力事業者・団体：」: read without a
+    # blank line (orphan and widow control leave such room too), the blank line the other reading
+    reading = read_cell(PrintedCell(names, (BROKEN, BROKEN), ((0, 1),)), PARTICIPANTS)
+    assert reading.items == list(names)
+    [doubt] = reading.doubts
+    assert doubt.end == 0 and doubt.blank_line and doubt.reason == BLANK_AT_PAGE_BREAK
+    assert reading.alternative == ["共同応募者：札幌市", "", "協力事業者・団体：", "北海道大学"]
+    # no room left at the break, or a name wrapped across it: nothing to doubt
+    assert not read_cell(PrintedCell(names, (BROKEN, BROKEN), ((0, 0),)), PARTICIPANTS).doubts
+    wrapped = PrintedCell(("株式会社オリ", "エンタルコンサルタンツ"), (WRAPPED,), ((0, 1),))
+    assert read_cell(wrapped, PARTICIPANTS).items == ["株式会社オリエンタルコンサルタンツ"]
+    assert not read_cell(wrapped, PARTICIPANTS).doubts
+    # the extractor's JSON carries the page breaks too
+    as_json = {"lines": list(names), "ends": [BROKEN, BROKEN], "page_breaks": [{"end": 0, "room": 1}]}
+    assert read_cell(as_json, PARTICIPANTS).alternative == reading.alternative
